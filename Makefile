@@ -1,0 +1,45 @@
+# Every target sets up what it needs: a fresh machine with Python 3.11 is enough.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SPHINXOPTS ?= -W --keep-going
+
+.PHONY: help install test lint check html clean schemas bench
+help:
+	@echo "make html    build the documentation site of the shipped data into build/html"
+	@echo "make test    run the test suite (lint included)"
+	@echo "make check   run 'ra2docs check' on the shipped tree"
+	@echo "make lint    ruff on the package, tests and benchmarks"
+	@echo "make schemas regenerate the JSON Schemas shipped in ra2docs/schemas"
+	@echo "make bench   run the benchmarks (slow; prints ratios against a floor)"
+	@echo "make clean   remove build output"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check ra2docs tests bench conf.py
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/ra2docs check
+
+html: $(STAMP)
+	$(BIN)/sphinx-build $(SPHINXOPTS) -b html -c . source build/html
+
+schemas: $(STAMP)
+	$(BIN)/python -m ra2docs.schema ra2docs/schemas
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,1 @@
+"""One module per `ra2docs` command; see `ra2docs.cli`."""

@@ -1,0 +1,43 @@
+"""Check a spec tree: load every YAML file, build the graph, run every check, report findings.
+
+Findings print as `file:line:col: severity: message [code]`, followed by a summary line. Waived
+findings are not printed unless --show-waived is given; they never fail the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ra2docs.commands.common import add_root_argument, load_project
+from ra2docs.errors import Severity
+from ra2docs.fileio import write_text_atomic
+from ra2docs.report import FORMATS, render
+
+NAME = "check"
+HELP = "validate the spec tree and report findings (exit 1 on findings at or above --fail-on)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_root_argument(parser)
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text for people; json, junit (JUnit XML) or github (annotations) for machines")
+    parser.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
+                        help="exit 1 when an open finding at or above this severity exists (default: error)")
+    parser.add_argument("--show-waived", action="store_true", help="also print waived findings (text format)")
+    parser.add_argument("--hints", action="store_true", help="print what to do under each finding (text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.root)
+    result = project.result
+    threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
+    text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints)
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    if args.fail_on == "never":
+        return 0
+    return 1 if result.at_or_above(threshold) else 0

@@ -1,0 +1,27 @@
+"""List the catalogue of finding codes with their default severity and what to do about each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ra2docs.errors import CATALOGUE
+from ra2docs.report import catalogue_text
+
+NAME = "codes"
+HELP = "list every finding code, its default severity and what to do about it"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        doc = [{"code": c.code, "severity": str(c.severity), "summary": c.summary, "hint": c.hint}
+               for c in CATALOGUE.values()]
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        sys.stdout.write(catalogue_text())
+    return 0

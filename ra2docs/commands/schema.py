@@ -1,0 +1,34 @@
+"""Print the JSON Schema of a kind of YAML file, or list the kinds.
+
+Editors with a YAML language server validate and complete as you type when a file starts with
+`# yaml-language-server: $schema=<path to ra2docs/schemas/KIND.schema.json>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ra2docs.cli import UsageError
+from ra2docs.schema import KINDS, schema_text
+
+NAME = "schema"
+HELP = "print the JSON Schema of a file kind (or --list the kinds)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", nargs="?", help=f"one of: {', '.join(KINDS)}")
+    parser.add_argument("--list", action="store_true", help="list the kinds and where their schemas are")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list or not args.kind:
+        here = Path(__file__).resolve().parent.parent / "schemas"
+        for kind, spec in KINDS.items():
+            sys.stdout.write(f"{kind:13} {here / (kind + '.schema.json')}  {spec.doc}\n")
+        return 0
+    if args.kind not in KINDS:
+        raise UsageError(f"unknown kind {args.kind!r}; use one of: {', '.join(KINDS)}")
+    sys.stdout.write(schema_text(args.kind))
+    return 0

@@ -1,0 +1,150 @@
+"""Locations, severities, the catalogue of finding codes, and the Finding record.
+
+Every message ra2docs emits is a Finding with a stable code from CATALOGUE. The catalogue is the one
+documented list: `ra2docs codes` prints it, the docs render it, and tests assert that each code has a
+sample tree that triggers it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A position in a source file; line and column are 1-based, 0 when unknown."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return self.file
+
+
+NOWHERE = Location("<unknown>")
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use one of: info, warning, error") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: Severity
+    summary: str
+    hint: str
+
+
+def _codes(*codes: Code) -> dict[str, Code]:
+    return {c.code: c for c in codes}
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+
+CATALOGUE: dict[str, Code] = _codes(
+    # Reading files
+    Code("ra2.file-unreadable", E, "A file could not be read or decoded.",
+         "Check the path, permissions and that the file is UTF-8 text."),
+    Code("ra2.yaml-syntax", E, "A file is not well-formed YAML.",
+         "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type."),
+    Code("ra2.duplicate-key", E, "A mapping states the same key twice; YAML would silently keep one.",
+         "Remove or rename one of the two keys."),
+    Code("ra2.unknown-kind", E, "A file's `kind` is missing or not one ra2docs knows.",
+         "Start the file with `kind:` and one of the kinds listed by `ra2docs schema --list`."),
+    Code("ra2.wrong-type", E, "A value has the wrong type for its field.",
+         "Use the type named in the message; the JSON Schema of the file kind describes every field."),
+    Code("ra2.unknown-field", E, "A field is not part of the file kind's schema (often a typo).",
+         "Remove it or correct its spelling; the message lists the fields allowed here."),
+    Code("ra2.missing-field", E, "A required field is missing.", "Add the field named in the message."),
+    Code("ra2.bad-value", E, "A value is not one of the allowed values or does not match its format.",
+         "Use one of the values listed in the message."),
+    # Identity and references
+    Code("ra2.duplicate-id", E, "An ID is defined more than once (in one file, across files or specs).",
+         "Give each item its own ID; the message names the earlier definition."),
+    Code("ra2.id-pattern", E, "An ID does not match the pattern its spec declares.",
+         "Rename the item to follow the spec's `id_pattern`, or correct the pattern."),
+    Code("ra2.dangling-ref", E, "A reference names an ID that is defined nowhere.",
+         "Correct the ID (a close match is suggested when there is one) or define the item."),
+    Code("ra2.unknown-profile", E, "A profile is named that no spec declares.",
+         "Use a profile declared in a spec's `profiles`, or declare it there."),
+    Code("ra2.unknown-section", W, "A requirement names a section its spec does not declare.",
+         "Use a section listed in the spec's `sections`, or add it there."),
+    Code("ra2.unknown-level", E, "A matrix cell uses a support level its vocabulary does not declare.",
+         "Use a level of the matrix's vocabulary (the message lists them), or declare the new level."),
+    Code("ra2.matrix-unknown-column", E, "A matrix cell names a column the matrix does not declare.",
+         "Add the component to the matrix's `columns`, or correct the cell's key."),
+    Code("ra2.matrix-unknown-row", E, "A matrix row names a requirement or feature that does not exist.",
+         "Correct the row's ID or define the requirement."),
+    Code("ra2.unknown-component-kind", E, "A component's kind is not declared.",
+         "Declare the kind under `kinds:` in a components file, or use a declared one."),
+    # Coverage and traceability
+    Code("ra2.uncovered", E, "A requirement is not covered as the coverage policy demands.",
+         "Trace a requirement to it, add a supporting matrix cell, or accept the gap with a waiver."),
+    Code("ra2.rm-untraced", W, "No requirement of any other spec traces to this requirement.",
+         "Trace a requirement to it, or waive it if the architecture deliberately leaves it out."),
+    Code("ra2.ra-no-trace", W, "A requirement of a spec that builds on another traces to nothing.",
+         "Add the requirements of the base spec it satisfies under `traces`."),
+    Code("ra2.one-way-link", W, "A link is stated from one end only, where the spec states both directions.",
+         "State the link at the other end too (e.g. `traced_by` for `traces`), or remove it."),
+    Code("ra2.cycle", E, "Requirements refine or depend on each other in a cycle.",
+         "Break the cycle: a requirement cannot (indirectly) refine or depend on itself."),
+    Code("ra2.placeholder", W, "A value is a placeholder (TBD, TBC, empty) where a real value is required.",
+         "Replace the placeholder with the real value, or waive it while the spec is a draft."),
+    Code("ra2.unused-component", W, "A component is not referenced by any matrix, stack or cell.",
+         "Add it to a matrix or stack, or remove it."),
+    Code("ra2.stack-gap", W, "A stack does not cover a requirement that the policy asks stacks to cover.",
+         "Add a component that supports the requirement to the stack, or waive the gap."),
+    # Waivers
+    Code("ra2.waiver-unused", W, "A waiver matches no finding: the gap it accepted is gone or misspelt.",
+         "Remove the waiver, or correct its code or target."),
+    Code("ra2.waiver-expired", E, "A waiver has passed its expiry date; the finding it covered is back.",
+         "Fix the gap, or renew the waiver with a new date and reason."),
+    # Vendor responses
+    Code("ra2.response-unknown-id", E, "A vendor response answers a requirement that does not exist.",
+         "Re-import the vendor's workbook or correct the ID in the responses file."),
+    Code("ra2.response-bad-answer", E, "A vendor response uses an answer outside the vocabulary.",
+         "Use one of: fully-compliant, partially-compliant, not-compliant, roadmap."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found: a catalogue code, where it is, what it is about and what to do."""
+
+    code: str
+    message: str
+    location: Location = NOWHERE
+    subject: str = ""  # the ID (or path) the finding is about; waivers match on it
+    severity: Severity | None = None  # None: the catalogue's default
+    hint: str = ""
+    scope: dict[str, str] = field(default_factory=dict)  # e.g. {"profile": "basic"}
+    waived_by: str = ""  # the waiver's reason when waived
+
+    @property
+    def effective_severity(self) -> Severity:
+        return self.severity if self.severity is not None else CATALOGUE[self.code].severity
+
+    @property
+    def effective_hint(self) -> str:
+        return self.hint or CATALOGUE[self.code].hint
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.code, self.message)

@@ -1,0 +1,198 @@
+"""The spec tree as one networkx graph, and the named questions asked of it.
+
+Nodes are requirement and component IDs, `matrix:<id>`, `stack:<id>` and `feature:<matrix>/<id>`.
+Edges carry a `type`: traces (RA -> RM), refines, depends, supports (component -> requirement or
+feature, one edge per matrix cell, keyed by the matrix), includes (stack -> component).
+References to IDs that do not exist are left out of the graph; the checks report them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from ra2docs import model
+
+REQUIREMENT, COMPONENT, FEATURE, STACK = "requirement", "component", "feature", "stack"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One reason a requirement counts (or is shown) as covered."""
+
+    how: str  # "traces" or "supports"
+    by: str  # the tracing requirement's or the supporting component's ID
+    level: str = ""  # support level, for "supports"
+    matrix: str = ""
+    covers: bool = True
+
+
+def feature_node(matrix_id: str, feature_id: str) -> str:
+    return f"feature:{matrix_id}/{feature_id}"
+
+
+class SpecGraph:
+    """A built graph plus indexes; construct with `SpecGraph.build(tree)`."""
+
+    def __init__(self, tree: model.Tree, graph: nx.MultiDiGraph) -> None:
+        self.tree = tree
+        self.g = graph
+        self.requirements = tree.requirement_index()
+        self.components = tree.component_index()
+        self.specs = tree.spec_index()
+        self.vocabularies = tree.vocabulary_index()
+
+    @classmethod
+    def build(cls, tree: model.Tree) -> SpecGraph:
+        g = nx.MultiDiGraph()
+        reqs = tree.requirement_index()
+        comps = tree.component_index()
+        g.add_nodes_from((rid, {"type": REQUIREMENT}) for rid in reqs)
+        g.add_nodes_from((cid, {"type": COMPONENT}) for cid in comps)
+        for link in tree.all_links():
+            if link.source_id in reqs and link.target_id in reqs:
+                g.add_edge(link.source_id, link.target_id, key=f"{link.type}:{link.stated_at}", type=link.type)
+        vocabularies = tree.vocabulary_index()
+        for matrix in tree.matrices:
+            vocab = vocabularies.get(matrix.vocabulary)
+            covering = {lv.id for lv in vocab.levels if lv.covers} if vocab else set()
+            for row in matrix.rows:
+                if row.requirement:
+                    if row.requirement not in reqs:
+                        continue
+                    target = row.requirement
+                else:
+                    target = feature_node(matrix.id, row.feature)
+                    g.add_node(target, type=FEATURE, title=row.title)
+                for cell in row.cells:
+                    if cell.column in comps:
+                        g.add_edge(cell.column, target, key=matrix.id, type="supports", level=cell.level,
+                                   covers=cell.level in covering, via=cell.via)
+        for stack in tree.stacks:
+            node = f"stack:{stack.id}"
+            g.add_node(node, type=STACK)
+            for cid in stack.components:
+                if cid in comps:
+                    g.add_edge(node, cid, type="includes")
+        return cls(tree, g)
+
+    # ---- edges by type -------------------------------------------------------------------------
+
+    def _out(self, node: str, edge_type: str) -> Iterator[tuple[str, dict[str, object]]]:
+        if node in self.g:
+            for _, target, data in self.g.out_edges(node, data=True):
+                if data["type"] == edge_type:
+                    yield target, data
+
+    def _in(self, node: str, edge_type: str) -> Iterator[tuple[str, dict[str, object]]]:
+        if node in self.g:
+            for origin, _, data in self.g.in_edges(node, data=True):
+                if data["type"] == edge_type:
+                    yield origin, data
+
+    def traces_of(self, req_id: str) -> list[str]:
+        """Requirements `req_id` traces to (RA -> RM), each once, in a stable order."""
+        return sorted({t for t, _ in self._out(req_id, "traces")})
+
+    def traced_by(self, req_id: str) -> list[str]:
+        """Requirements that trace to `req_id`."""
+        return sorted({o for o, _ in self._in(req_id, "traces")})
+
+    def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
+        edges = self._in(req_id, link_type) if incoming else self._out(req_id, link_type)
+        return sorted({n for n, _ in edges})
+
+    # ---- named queries ------------------------------------------------------------------------
+
+    def covering(self, req_id: str, stack: model.Stack | None = None) -> list[Coverage]:
+        """What covers a requirement: requirements tracing to it and components supporting it.
+
+        With a stack, only support by the stack's components counts.
+        """
+        members = set(stack.components) if stack else None
+        out = [Coverage("traces", origin) for origin in self.traced_by(req_id)]
+        for comp, data in self._in(req_id, "supports"):
+            if members is None or comp in members:
+                out.append(Coverage("supports", comp, str(data["level"]), self._matrix_of(req_id, comp, data),
+                                    bool(data["covers"])))
+        return out
+
+    def _matrix_of(self, target: str, comp: str, data: dict[str, object]) -> str:
+        for key, edge in self.g.get_edge_data(comp, target, default={}).items():
+            if edge is data:
+                return str(key)
+        return ""  # pragma: no cover
+
+    def supported_by(self, node: str) -> list[Coverage]:
+        """Components stating a level for a requirement or feature node, covering or not."""
+        return [Coverage("supports", comp, str(d["level"]), self._matrix_of(node, comp, d), bool(d["covers"]))
+                for comp, d in self._in(node, "supports")]
+
+    def supports(self, component_id: str) -> list[tuple[str, str, str]]:
+        """What a component states support for: (requirement or feature node, level, matrix)."""
+        out = []
+        if component_id in self.g:
+            for _, target, key, data in self.g.out_edges(component_id, keys=True, data=True):
+                if data["type"] == "supports":
+                    out.append((target, str(data["level"]), str(key)))
+        return sorted(out)
+
+    def is_covered(self, req_id: str, covered_by: str, from_spec: str = "",
+                   stack: model.Stack | None = None) -> bool:
+        if covered_by in ("traces", "either") and stack is None:
+            for origin in self.traced_by(req_id):
+                if not from_spec or self.requirements[origin].spec == from_spec:
+                    return True
+        if covered_by in ("support", "either"):
+            members = set(stack.components) if stack else None
+            for comp, data in self._in(req_id, "supports"):
+                if data["covers"] and (members is None or comp in members):
+                    return True
+        return False
+
+    def in_scope(self, rule: model.Rule, profile: str | None) -> Iterator[model.Requirement]:
+        """Requirements a coverage rule applies to, under one profile (None: all profiles)."""
+        for req in self.spec_requirements(rule.spec):
+            if not req.applies_to(profile):
+                continue
+            if rule.levels and req.level_in(profile) not in rule.levels:
+                continue
+            yield req
+
+    def uncovered(self, rule: model.Rule, profile: str | None = None,
+                  stack: model.Stack | None = None) -> list[model.Requirement]:
+        """Requirements the rule demands coverage for that nothing covers."""
+        return [req for req in self.in_scope(rule, profile)
+                if not self.is_covered(req.id, rule.covered_by, rule.from_spec, stack)]
+
+    @cached_property
+    def _by_spec(self) -> dict[str, list[model.Requirement]]:
+        out: dict[str, list[model.Requirement]] = {}
+        for req in self.requirements.values():
+            out.setdefault(req.spec, []).append(req)
+        return out
+
+    def spec_requirements(self, spec_id: str) -> list[model.Requirement]:
+        return self._by_spec.get(spec_id, [])
+
+    def neighbourhood(self, node: str, radius: int = 1) -> nx.MultiDiGraph:
+        """The subgraph within `radius` links of a node, either direction (for diagrams)."""
+        if node not in self.g:
+            return nx.MultiDiGraph()
+        return nx.ego_graph(self.g, node, radius=radius, undirected=True)
+
+    def profiles(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for spec in self.tree.specs:
+            for p in spec.profiles:
+                seen.setdefault(p.id, None)
+        return list(seen)
+
+    def link_cycles(self, link_types: Iterable[str] = ("refines", "depends")) -> list[list[str]]:
+        types = set(link_types)
+        sub = nx.DiGraph((u, v) for u, v, d in self.g.edges(data=True) if d["type"] in types)
+        return [sorted(c) for c in nx.strongly_connected_components(sub)
+                if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]

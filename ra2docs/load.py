@@ -1,0 +1,459 @@
+"""YAML files -> model, plus the problems found on the way. The only module that reads YAML.
+
+PyYAML's C parser composes the node tree (safe: no tags are constructed, nothing is executed); our own
+walk then checks each node against the declarations in `schema.KINDS` and keeps every value's line and
+column. Duplicate keys, wrong types, unknown fields, bad values and YAML syntax errors become findings,
+and loading goes on, so one run reports every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ra2docs import model
+from ra2docs.errors import Finding, Location
+from ra2docs.schema import KINDS, F
+
+try:  # the C parser is ~10x faster; pure Python is the fallback on exotic installs
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+TREE_DIRS = ("requirements", "mappings", "responses")
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_JSON_TYPE_WORD = {"string": "a string", "array": "a list", "object": "a mapping", "map": "a mapping",
+                   "boolean": "true or false", "date": "a date (YYYY-MM-DD)"}
+
+
+class Rec(dict):  # type: ignore[type-arg]
+    """A checked YAML mapping that remembers where it and each of its values were written."""
+
+    __slots__ = ("loc", "locs")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.locs: dict[str, Location] = {}
+
+    def at(self, key: str) -> Location:
+        return self.locs.get(key, self.loc)
+
+
+@dataclass
+class LoadResult:
+    tree: model.Tree
+    findings: list[Finding] = field(default_factory=list)
+    files_read: int = 0
+
+
+def discover(root: Path) -> list[Path]:
+    """The YAML files of a spec tree, in a stable order."""
+    found: list[Path] = []
+    for sub in TREE_DIRS:
+        base = root / sub
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            found.extend(Path(dirpath) / name for name in sorted(filenames)
+                         if name.endswith(YAML_SUFFIXES) and not name.startswith("."))
+    return found
+
+
+def is_tree(root: Path) -> bool:
+    return any((root / sub).is_dir() for sub in TREE_DIRS)
+
+
+class _Walker:
+    """Checks one file's node tree against its kind's declaration."""
+
+    def __init__(self, path: str, findings: list[Finding]) -> None:
+        self.path = path
+        self.findings = findings
+
+    def loc(self, node: yaml.Node) -> Location:
+        mark = node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
+
+    def report(self, code: str, message: str, node: yaml.Node, subject: str = "") -> None:
+        self.findings.append(Finding(code, message, self.loc(node), subject=subject))
+
+    def convert(self, node: yaml.Node, spec: F, name: str) -> object:
+        """The checked value of `node`, or None when it cannot be used (a finding says why)."""
+        kind = spec.type
+        if kind == "union":
+            for option in spec.options:
+                if _node_fits(node, option):
+                    return self.convert(node, option, name)
+            wanted = " or ".join(_JSON_TYPE_WORD.get(o.type, o.type) for o in spec.options)
+            self.report("ra2.wrong-type", f"'{name}' must be {wanted}, not {_node_word(node)}", node)
+            return None
+        if kind == "object":
+            return self.mapping(node, spec, name)
+        if kind == "map":
+            return self.free_map(node, spec, name)
+        if kind == "array":
+            if not isinstance(node, yaml.SequenceNode):
+                self.report("ra2.wrong-type", f"'{name}' must be a list, not {_node_word(node)}", node)
+                return None
+            assert spec.items is not None
+            items = (self.convert(item, spec.items, name) for item in node.value)
+            return [v for v in items if v is not None]
+        if not isinstance(node, yaml.ScalarNode):
+            self.report("ra2.wrong-type",
+                        f"'{name}' must be {_JSON_TYPE_WORD.get(kind, kind)}, not {_node_word(node)}", node)
+            return None
+        return self.scalar(node, spec, name)
+
+    def scalar(self, node: yaml.ScalarNode, spec: F, name: str) -> object:
+        kind, tag, text = spec.type, node.tag, node.value
+        if kind == "string":
+            # Keep the source text of numbers: `version: 1.20` must stay "1.20", not 1.2.
+            value = "" if tag == _NULL else text
+            if spec.enum and value not in spec.enum:
+                hint = _suggest(value, spec.enum)
+                self.report("ra2.bad-value", f"'{name}' is {value!r}; allowed: {', '.join(spec.enum)}{hint}",
+                            node)
+                return None
+            if spec.pattern and value and not re.match(spec.pattern, value):
+                code = "ra2.id-pattern" if name == "id" else "ra2.bad-value"
+                self.report(code, f"'{name}' {value!r} does not match {spec.pattern}", node, subject=value)
+                return None
+            return value
+        if kind == "boolean":
+            if tag == _BOOL:
+                return text.lower() in ("true", "yes", "on", "y")
+            self.report("ra2.wrong-type", f"'{name}' must be true or false, not {text!r}", node)
+            return None
+        if kind == "date":
+            if (tag in (_TIMESTAMP, _STR)) and _DATE_RE.match(text):
+                try:
+                    return dt.date.fromisoformat(text)
+                except ValueError:
+                    pass
+            self.report("ra2.bad-value", f"'{name}' must be a date written YYYY-MM-DD, not {text!r}", node)
+            return None
+        self.report("ra2.wrong-type", f"'{name}' has an unsupported type", node)  # pragma: no cover
+        return None
+
+    def keys(self, node: yaml.MappingNode, name: str) -> Iterator[tuple[str, yaml.ScalarNode, yaml.Node]]:
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
+                self.report("ra2.wrong-type", f"keys of '{name}' must be plain text", key_node)
+                continue
+            key = key_node.value
+            if key in seen:
+                first = self.loc(seen[key])
+                self.report("ra2.duplicate-key",
+                            f"key '{key}' appears twice in '{name}' (first at line {first.line}); "
+                            "YAML would silently keep only the last one", key_node, subject=key)
+                continue
+            seen[key] = key_node
+            yield key, key_node, value_node
+
+    def mapping(self, node: yaml.Node, spec: F, name: str) -> Rec | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report("ra2.wrong-type", f"'{name}' must be a mapping, not {_node_word(node)}", node)
+            return None
+        fields = spec.fields or {}
+        rec = Rec(self.loc(node))
+        for key, key_node, value_node in self.keys(node, name):
+            member = fields.get(key)
+            if member is None:
+                allowed = ", ".join(fields)
+                self.report("ra2.unknown-field",
+                            f"unknown field '{key}' in '{name}'{_suggest(key, fields)}; allowed: {allowed}",
+                            key_node, subject=key)
+                continue
+            value = self.convert(value_node, member, key)
+            if value is not None:
+                rec[key] = value
+                rec.locs[key] = self.loc(value_node)
+        missing = [k for k, v in fields.items() if v.required and k not in rec and k != "kind"]
+        for key in missing:
+            self.report("ra2.missing-field", f"'{name}' lacks the required field '{key}'", node,
+                        subject=str(rec.get("id", "")))
+        return None if missing else rec
+
+    def free_map(self, node: yaml.Node, spec: F, name: str) -> Rec | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report("ra2.wrong-type", f"'{name}' must be a mapping, not {_node_word(node)}", node)
+            return None
+        assert spec.items is not None
+        rec = Rec(self.loc(node))
+        for key, _key_node, value_node in self.keys(node, name):
+            value = self.convert(value_node, spec.items, key)
+            if value is not None:
+                rec[key] = value
+                rec.locs[key] = self.loc(value_node)
+        return rec
+
+
+def _node_fits(node: yaml.Node, spec: F) -> bool:
+    if spec.type in ("object", "map"):
+        return isinstance(node, yaml.MappingNode)
+    if spec.type == "array":
+        return isinstance(node, yaml.SequenceNode)
+    return isinstance(node, yaml.ScalarNode)
+
+
+def _node_word(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"{node.value!r}" if node.value else "empty"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, Rec] | None:
+    """Parse one file: its kind and checked top-level record, or None (with findings)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            findings.append(Finding("ra2.file-unreadable",
+                                    f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
+                                    Location(display)))
+            return None
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc}", Location(display)))
+        return None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or str(exc)
+        findings.append(Finding("ra2.yaml-syntax", f"YAML syntax error: {problem}", where))
+        return None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        findings.append(Finding("ra2.yaml-syntax", f"YAML error: {exc}", Location(display)))
+        return None
+    walker = _Walker(display, findings)
+    if root is None:
+        return None  # an empty file holds nothing; not an error
+    if not isinstance(root, yaml.MappingNode):
+        walker.report("ra2.unknown-kind", "a spec file must be a mapping that starts with 'kind:'", root)
+        return None
+    kind_node = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "kind"), None)
+    kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else None
+    if kind not in KINDS:
+        known = ", ".join(KINDS)
+        if kind_node is None:
+            walker.report("ra2.unknown-kind", f"file has no 'kind:'; add one of: {known}", root)
+        else:
+            walker.report("ra2.unknown-kind", f"unknown kind {kind!r}{_suggest(str(kind), KINDS)}; "
+                          f"use one of: {known}", kind_node)
+        return None
+    try:
+        rec = walker.mapping(root, KINDS[kind], kind)
+    except RecursionError:
+        findings.append(Finding("ra2.yaml-syntax", "YAML nesting is too deep", Location(display)))
+        return None
+    return (kind, rec) if rec is not None else None
+
+
+def load_tree(root: Path | str, display_root: str | None = None) -> LoadResult:
+    """Load every YAML file of the spec tree at `root`."""
+    root = Path(root)
+    prefix = display_root if display_root is not None else str(root)
+    findings: list[Finding] = []
+    builder = _Builder(str(root))
+    files = discover(root)
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
+        parsed = read_file(path, display, findings)
+        builder.files.append(str(path))
+        if parsed is not None:
+            builder.add(*parsed)
+    return LoadResult(builder.build(), findings, len(files))
+
+
+def load_files(paths: Iterable[Path], root: str = ".") -> LoadResult:
+    """Load an explicit list of files (used by tests and by the Sphinx extension)."""
+    findings: list[Finding] = []
+    builder = _Builder(root)
+    count = 0
+    for path in paths:
+        count += 1
+        parsed = read_file(path, str(path), findings)
+        builder.files.append(str(path))
+        if parsed is not None:
+            builder.add(*parsed)
+    return LoadResult(builder.build(), findings, count)
+
+
+def _source(value: object) -> model.Source | None:
+    if isinstance(value, str):
+        return model.Source(value) if value else None
+    if isinstance(value, dict):
+        return model.Source(value["document"], value.get("section", ""), value.get("url", ""),
+                            value.get("note", ""))
+    return None
+
+
+def _named(items: Iterable[object]) -> tuple[model.Named, ...]:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(model.Named(item))
+        elif isinstance(item, dict):
+            out.append(model.Named(item["id"], item.get("title", ""), item.get("description", "")))
+    return tuple(out)
+
+
+class _Builder:
+    """Turns checked records into model objects, collecting them across files."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.files: list[str] = []
+        self.specs: list[model.Spec] = []
+        self.requirements: list[model.Requirement] = []
+        self.kinds: list[model.Named] = []
+        self.components: list[model.Component] = []
+        self.vocabularies: list[model.Vocabulary] = []
+        self.matrices: list[model.Matrix] = []
+        self.links: list[model.Link] = []
+        self.stacks: list[model.Stack] = []
+        self.rules: list[model.Rule] = []
+        self.both_directions: list[str] = []
+        self.severities: dict[str, str] = {}
+        self.waivers: list[model.Waiver] = []
+        self.responses: list[model.VendorResponse] = []
+
+    def add(self, kind: str, rec: Rec) -> None:
+        getattr(self, f"_add_{kind}")(rec)
+
+    def _add_spec(self, r: Rec) -> None:
+        self.specs.append(model.Spec(
+            id=r["id"], title=r["title"], id_pattern=r["id_pattern"], version=r.get("version", ""),
+            description=r.get("description", ""), based_on=tuple(r.get("based_on", ())),
+            profiles=_named(r.get("profiles", ())), categories=_named(r.get("categories", ())),
+            sections=_named(r.get("sections", ())), url=r.get("url", ""), source=_source(r.get("source")),
+            location=r.loc))
+
+    def _add_requirements(self, r: Rec) -> None:
+        spec, category, section = r["spec"], r.get("category", ""), r.get("section", "")
+        file_source = _source(r.get("source"))
+        for q in r["requirements"]:
+            level = q.get("level", "must")
+            profiles = q.get("profiles", {})
+            if isinstance(profiles, list):
+                profiles = dict.fromkeys(profiles, level)
+            self.requirements.append(model.Requirement(
+                id=q["id"], spec=spec, title=q["title"], description=q.get("description", ""),
+                level=level, profiles=dict(profiles), category=q.get("category", category),
+                section=q.get("section", section), status=q.get("status", ""), tags=tuple(q.get("tags", ())),
+                source=_source(q.get("source")) or file_source, traces=tuple(q.get("traces", ())),
+                traced_by=tuple(q.get("traced_by", ())), refines=tuple(q.get("refines", ())),
+                depends=tuple(q.get("depends", ())), notes=q.get("notes", ""), location=q.loc,
+                field_locations=dict(q.locs)))
+
+    def _add_components(self, r: Rec) -> None:
+        self.kinds.extend(_named(r.get("kinds", ())))
+        for c in r.get("components", ()):
+            versions = c.get("versions", ())
+            self.components.append(model.Component(
+                id=c["id"], kind=c["kind"], name=c["name"],
+                versions=(versions,) if isinstance(versions, str) else tuple(versions),
+                description=c.get("description", ""), status=c.get("status", ""), url=c.get("url", ""),
+                source=_source(c.get("source")), attributes=dict(c.get("attributes", {})), location=c.loc))
+
+    def _add_vocabulary(self, r: Rec) -> None:
+        levels = tuple(model.Level(
+            id=lv["id"], label=lv["label"], covers=lv.get("covers", False),
+            placeholder=lv.get("placeholder", False), colour=lv.get("colour", ""),
+            symbol=lv.get("symbol", ""), description=lv.get("description", ""))
+            for lv in r["levels"])
+        self.vocabularies.append(model.Vocabulary(r["id"], r.get("title", r["id"]), levels, r.loc))
+
+    def _add_matrix(self, r: Rec) -> None:
+        rows = []
+        for row in r["rows"]:
+            cells_rec = row.get("cells", Rec(row.loc))
+            cells = []
+            for column, value in cells_rec.items():
+                where = cells_rec.at(column)
+                if isinstance(value, str):
+                    cells.append(model.Cell(column, value, location=where))
+                else:
+                    cells.append(model.Cell(column, value["level"], value.get("via", ""),
+                                            value.get("note", ""), value.get("text", ""), where))
+            rows.append(model.Row(
+                requirement=row.get("requirement", ""), feature=row.get("feature", ""),
+                title=row.get("title", ""), note=row.get("note", ""), source=_source(row.get("source")),
+                cells=tuple(cells), location=row.loc))
+        self.matrices.append(model.Matrix(
+            id=r["id"], title=r["title"], vocabulary=r["vocabulary"], columns=tuple(r["columns"]),
+            rows=tuple(rows), description=r.get("description", ""),
+            column_titles=dict(r.get("column_titles", {})), show_attributes=tuple(r.get("show_attributes", ())),
+            source=_source(r.get("source")), location=r.loc))
+
+    def _add_links(self, r: Rec) -> None:
+        for lk in r["links"]:
+            self.links.append(model.Link(lk["from"], lk["to"], lk["type"], lk.get("note", ""),
+                                         _source(lk.get("source")), lk.loc))
+
+    def _add_stacks(self, r: Rec) -> None:
+        for st in r["stacks"]:
+            self.stacks.append(model.Stack(
+                id=st["id"], title=st["title"], components=tuple(st["components"]),
+                vendor=st.get("vendor", ""), description=st.get("description", ""),
+                source=_source(st.get("source")), location=st.loc))
+
+    def _add_policy(self, r: Rec) -> None:
+        for ru in r.get("rules", ()):
+            self.rules.append(model.Rule(
+                id=ru["id"], spec=ru["spec"], covered_by=ru["covered_by"], title=ru.get("title", ""),
+                from_spec=ru.get("from_spec", ""), levels=tuple(ru.get("levels", ())),
+                profiles=tuple(ru.get("profiles", ())), stacks=ru.get("stacks", False),
+                severity=ru.get("severity", ""), location=ru.loc))
+        self.both_directions.extend(r.get("both_directions", ()))
+        self.severities.update(r.get("severities", {}))
+
+    def _add_waivers(self, r: Rec) -> None:
+        for w in r["waivers"]:
+            self.waivers.append(model.Waiver(
+                code=w["code"], target=w["target"], reason=w["reason"], expires=w.get("expires"),
+                scope=dict(w.get("scope", {})), file=w.get("file", ""), upstream=w.get("upstream", ""),
+                location=w.loc))
+
+    def _add_responses(self, r: Rec) -> None:
+        answers = tuple(model.Answer(a["id"], a["compliance"], a.get("comment", ""), a.get("evidence", ""),
+                                     a.loc) for a in r["answers"])
+        self.responses.append(model.VendorResponse(
+            vendor=r["vendor"], answers=answers, imported_from=r.get("imported_from", ""),
+            imported_at=r.get("imported_at", ""), checksum=r.get("checksum", ""),
+            spec_versions=dict(r.get("spec_versions", {})), location=r.loc))
+
+    def build(self) -> model.Tree:
+        return model.Tree(
+            root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements),
+            component_kinds=tuple(self.kinds), components=tuple(self.components),
+            vocabularies=tuple(self.vocabularies), matrices=tuple(self.matrices), links=tuple(self.links),
+            stacks=tuple(self.stacks),
+            policy=model.Policy(tuple(self.rules), tuple(dict.fromkeys(self.both_directions)),
+                                self.severities),
+            waivers=tuple(self.waivers), responses=tuple(self.responses), files=tuple(self.files))

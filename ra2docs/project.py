@@ -1,0 +1,32 @@
+"""One call from a spec tree on disk to its model, graph and findings: what every front end needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ra2docs import model
+from ra2docs.graph import SpecGraph
+from ra2docs.load import LoadResult, load_tree
+from ra2docs.validate import CheckResult, run_checks
+
+
+@dataclass
+class Project:
+    root: Path
+    loaded: LoadResult
+    graph: SpecGraph
+    result: CheckResult
+
+    @property
+    def tree(self) -> model.Tree:
+        return self.loaded.tree
+
+    @classmethod
+    def load(cls, root: Path | str = ".", display_root: str | None = None,
+             today: dt.date | None = None) -> Project:
+        """Load, build the graph and run every check (waivers applied)."""
+        loaded = load_tree(Path(root), display_root)
+        graph = SpecGraph.build(loaded.tree)
+        return cls(Path(root), loaded, graph, run_checks(graph, loaded.findings, today))

@@ -1,0 +1,124 @@
+"""Findings -> text for people, JSON, JUnit XML and GitHub annotations for machines."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable
+
+from ra2docs.errors import CATALOGUE, Finding, Severity
+from ra2docs.validate import CheckResult
+
+FORMATS = ("text", "json", "junit", "github")
+_COUNTED = ("files", "specs", "requirements", "components", "matrices", "cells", "links", "stacks",
+            "waivers", "responses")
+
+
+def line(f: Finding) -> str:
+    text = f"{f.location}: {f.effective_severity}: {f.message} [{f.code}]"
+    return f"{text} (waived: {f.waived_by})" if f.waived_by else text
+
+
+def summary(result: CheckResult) -> str:
+    counts = result.counts
+    checked = ", ".join(f"{counts[k]} {k}" for k in _COUNTED[1:] if counts[k])
+    by_severity = Counter(f.effective_severity for f in result.open)
+    parts = [f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 else ''}"
+             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    return (f"checked {counts['files']} files ({checked or 'nothing'}): {', '.join(parts)}, "
+            f"{len(result.waived)} waived")
+
+
+def render_text(result: CheckResult, threshold: Severity = Severity.INFO, show_waived: bool = False,
+                hints: bool = False) -> str:
+    out = []
+    for f in result.findings:
+        if f.waived_by and not show_waived:
+            continue
+        if not f.waived_by and f.effective_severity < threshold:
+            continue
+        out.append(line(f))
+        if hints:
+            out.append(f"    hint: {f.effective_hint}")
+    out.append(summary(result))
+    return "\n".join(out) + "\n"
+
+
+def finding_dict(f: Finding) -> dict[str, object]:
+    return {"code": f.code, "severity": str(f.effective_severity), "message": f.message,
+            "file": f.location.file, "line": f.location.line, "column": f.location.column,
+            "subject": f.subject, "scope": f.scope, "waived": bool(f.waived_by), "waiver_reason": f.waived_by,
+            "hint": f.effective_hint}
+
+
+def render_json(result: CheckResult) -> str:
+    by_severity = Counter(str(f.effective_severity) for f in result.open)
+    doc = {"version": 1, "checked": dict(result.counts),
+           "summary": {"errors": by_severity["error"], "warnings": by_severity["warning"],
+                       "infos": by_severity["info"], "waived": len(result.waived)},
+           "findings": [finding_dict(f) for f in result.findings]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_junit(result: CheckResult, threshold: Severity = Severity.ERROR) -> str:
+    """One test case per catalogue code: it fails with the open findings at or above the threshold."""
+    by_code: dict[str, list[Finding]] = {code: [] for code in CATALOGUE}
+    for f in result.open:
+        by_code[f.code].append(f)
+    suite = ET.Element("testsuite", name="ra2docs check", tests=str(len(by_code)))
+    failures = 0
+    for code, found in by_code.items():
+        case = ET.SubElement(suite, "testcase", classname="ra2docs", name=code)
+        failing = [f for f in found if f.effective_severity >= threshold]
+        if failing:
+            failures += 1
+            failure = ET.SubElement(case, "failure", message=f"{len(failing)} finding(s)", type=code)
+            failure.text = "\n".join(line(f) for f in failing)
+        elif found:
+            ET.SubElement(case, "system-out").text = "\n".join(line(f) for f in found)
+    suite.set("failures", str(failures))
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _escape_github(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> str:
+    kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    out = []
+    for f in result.open:
+        if f.effective_severity < threshold:
+            continue
+        loc = f.location
+        props = [f"file={_escape_github(loc.file, True)}"]
+        if loc.line:
+            props += [f"line={loc.line}", f"col={loc.column or 1}"]
+        props.append(f"title={_escape_github(f.code, True)}")
+        out.append(f"::{kind[f.effective_severity]} {','.join(props)}::{_escape_github(f.message)}")
+    out.append(summary(result))
+    return "\n".join(out) + "\n"
+
+
+def render(result: CheckResult, fmt: str, threshold: Severity, show_waived: bool = False,
+           hints: bool = False) -> str:
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "junit":
+        return render_junit(result, threshold)
+    if fmt == "github":
+        return render_github(result)
+    return render_text(result, show_waived=show_waived, hints=hints)
+
+
+def catalogue_text(codes: Iterable[str] = CATALOGUE) -> str:
+    rows = []
+    for code in codes:
+        c = CATALOGUE[code]
+        rows.append(f"{c.code:28} {str(c.severity):8} {c.summary}\n{'':37} what to do: {c.hint}")
+    return "\n".join(rows) + "\n"

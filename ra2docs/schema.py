@@ -1,0 +1,265 @@
+"""The shape of every kind of YAML file, declared once.
+
+The loader validates against these declarations, and the JSON Schemas shipped in `ra2docs/schemas/`
+(for editors with a YAML language server) are generated from them: `python -m ra2docs.schema DIR`.
+A test fails when the shipped schemas drift from these declarations.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ra2docs.fileio import write_text_atomic
+
+LEVELS = ("must", "must-not", "should", "should-not", "may")
+LINK_TYPES = ("traces", "refines", "depends")
+COMPLIANCE = ("fully-compliant", "partially-compliant", "not-compliant", "roadmap")
+SEVERITIES = ("info", "warning", "error")
+# IDs of components, matrices, vocabularies, levels, stacks, profiles, kinds: no spaces, no markup.
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9._+:/-]*$"
+SCHEMA_BASE = "https://ra2docs.example/schemas/"
+
+
+@dataclass(frozen=True)
+class F:
+    """A field declaration. `type` is a JSON type, or "date", "union" (one of `options`), "map"."""
+
+    type: str
+    required: bool = False
+    doc: str = ""
+    enum: tuple[str, ...] = ()
+    pattern: str | None = None
+    items: F | None = None  # array items, map values
+    fields: dict[str, F] | None = None  # object members
+    options: tuple[F, ...] = ()  # union alternatives, told apart by their JSON type
+    default: object = None
+
+
+def obj(doc: str = "", required: bool = False, **fields: F) -> F:
+    return F("object", required=required, doc=doc, fields=fields)
+
+
+def arr(items: F, doc: str = "", required: bool = False) -> F:
+    return F("array", required=required, doc=doc, items=items)
+
+
+def s(doc: str = "", required: bool = False, **kw: object) -> F:
+    return F("string", required=required, doc=doc, **kw)  # type: ignore[arg-type]
+
+
+SOURCE = F("union", doc="Where the fact comes from: a short citation, or document and section.", options=(
+    s("A short citation, e.g. 'RA2 ch.4 §4.5'."),
+    obj("A structured citation.", document=s("Document name", required=True), section=s("Section"),
+        url=s("Address of the document"), note=s("Remark on the source")),
+))
+ID_LIST = arr(s("An ID"))
+PROFILES = F("union", doc="Profiles the requirement applies to: a list, or a map of profile to level.",
+             options=(arr(s("Profile ID", pattern=SLUG)),
+                      F("map", items=s("Level in this profile", enum=LEVELS))))
+NAMED = F("union", options=(s("ID", pattern=SLUG),
+                            obj(id=s("ID", required=True, pattern=SLUG), title=s("Title"),
+                                description=s("Description"))))
+KIND = s("The kind of this file", required=True)
+
+REQUIREMENT = obj(
+    "A requirement.",
+    id=s("Requirement ID; must match the spec's id_pattern", required=True),
+    title=s("Short title, in the spec team's own words", required=True),
+    description=s("What is required"),
+    level=s("Normative level (default: must)", enum=LEVELS),
+    profiles=PROFILES,
+    category=s("Category (defaults to the file's category)"),
+    section=s("Section of the spec (defaults to the file's section)"),
+    status=s("Status, e.g. draft, approved, deprecated"),
+    tags=arr(s("Tag")),
+    source=SOURCE,
+    traces=arr(s("ID"), "Requirements of a base spec this one satisfies (RA to RM)"),
+    traced_by=arr(s("ID"), "Requirements that trace to this one, stated from this end"),
+    refines=arr(s("ID"), "Requirements this one refines"),
+    depends=arr(s("ID"), "Requirements this one depends on"),
+    notes=s("Editorial notes"),
+)
+
+CELL = F("union", doc="A support level, or a level with details.", options=(
+    s("Support level ID"),
+    obj(level=s("Support level ID", required=True), via=s("Component it relies on"),
+        note=s("Remark shown with the cell"), text=s("The cell's wording in the source document")),
+))
+
+KINDS: dict[str, F] = {
+    "spec": obj(
+        "A specification: a reference model, a reference architecture, or an operator's own.",
+        kind=KIND, id=s("Spec ID", required=True, pattern=SLUG), title=s("Title", required=True),
+        version=s("Version or release"), description=s("What the spec is"),
+        id_pattern=s("Regular expression every requirement ID of this spec must match", required=True),
+        based_on=arr(s("Spec ID"), "Specs whose requirements this one satisfies"),
+        profiles=arr(NAMED, "Profiles requirements can apply to"),
+        categories=arr(NAMED, "Categories of requirements"),
+        sections=arr(NAMED, "Sections requirements can cite"),
+        url=s("Address of the published spec"), source=SOURCE,
+    ),
+    "requirements": obj(
+        "Requirements of one spec. File-level category, section and source are defaults.",
+        kind=KIND, spec=s("Spec ID", required=True), category=s("Default category"),
+        section=s("Default section"), source=SOURCE, title=s("Title of this group"),
+        requirements=arr(REQUIREMENT, required=True),
+    ),
+    "components": obj(
+        "Components and the kinds they are grouped by.",
+        kind=KIND, kinds=arr(NAMED, "Component kinds (host OS, kernel, CNI plugin, ...)"),
+        components=arr(obj(
+            "A component.",
+            id=s("Component ID", required=True, pattern=SLUG), kind=s("Component kind", required=True),
+            name=s("Display name", required=True), versions=F("union", doc="Version or range", options=(
+                s("Version or range, e.g. '>=1.21'"), arr(s("Version"))
+            )),
+            description=s("What it is"), status=s("Status, e.g. required, optional, example"),
+            url=s("Project address"), source=SOURCE,
+            attributes=F("map", doc="Further facts (name to value)", items=s("Value")),
+        )),
+    ),
+    "vocabulary": obj(
+        "A vocabulary of support levels for matrices.",
+        kind=KIND, id=s("Vocabulary ID", required=True, pattern=SLUG), title=s("Title"),
+        levels=arr(obj(
+            id=s("Level ID", required=True, pattern=SLUG), label=s("Text shown", required=True),
+            covers=F("boolean", doc="Whether a cell at this level counts as coverage", default=False),
+            placeholder=F("boolean", doc="Whether this level marks a value still to be stated",
+                          default=False),
+            colour=s("Colour (CSS hex) for rendering", pattern=r"^#[0-9a-fA-F]{6}$"),
+            symbol=s("Short symbol shown beside the text"), description=s("Meaning"),
+        ), required=True),
+    ),
+    "matrix": obj(
+        "A support matrix: components side by side against requirements or features.",
+        kind=KIND, id=s("Matrix ID", required=True, pattern=SLUG), title=s("Title", required=True),
+        description=s("What the matrix compares"), vocabulary=s("Vocabulary ID", required=True),
+        columns=arr(s("Component ID"), "Components compared, in order", required=True),
+        column_titles=F("map", doc="Column headings as the source shows them", items=s("Heading")),
+        show_attributes=arr(s("Attribute name"), "Component attributes shown as header rows"),
+        source=SOURCE,
+        rows=arr(obj(
+            requirement=s("Requirement ID of this row"),
+            feature=s("Feature ID of this row (when it is no requirement)", pattern=SLUG),
+            title=s("Row title as shown"), note=s("Remark"), source=SOURCE,
+            cells=F("map", doc="Column (component ID) to support level", items=CELL),
+        ), required=True),
+    ),
+    "links": obj(
+        "Trace links stated apart from the requirements.",
+        kind=KIND, links=arr(obj(
+            **{"from": s("Requirement ID", required=True)}, to=s("Requirement ID", required=True),
+            type=s("Link type", required=True, enum=LINK_TYPES), source=SOURCE, note=s("Remark"),
+        ), required=True),
+    ),
+    "stacks": obj(
+        "Stacks: named sets of components, such as a vendor's proposed platform.",
+        kind=KIND, stacks=arr(obj(
+            id=s("Stack ID", required=True, pattern=SLUG), title=s("Title", required=True),
+            vendor=s("Who proposes it"), description=s("What it is"),
+            components=arr(s("Component ID"), required=True), source=SOURCE,
+        ), required=True),
+    ),
+    "policy": obj(
+        "The coverage policy: what must be covered by what.",
+        kind=KIND, rules=arr(obj(
+            id=s("Rule ID", required=True, pattern=SLUG), title=s("What the rule demands"),
+            spec=s("Spec whose requirements must be covered", required=True),
+            covered_by=s("traces: a requirement traces to it; support: a component supports it; "
+                         "either: one of the two", required=True, enum=("traces", "support", "either")),
+            from_spec=s("With covered_by traces: the spec that must trace to it"),
+            levels=arr(s("Level", enum=LEVELS), "Only requirements at these levels"),
+            profiles=arr(s("Profile"), "Check each of these profiles separately"),
+            stacks=F("boolean", doc="Also check every stack against this rule", default=False),
+            severity=s("Severity of a gap (default error)", enum=SEVERITIES),
+        )),
+        both_directions=arr(s("Link type", enum=LINK_TYPES), "Link types the specs state from both ends"),
+        severities=F("map", doc="Finding code to severity, overriding the catalogue",
+                     items=s("Severity", enum=SEVERITIES)),
+    ),
+    "waivers": obj(
+        "Accepted findings, each with a reason.",
+        kind=KIND, waivers=arr(obj(
+            code=s("Finding code", required=True), target=s("ID (or glob) of what the finding is about",
+                                                              required=True),
+            reason=s("Why the finding is accepted", required=True),
+            expires=F("date", doc="Date after which the waiver no longer applies (YYYY-MM-DD)"),
+            scope=F("map", doc="Further conditions, e.g. profile: basic", items=s("Value")),
+            file=s("Glob the finding's file must match"), upstream=s("Where upstream carries the problem"),
+        ), required=True),
+    ),
+    "responses": obj(
+        "A vendor's answers to an RFP workbook, written by `ra2docs import`.",
+        kind=KIND, vendor=s("Vendor name", required=True), imported_from=s("Workbook file name"),
+        imported_at=s("When it was imported (ISO 8601)"), checksum=s("Checksum of the exported requirements"),
+        spec_versions=F("map", doc="Spec ID to version", items=s("Version")),
+        answers=arr(obj(
+            id=s("Requirement ID", required=True),
+            compliance=s("Compliance statement", required=True, enum=COMPLIANCE),
+            comment=s("Vendor's comment"), evidence=s("Evidence reference"),
+        ), required=True),
+    ),
+}
+
+
+def to_json_schema(f: F) -> dict[str, object]:
+    out: dict[str, object] = {}
+    if f.doc:
+        out["description"] = f.doc
+    if f.type == "union":
+        out["anyOf"] = [to_json_schema(o) for o in f.options]
+    elif f.type == "date":
+        out.update(type="string", format="date", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    elif f.type == "map":
+        out["type"] = "object"
+        out["additionalProperties"] = to_json_schema(f.items) if f.items else True
+    elif f.type == "array":
+        out["type"] = "array"
+        if f.items:
+            out["items"] = to_json_schema(f.items)
+    elif f.type == "object":
+        fields = f.fields or {}
+        out["type"] = "object"
+        out["properties"] = {k: to_json_schema(v) for k, v in fields.items()}
+        required = [k for k, v in fields.items() if v.required]
+        if required:
+            out["required"] = required
+        out["additionalProperties"] = False
+    else:
+        out["type"] = f.type
+    if f.enum:
+        out["enum"] = list(f.enum)
+    if f.pattern:
+        out["pattern"] = f.pattern
+    return out
+
+
+def schema_document(kind: str) -> dict[str, object]:
+    doc = to_json_schema(KINDS[kind])
+    props = doc["properties"]
+    assert isinstance(props, dict)
+    props["kind"] = {"description": "The kind of this file", "const": kind}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{SCHEMA_BASE}{kind}.schema.json", "title": f"ra2docs {kind} file", **doc}
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(schema_document(kind), indent=2, sort_keys=False) + "\n"
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        path = directory / f"{kind}.schema.json"
+        write_text_atomic(path, schema_text(kind))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_schemas(Path(sys.argv[1] if len(sys.argv) > 1 else "ra2docs/schemas")):
+        print(p)
