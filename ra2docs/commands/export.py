@@ -1,0 +1,26 @@
+"""Export the spec tree to another format: `ra2docs export FORMAT [options]`.
+
+Each format lives in its own module and provides FORMAT, HELP, `add_arguments(parser)` and
+`run(args) -> int`; register it in FORMAT_MODULES. Output files are written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+NAME = "export"
+HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, reqif)"
+
+FORMAT_MODULES: tuple[str, ...] = (
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name in FORMAT_MODULES:
+        module = importlib.import_module(name)
+        fmt = sub.add_parser(module.FORMAT, help=module.HELP, description=module.__doc__,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(fmt)
+        fmt.set_defaults(run=module.run)
