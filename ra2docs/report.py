@@ -120,5 +120,5 @@ def catalogue_text(codes: Iterable[str] = CATALOGUE) -> str:
     rows = []
     for code in codes:
         c = CATALOGUE[code]
-        rows.append(f"{c.code:28} {str(c.severity):8} {c.summary}\n{'':37} what to do: {c.hint}")
+        rows.append(f"{c.code:28} {c.severity!s:8} {c.summary}\n{'':37} what to do: {c.hint}")
     return "\n".join(rows) + "\n"

@@ -1,0 +1,25 @@
+"""The ra2docs Sphinx extension: `extensions = ["ra2docs.sphinx"]` in conf.py.
+
+The spec tree is loaded and checked once per build (see `data`); each feature module below adds its
+directives, roles and event handlers through its own `setup(app)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from ra2docs import __version__
+
+FEATURE_MODULES: tuple[str, ...] = (
+    "ra2docs.sphinx.data",
+)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    for name in FEATURE_MODULES:
+        importlib.import_module(name).setup(app)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}
