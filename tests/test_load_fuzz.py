@@ -33,7 +33,7 @@ def _check(tmp_path: Path, data: bytes) -> None:
         if f.code not in ("ra2.file-unreadable",):
             assert f.location.line >= 1, f
     if result is None and not findings:  # only a file without any YAML node (blank, comments) says nothing
-        assert yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader) is None
+        assert yaml.compose(data.decode("utf-8"), Loader=yaml.CSafeLoader) is None
 
 
 @SETTINGS
