@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     target = responses_path(project.root, args.vendor)
     old = previous_answers(target, args.vendor)
-    store = not result.blocked and (args.partial or not result.errors) and not args.dry_run
+    store = bool(result.answers) and not result.blocked and (args.partial or not result.errors) and not args.dry_run
     changes = diff(old, tuple(result.answers))
     if store:
         write(project.root, model.VendorResponse(
@@ -127,7 +127,7 @@ def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, 
     elif args.dry_run:
         what = (f"dry run: {len(result.answers)} answers would be stored in {shown} ({counts['added']} added, "
                 f"{counts['changed']} changed, {counts['removed']} removed)")
-    elif result.blocked:
+    elif result.blocked or not result.answers:
         what = "nothing was written: the workbook does not match this tree"
     else:
         what = "nothing was written (fix the rows above, or store the good rows with --partial)"
