@@ -111,22 +111,23 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
 
 def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> None:
     ws = wb.create_sheet(COVER)
-    wbk.set_widths(ws, (30, 100))
+    rows = wbk.SheetRows(ws, (30, 100))
+    wbk.print_setup(ws)
     c = wbk.cell
     index = project.tree.spec_index()
     titles = ", ".join(index[s].title for s in p.spec_versions if s in index) or "no requirements selected"
-    ws.append([c(ws, "Request for proposal", wbk.TITLE)])
-    ws.append([c(ws, titles, wbk.TEXT)])
-    ws.append([])
-    ws.append(wbk.header_row(ws, ("Specification", "Version")))
+    rows.append([c(ws, "Request for proposal", wbk.TITLE)])
+    rows.append([c(ws, "Specifications", wbk.NOTE), c(ws, titles, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("Specification", "Version")))
     for spec_id, version in p.spec_versions.items():
-        ws.append([c(ws, spec_id, wbk.TEXT), c(ws, version or "(unversioned)", wbk.TEXT)])
-    ws.append([])
-    for label, value in (("Date", options.date.isoformat()), ("Requirements to answer", len(p.rows)),
+        rows.append([c(ws, spec_id, wbk.TEXT), c(ws, version or "(unversioned)", wbk.TEXT)])
+    rows.append([])
+    for label, value in (("Date", options.date.isoformat()), ("Requirements to answer", str(len(p.rows))),
                          ("Selection", options.selection.describe()), ("Checksum", p.checksum)):
-        ws.append([c(ws, label, wbk.HEADER), c(ws, value, wbk.TEXT)])
-    ws.append([])
-    ws.append(wbk.header_row(ws, ("How to answer", "")))
+        rows.append([c(ws, label, wbk.HEADER), c(ws, value, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("How to answer", "")))
     steps = (
         f"Answer every row of the '{REQUIREMENTS}' sheet in the yellow columns: Compliance (pick from the "
         "drop-down list), Comment and Evidence (a document, section or link that proves the answer).",
@@ -136,20 +137,20 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
         "Save the file as .xlsx (not .xlsm, not .xls, not CSV) and return it under its own name or any other.",
     )
     for n, step in enumerate(steps, 1):
-        ws.append([c(ws, f"Step {n}", wbk.TEXT), c(ws, step, wbk.TEXT)])
-    ws.append([])
-    ws.append(wbk.header_row(ws, ("Compliance answer", "Meaning")))
+        rows.append([c(ws, f"Step {n}", wbk.TEXT), c(ws, step, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("Compliance answer", "Meaning")))
     for term in ANSWERS:
         label = wbk.cell(ws, term.label, wbk.TEXT)
         label.fill = PatternFill("solid", fgColor=ANSWER_COLOURS[term.id])  # type: ignore[union-attr]
-        ws.append([label, c(ws, term.meaning, wbk.TEXT)])
-    ws.append([])
-    ws.append(wbk.header_row(ws, ("Sheet", "What it holds")))
+        rows.append([label, c(ws, term.meaning, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("Sheet", "What it holds")))
     sheets = [(REQUIREMENTS, "The requirements and your answers.")]
     sheets += [(name, f"Support matrix: {m.title}. Read-only; for reference.") for m, name, _ in p.matrices]
     sheets.append((COVERAGE, "Counts of requirements, coverage and matrix cells."))
     for name, what in sheets:
-        ws.append([c(ws, name, wbk.TEXT), c(ws, what, wbk.TEXT)])
+        rows.append([c(ws, name, wbk.TEXT), c(ws, what, wbk.TEXT)])
     wbk.protect(ws, options.password)
 
 
@@ -157,10 +158,15 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
     ws = wb.create_sheet(REQUIREMENTS)
     wbk.set_widths(ws, [w for _, _, w in SPEC_COLUMNS + ANSWER_COLUMNS])
     ws.freeze_panes = "B2"
+    wbk.print_setup(ws, "1:1")
     ws.append(wbk.header_row(ws, HEADERS))
     keys = [k for k, _, _ in SPEC_COLUMNS]
+    widths = [w for _, _, w in SPEC_COLUMNS]
     blank = [None] * len(ANSWER_COLUMNS)
-    for row in p.rows:
+    for n, row in enumerate(p.rows, 2):
+        height = wbk.row_height((row[k], w) for k, w in zip(keys, widths, strict=True))
+        if height:
+            ws.row_dimensions[n].height = height
         ws.append([wbk.cell(ws, row[k], wbk.TEXT) for k in keys] + [wbk.cell(ws, v, wbk.ANSWER) for v in blank])
     last_row = len(p.rows) + 1
     last_col = get_column_letter(len(HEADERS))
@@ -219,16 +225,17 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     vocab = sg.vocabularies.get(matrix.vocabulary)
     levels = vocab.levels if vocab else ()
     width = 2 + len(matrix.columns)
-    wbk.set_widths(ws, [18, 40] + [16] * len(matrix.columns))
+    wbk.set_widths(ws, [18, 40] + [18] * max(len(matrix.columns), len(levels)))
     ws.freeze_panes = f"C{MATRIX_FIRST_ROW}"
+    wbk.print_setup(ws, f"{MATRIX_FIRST_ROW - 1}:{MATRIX_FIRST_ROW - 1}")
     c = wbk.cell
     ws.append([c(ws, matrix.title, wbk.TITLE)])
     legend: list[object] = [c(ws, "Legend", wbk.HEADER), c(ws, "(cell text starts with the level)", wbk.NOTE)]
-    for lvl in levels:
-        swatch = wbk.cell(ws, lvl.label, wbk.TEXT)
+    for lvl in levels:  # the legend: each level's label on its colour
+        swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
         colour = level_colour(lvl)
         swatch.fill = PatternFill("solid", fgColor=colour)  # type: ignore[union-attr]
-        swatch.font = Font(color=_ink(colour))  # type: ignore[union-attr]
+        swatch.font = Font(name=wbk.FONT, color=_ink(colour))  # type: ignore[union-attr]
         legend.append(swatch)
     ws.append(legend)
     ws.append([])
@@ -241,7 +248,7 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     names = {col: (comps[col].name if col in comps else col) for col in matrix.columns}
     reqs = sg.requirements
     cells = 0
-    for row in rows:
+    for n, row in enumerate(rows, MATRIX_FIRST_ROW):
         values: list[object] = [None] * width
         values[0] = c(ws, row.key)
         values[1] = c(ws, row.title or (reqs[row.requirement].title if row.requirement in reqs else ""))
@@ -258,7 +265,10 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
                     text += f" — via {names.get(cl.via, cl.via)}"
                 if cl.note:
                     text += f"; {cl.note}"
-                values[at + 2] = c(ws, text)
+                values[at + 2] = c(ws, text, wbk.TEXT)  # wrapped: notes are longer than the column
+                height = wbk.row_height([(text, 18)])
+                if height and (ws.row_dimensions[n].height or 0) < height:
+                    ws.row_dimensions[n].height = height
         ws.append(values)
     last = MATRIX_FIRST_ROW - 1 + len(rows)
     last_col = get_column_letter(width)
@@ -303,25 +313,26 @@ def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str]
         covering = sum(n for lvl, n in counts.items() if vocab and (v := vocab.level(lvl)) and v.covers)
         detail = ", ".join(f"{(vocab.level(k).label if vocab and vocab.level(k) else k)}: {n}"  # type: ignore[union-attr]
                            for k, n in sorted(counts.items()))
-        matrix_rows.append([name, len(matrix.columns), len(rows), sum(counts.values()), covering, detail])
-    yield ("Support matrices in this workbook", ["Sheet", "Components", "Rows", "Cells", "Cells that cover",
-                                                 "Cells by level"], matrix_rows)
+        matrix_rows.append([name, detail, len(matrix.columns), len(rows), sum(counts.values()), covering])
+    yield ("Support matrices in this workbook", ["Sheet", "Cells by level", "Components", "Rows", "Cells",
+                                                 "Cells that cover"], matrix_rows)
 
 
 def _coverage(wb: Workbook, project: Project, p: _Plan, sel: Selection, password: str | None) -> None:
     ws = wb.create_sheet(COVERAGE)
-    wbk.set_widths(ws, (34, 40, 14, 10, 10, 10, 16, 16, 14))
+    out = wbk.SheetRows(ws, (34, 40, 14, 12, 12, 12, 16, 16, 14))
+    wbk.print_setup(ws)
     c = wbk.cell
-    ws.append([c(ws, "Coverage summary", wbk.TITLE)])
-    ws.append([c(ws, f"Selection: {sel.describe()}", wbk.NOTE)])
+    out.append([c(ws, "Coverage summary", wbk.TITLE)])
+    out.append([c(ws, f"Selection: {sel.describe()}", wbk.NOTE)])
     for title, header, rows in coverage_tables(project, p):
-        ws.append([])
-        ws.append([c(ws, title, wbk.TITLE)])
-        ws.append(wbk.header_row(ws, header))
+        out.append([])
+        out.append([c(ws, title, wbk.TITLE)])
+        out.append(wbk.header_row(ws, header))
         for row in rows:
-            ws.append([c(ws, v, wbk.TEXT) for v in row])
+            out.append([c(ws, v, wbk.TEXT) for v in row])
         if not rows:
-            ws.append([c(ws, "(none)", wbk.NOTE)])
+            out.append([c(ws, "(none)", wbk.NOTE)])
     wbk.protect(ws, password)
 
 

@@ -9,6 +9,7 @@ text on display, on edit and on re-save.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,7 +27,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these 
 _TRUNCATED = " …[cut: over 32,767 characters]"
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
-HEADER, TEXT, ANSWER, TITLE, NOTE = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note"
+HEADER, TEXT, ANSWER, TITLE, NOTE, SWATCH = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note", "ra2-swatch"
+FONT = "Calibri"
 
 
 def clean_text(value: str) -> str:
@@ -46,15 +48,18 @@ def is_hazardous(value: str) -> bool:
 def add_styles(wb: Workbook) -> None:
     """Register the named styles; cells then take one style by name (fast in write-only mode)."""
     top_wrap = Alignment(wrap_text=True, vertical="top")
+    body = Font(name=FONT, size=11)  # the workbook default font: styled and plain cells look alike
     styles = [
-        NamedStyle(HEADER, font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="1F4E79"),
-                   alignment=Alignment(wrap_text=True, vertical="center"), protection=Protection(locked=True)),
-        NamedStyle(TEXT, alignment=top_wrap, protection=Protection(locked=True)),
-        NamedStyle(ANSWER, alignment=top_wrap, fill=PatternFill("solid", fgColor="FFF8DC"),
-                   protection=Protection(locked=False)),
-        NamedStyle(TITLE, font=Font(bold=True, size=14), protection=Protection(locked=True)),
-        NamedStyle(NOTE, font=Font(italic=True, color="555555"), alignment=top_wrap,
+        NamedStyle(HEADER, font=Font(name=FONT, size=11, bold=True, color="FFFFFF"),
+                   fill=PatternFill("solid", fgColor="1F4E79"), alignment=Alignment(wrap_text=True, vertical="center"),
                    protection=Protection(locked=True)),
+        NamedStyle(TEXT, font=body, alignment=top_wrap, protection=Protection(locked=True)),
+        NamedStyle(ANSWER, font=body, alignment=top_wrap, fill=PatternFill("solid", fgColor="FFF8DC"),
+                   protection=Protection(locked=False)),
+        NamedStyle(TITLE, font=Font(name=FONT, bold=True, size=14), protection=Protection(locked=True)),
+        NamedStyle(NOTE, font=Font(name=FONT, size=11, italic=True, color="555555"),
+                   protection=Protection(locked=True)),
+        NamedStyle(SWATCH, font=body, alignment=Alignment(horizontal="center"), protection=Protection(locked=True)),
     ]
     for style in styles:
         wb.add_named_style(style)
@@ -90,6 +95,40 @@ def text_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
     return c
 
 
+def row_height(texts: Iterable[tuple[str, float]]) -> float | None:
+    """A row height (points) that shows every wrapped (text, column width) pair in full, or None for one line.
+
+    Spreadsheets do not all re-measure wrapped rows when they open a file (LibreOffice's converter does
+    not), so the height is estimated here: about 1.15 characters per width unit, 15 points per line.
+    """
+    lines = 1
+    for text, width in texts:
+        if not text:
+            continue
+        per_line = max(1, int(width * 1.15))
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+    return None if lines == 1 else min(409.0, 15.0 * lines)
+
+
+class SheetRows:
+    """Appends rows to a small sheet, giving each the height its wrapped cells need."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+        self.ws = ws
+        self.widths = list(widths)
+        self.row = 0
+        set_widths(ws, widths)
+
+    def append(self, values: Sequence[object]) -> None:
+        self.row += 1
+        texts = [(str(v.value), w) for v, w in zip(values, self.widths, strict=False)
+                 if isinstance(v, Cell) and v.value is not None and v.alignment.wrap_text]
+        height = row_height(texts)
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(list(values))
+
+
 def set_widths(ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -106,6 +145,17 @@ def protect(ws: WriteOnlyWorksheet, password: str | None) -> None:
     prot.selectUnlockedCells = False
     if password:
         prot.password = password
+
+
+def print_setup(ws: WriteOnlyWorksheet, title_rows: str | None = None) -> None:
+    """Landscape, as wide as one page, the header repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def sheet_name(wanted: str, taken: Iterable[str]) -> str:
