@@ -18,6 +18,7 @@ from ra2docs import __version__
 COMMAND_MODULES = (
     "ra2docs.commands.check",
     "ra2docs.commands.codes",
+    "ra2docs.commands.export",
     "ra2docs.commands.schema",
 )
 

@@ -13,6 +13,7 @@ NAME = "export"
 HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, reqif)"
 
 FORMAT_MODULES: tuple[str, ...] = (
+    "ra2docs.exports.json_model",
 )
 
 
@@ -24,3 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(fmt)
         fmt.set_defaults(run=module.run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Never reached: each format's parser sets its own `run`; present because the CLI asks every command."""
+    return int(args.run(args))
