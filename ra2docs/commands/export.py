@@ -14,6 +14,7 @@ HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, re
 
 FORMAT_MODULES: tuple[str, ...] = (
     "ra2docs.exports.json_model",
+    "ra2docs.exports.csv_export",
 )
 
 
