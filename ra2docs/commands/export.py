@@ -15,6 +15,8 @@ HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, re
 FORMAT_MODULES: tuple[str, ...] = (
     "ra2docs.exports.json_model",
     "ra2docs.exports.csv_export",
+    "ra2docs.exports.needs_json",
+    "ra2docs.exports.reqif",
 )
 
 
