@@ -198,7 +198,7 @@ KINDS: dict[str, F] = {
         spec_versions=F("map", doc="Spec ID to version", items=s("Version")),
         answers=arr(obj(
             id=s("Requirement ID", required=True),
-            compliance=s("Compliance statement", required=True, enum=COMPLIANCE),
+            compliance=s(f"Compliance statement: one of {', '.join(COMPLIANCE)}", required=True),
             comment=s("Vendor's comment"), evidence=s("Evidence reference"),
         ), required=True),
     ),
