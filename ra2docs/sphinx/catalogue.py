@@ -7,10 +7,12 @@ shows the count per level instead of every ID (the matrix page has them all).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.graph import FEATURE
@@ -44,7 +46,7 @@ def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 
 class CatalogueDirective(Ra2Directive):
-    option_spec = {"kind": directives.unchanged}
+    option_spec: ClassVar[OptionSpec] = {"kind": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from ra2docs import model
@@ -107,7 +108,7 @@ def load(confdir: Path, configured_root: str) -> Loaded:
 
 def get_loaded(env: BuildEnvironment) -> Loaded:
     """The tree as loaded at the start of this build (`builder-inited` refreshes it)."""
-    confdir = Path(env.app.confdir)
+    confdir = Path(env.config.ra2docs_confdir)
     cached = _CACHE.get(str(tree_root(confdir, env.config.ra2docs_root)))
     return cached if cached is not None and cached.confdir == confdir else load(confdir, env.config.ra2docs_root)
 
@@ -117,6 +118,11 @@ def get_project(env: BuildEnvironment) -> Project:
     return get_loaded(env).project
 
 
+def _remember_confdir(app: Sphinx, config: Config) -> None:
+    # the environment no longer exposes the application (Sphinx 9), so directives find it here
+    config.ra2docs_confdir = str(app.confdir)
+
+
 def _load_early(app: Sphinx) -> None:
     load(Path(app.confdir), app.config.ra2docs_root)
 
@@ -124,4 +130,6 @@ def _load_early(app: Sphinx) -> None:
 def setup(app: Sphinx) -> None:
     app.add_config_value("ra2docs_root", ".", "env", types=[str])
     app.add_config_value("ra2docs_list_limit", 200, "env", types=[int])
+    app.add_config_value("ra2docs_confdir", "", "", types=[str])  # set by ra2docs, not by users
+    app.connect("config-inited", _remember_confdir)
     app.connect("builder-inited", _load_early)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import textwrap
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.ext.graphviz import graphviz
+from sphinx.util.typing import OptionSpec
 
 from ra2docs.graph import COMPONENT, FEATURE, REQUIREMENT
 from ra2docs.sphinx import deps
@@ -27,7 +29,7 @@ EDGE_STYLE = {"traces": "solid", "refines": "bold", "depends": "dotted", "suppor
               "includes": "dotted"}
 
 
-class ra2_diagram(nodes.General, nodes.Element):  # noqa: N801 (docutils names node classes in lower case)
+class ra2_diagram(nodes.General, nodes.Element):
     """Placeholder for a diagram, replaced once every page has been read."""
 
 
@@ -54,7 +56,7 @@ def diagram_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 class DiagramDirective(Ra2Directive):
     required_arguments = 1
-    option_spec = {"radius": directives.positive_int, "no-components": directives.flag}
+    option_spec: ClassVar[OptionSpec] = {"radius": directives.positive_int, "no-components": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded

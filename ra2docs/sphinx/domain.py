@@ -7,7 +7,7 @@ ID from prose. An ID the tree does not define, or one no page shows, is a warnin
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -56,14 +56,15 @@ class Ra2XRefRole(XRefRole):
 class Ra2Domain(Domain):
     name = "ra2"
     label = "ra2docs"
-    object_types = {
+    object_types: ClassVar[dict[str, ObjType]] = {
         "req": ObjType("requirement", "req", "id"),
         "comp": ObjType("component", "comp", "id"),
         "matrix": ObjType("matrix", "matrix", "id"),
         "code": ObjType("finding code", "code", "id"),
     }
-    roles = {name: Ra2XRefRole(innernodeclass=nodes.literal) for name in ("req", "comp", "matrix", "code", "id")}
-    initial_data: dict[str, Any] = {"objects": {}, "uses": {}}
+    roles: ClassVar[dict[str, XRefRole]] = {
+        name: Ra2XRefRole(innernodeclass=nodes.literal) for name in ("req", "comp", "matrix", "code", "id")}
+    initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "uses": {}}
     data_version = 1
 
     @property

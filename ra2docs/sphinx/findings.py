@@ -8,11 +8,14 @@ lists them with the reason they were accepted.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Severity
@@ -58,7 +61,7 @@ def _waiver(loaded: Loaded, finding: Finding) -> model.Waiver | None:
 
 
 class FindingsDirective(Ra2Directive):
-    option_spec = {"show": lambda arg: directives.choice(arg, ("open", "waived", "all"))}
+    option_spec: ClassVar[OptionSpec] = {"show": lambda arg: directives.choice(arg, ("open", "waived", "all"))}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded

@@ -7,9 +7,12 @@ in the cell. Component attributes named in the matrix's `show_attributes` become
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.sphinx import deps
@@ -51,7 +54,7 @@ def matrix_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 class MatrixDirective(Ra2Directive):
     required_arguments = 1
-    option_spec = {"no-legend": directives.flag, "no-title": directives.flag}
+    option_spec: ClassVar[OptionSpec] = {"no-legend": directives.flag, "no-title": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded

@@ -7,10 +7,12 @@ requirements a requirement of that spec traces to, e.g. the RM requirements RA2 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.sphinx import deps
@@ -62,7 +64,7 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 
 class RequirementsDirective(Ra2Directive):
-    option_spec = {"spec": directives.unchanged_required, "category": directives.unchanged,
+    option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
                    "section": directives.unchanged, "cited-by": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:

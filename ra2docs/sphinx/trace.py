@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import Finding
@@ -47,7 +49,7 @@ def status_cell(loaded: Loaded, req: model.Requirement) -> tuple[list[nodes.Node
 
 
 class TraceabilityDirective(Ra2Directive):
-    option_spec = {"spec": directives.unchanged_required, "category": directives.unchanged,
+    option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
                    "section": directives.unchanged, "cited-by": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
@@ -76,7 +78,7 @@ def coverage_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 
 class CoverageDirective(Ra2Directive):
-    option_spec = {"spec": directives.unchanged}
+    option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
