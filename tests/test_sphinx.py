@@ -10,7 +10,7 @@ import pytest
 from docutils import nodes
 
 from tests.conftest import require_tool
-from tests.sphinx_helpers import ROOTS, Build, build, copy_root, html_files
+from tests.sphinx_helpers import ROOTS, Build, build, copy_root
 
 EXPECTED = ROOTS / "sample-expected"
 
@@ -92,7 +92,8 @@ def test_diagram_links_its_neighbours(sample: Build) -> None:
 
 
 HOSTILE_TITLE = ':ref:`pwn` <script>alert(1)</script> `tick` **bold** .. raw:: html'
-HOSTILE_DESCRIPTION = ".. raw:: html\n\n   <b>raw</b>\n\n`link <https://evil.example>`_ and |sub| <img src=x onerror=alert(2)>"
+HOSTILE_DESCRIPTION = (".. raw:: html\n\n   <b>raw</b>\n\n"
+                       "`link <https://evil.example>`_ and |sub| <img src=x onerror=alert(2)>")
 
 
 def test_yaml_text_never_becomes_markup(tmp_path: Path) -> None:
