@@ -18,7 +18,11 @@ from ra2docs import __version__
 COMMAND_MODULES = (
     "ra2docs.commands.check",
     "ra2docs.commands.codes",
+    "ra2docs.commands.export",
+    "ra2docs.commands.diff",
     "ra2docs.commands.schema",
+    "ra2docs.commands.import_",
+    "ra2docs.commands.compare",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

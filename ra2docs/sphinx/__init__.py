@@ -24,6 +24,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.findings",  # findings as warnings, the known-issues page, the code catalogue
     "ra2docs.sphinx.diagram",
     "ra2docs.sphinx.style",
+    "ra2docs.sphinx.changelog",
 )
 
 
