@@ -77,7 +77,12 @@ class Loaded:
         return req.category or req.section
 
 
-def tree_root(confdir: Path, configured: str) -> Path:
+def tree_root(env: BuildEnvironment) -> Path:
+    """The absolute path of the spec tree this build documents."""
+    return resolve_root(Path(env.config.ra2docs_confdir), env.config.ra2docs_root)
+
+
+def resolve_root(confdir: Path, configured: str) -> Path:
     root = Path(configured)
     return root if root.is_absolute() else (confdir / root).resolve()
 
@@ -95,7 +100,7 @@ _CACHE: dict[str, Loaded] = {}
 
 def load(confdir: Path, configured_root: str) -> Loaded:
     """The loaded, checked spec tree; reloaded only when a file of it changed, appeared or went away."""
-    root = tree_root(confdir, configured_root)
+    root = resolve_root(confdir, configured_root)
     fingerprint = _fingerprint(root)
     cached = _CACHE.get(str(root))
     if cached is not None and cached.fingerprint == fingerprint and cached.confdir == confdir:
@@ -109,7 +114,7 @@ def load(confdir: Path, configured_root: str) -> Loaded:
 def get_loaded(env: BuildEnvironment) -> Loaded:
     """The tree as loaded at the start of this build (`builder-inited` refreshes it)."""
     confdir = Path(env.config.ra2docs_confdir)
-    cached = _CACHE.get(str(tree_root(confdir, env.config.ra2docs_root)))
+    cached = _CACHE.get(str(resolve_root(confdir, env.config.ra2docs_root)))
     return cached if cached is not None and cached.confdir == confdir else load(confdir, env.config.ra2docs_root)
 
 
