@@ -74,7 +74,12 @@ class MatrixDirective(Ra2Directive):
             out += nodes.paragraph("", "", nodes.Text("Source: "), source_node(matrix.source),
                                    classes=["ra2-source"])
         if vocab is not None and "no-legend" not in self.options:
-            out += legend(vocab)
+            shown = self.env.temp_data.setdefault("ra2_legends", set())  # per page being read
+            if vocab.id in shown:
+                out += para(f"Levels as in the legend of {vocab.title or vocab.id} above.", ["ra2-legend-ref"])
+            else:
+                shown.add(vocab.id)
+                out += legend(vocab)
         out += self.matrix_table(loaded, matrix, vocab)
         return [out]
 

@@ -64,8 +64,10 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 
 class RequirementsDirective(Ra2Directive):
-    option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
-                   "section": directives.unchanged, "cited-by": directives.unchanged}
+    option_spec: ClassVar[OptionSpec] = {
+        "spec": directives.unchanged_required, "category": directives.unchanged, "section": directives.unchanged,
+        "cited-by": directives.unchanged, "group-by": lambda arg: directives.choice(arg, ("category", "section")),
+    }
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
@@ -77,7 +79,26 @@ class RequirementsDirective(Ra2Directive):
         self.depend(files_of(loaded, reqs))
         if not reqs:
             return [para("No requirements match this selection.", ["ra2-empty"])]
+        if "group-by" in self.options:
+            return self.grouped(loaded, reqs, self.options["group-by"])
         return [self.requirement_section(loaded, req) for req in reqs]
+
+    def grouped(self, loaded: Loaded, reqs: list[model.Requirement], field: str) -> list[nodes.Node]:
+        """One section per category (or section) of the spec, in the spec's order; empty ones left out."""
+        spec = loaded.project.graph.specs[self.options["spec"]]
+        declared = spec.categories if field == "category" else spec.sections
+        titles = {named.id: named.title or named.id for named in declared}
+        groups: dict[str, list[model.Requirement]] = {}
+        for req in reqs:
+            groups.setdefault(getattr(req, field), []).append(req)
+        order = [g for g in titles if g in groups] + sorted(g for g in groups if g not in titles)
+        out: list[nodes.Node] = []
+        for group in order:
+            section = nodes.section(ids=[f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"])
+            section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
+            section.extend(self.requirement_section(loaded, req) for req in groups[group])
+            out.append(section)
+        return out
 
     def requirement_section(self, loaded: Loaded, req: model.Requirement) -> nodes.section:
         section = nodes.section(classes=["ra2-requirement"])

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from docutils import nodes
@@ -39,18 +39,29 @@ def traceability_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files_of(loaded, select(loaded, options)) | policy_files(loaded)
 
 
-def status_cell(loaded: Loaded, req: model.Requirement) -> tuple[list[nodes.Node], list[str]]:
+def status_cell(loaded: Loaded, req: model.Requirement,
+                notes: dict[str, int]) -> tuple[list[nodes.Node], list[str]]:
+    """The status as symbol and word; a waiver's reason becomes a numbered note under the table."""
     status = loaded.status(req)
     content: list[nodes.Node] = [inline(STATUS_TEXT[status], ["ra2-status-text"])]
     if status == "waived":
-        reasons = sorted({f.waived_by for f in loaded.uncovered[req.id]})
-        content.append(inline(" — " + "; ".join(reasons), ["ra2-reason"]))
+        numbers = [notes.setdefault(reason, len(notes) + 1)
+                   for reason in sorted({f.waived_by for f in loaded.uncovered[req.id]})]
+        content.append(inline(" (note " + ", ".join(map(str, numbers)) + ")", ["ra2-reason"]))
     return content, ["ra2-status", f"ra2-status-{nodes.make_id(status)}"]
+
+
+def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
+    if not notes:
+        return []
+    listing = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["ra2-waiver-notes"])
+    listing.extend(nodes.list_item("", para(reason)) for reason in notes)
+    return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
 
 
 class TraceabilityDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
-                   "section": directives.unchanged, "cited-by": directives.unchanged}
+                                         "section": directives.unchanged, "cited-by": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
@@ -59,10 +70,22 @@ class TraceabilityDirective(Ra2Directive):
             return self.problem(f"ra2:traceability: unknown spec {self.options.get('spec', '')!r}")
         reqs = select(loaded, self.options)
         self.depend(traceability_files(loaded, self.options))
-        rows = [[xref(r.id), r.title, r.level, joined(xref(t) for t in graph.traces_of(r.id)),
-                 joined(xref(t) for t in graph.traced_by(r.id)), status_cell(loaded, r)] for r in reqs]
-        header = [["ID", "Title", "Level", "Traces to", "Traced by", "Coverage"]]
-        return [table(header, rows, ["ra2-traceability"], widths=[12, 30, 6, 16, 16, 20])]
+        if not reqs:
+            return [para("No requirements match this selection.", ["ra2-empty"])]
+        traces = {r.id: graph.traces_of(r.id) for r in reqs}
+        traced_by = {r.id: graph.traced_by(r.id) for r in reqs}
+        notes: dict[str, int] = {}
+        columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
+            ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: r.title), ("Level", 6, lambda r: r.level)]
+        if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
+            columns.append(("Traces to", 16, lambda r: joined(xref(t) for t in traces[r.id])))
+        if any(traced_by.values()):
+            columns.append(("Traced by", 16, lambda r: joined(xref(t) for t in traced_by[r.id])))
+        columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes)))
+        rows = [[fn(r) for _, _, fn in columns] for r in reqs]
+        out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"],
+                     widths=[width for _, width, _ in columns])]
+        return out + waiver_notes(notes)
 
 
 def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:
