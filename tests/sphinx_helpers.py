@@ -35,17 +35,17 @@ def copy_root(name: str, tmp_path: Path) -> Path:
 
 
 def build(srcdir: Path, outdir: Path | None = None, parallel: int = 0, warningiserror: bool = False,
-          **overrides: Any) -> Build:
+          confdir: Path | None = None, **overrides: Any) -> Build:
     """Build `srcdir` as HTML (incrementally when `outdir` already holds a build)."""
     outdir = outdir or srcdir / "_build"
     warnings = io.StringIO()
     with docutils_namespace():
-        return _build(srcdir, outdir, parallel, warningiserror, warnings, overrides)
+        return _build(srcdir, confdir or srcdir, outdir, parallel, warningiserror, warnings, overrides)
 
 
-def _build(srcdir: Path, outdir: Path, parallel: int, warningiserror: bool, warnings: io.StringIO,
+def _build(srcdir: Path, confdir: Path, outdir: Path, parallel: int, warningiserror: bool, warnings: io.StringIO,
            overrides: dict[str, Any]) -> Build:
-    app = Sphinx(str(srcdir), str(srcdir), str(outdir / "html"), str(outdir / "doctrees"), "html",
+    app = Sphinx(str(srcdir), str(confdir), str(outdir / "html"), str(outdir / "doctrees"), "html",
                  confoverrides={"html_theme": "basic", **overrides}, status=io.StringIO(), warning=warnings,
                  warningiserror=warningiserror, keep_going=True, parallel=parallel)
     read: list[str] = []
