@@ -8,7 +8,7 @@ from __future__ import annotations
 
 project = "RA2 requirements and traceability"
 author = "ra2docs contributors"
-copyright = "the ra2docs contributors"  # noqa: A001 (Sphinx's name for it)
+copyright = "the ra2docs contributors"
 
 extensions = ["ra2docs.sphinx"]
 ra2docs_root = "."
