@@ -13,7 +13,7 @@ import docutils.core
 import docutils.nodes
 import pytest
 
-from ra2docs.exports.needs_json import NEED_ID_RE, need_ids, rst_text
+from ra2docs.exports.needs_json import NEED_ID_RE, field_text, need_ids, rst_text
 from tests.conftest import run_cli
 from tests.exchange import BASIC, HOSTILE, REPO, load, tree_params
 
@@ -58,10 +58,11 @@ def test_needimport_reads_every_requirement_and_link(root: Path, tmp_path: Path)
     for original, req in reqs.items():
         need = needs[ids[original]]
         assert need["ra2docs_id"] == original
-        assert need["title"] == req.title
+        assert need["title"] == field_text(req.title)  # as written: no dynamic function ran
         assert need["type"] == "req"
-        assert need["status"] == (req.status or None)
-        assert need["tags"] == list(req.tags)
+        assert need["status"] == (field_text(req.status) or None)
+        assert need["tags"] == [field_text(t) for t in req.tags]
+        assert need["section"] == field_text(req.section)
         assert need["spec"] == req.spec and need["level"] == req.level
         for link_type in ("traces", "refines", "depends"):
             assert set(need[link_type]) == expected_links.get((original, link_type), set())
@@ -79,6 +80,7 @@ def test_hostile_markup_stays_text(tmp_path: Path) -> None:
     assert "&lt;iframe src=&quot;x&quot;&gt;" in html  # shown as text
     assert 'href="http://evil.example"' not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')" in html
+    assert 'copy("id")]] and {{ jinja }} stay text' in html.replace("&quot;", '"')
 
 
 def test_need_ids_are_valid_unique_and_stable() -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from ra2docs.exports.needs_json import DYNAMIC_ESCAPE
 from ra2docs.schema import LEVELS
 
 LINK_TYPES = ("traces", "refines", "depends")
@@ -93,6 +94,12 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+def _plain(value: Any, ours: bool) -> str:
+    """A field's text; a ra2docs export's dynamic-function escape undone."""
+    text = str(value)
+    return text.replace(DYNAMIC_ESCAPE, "[[") if ours else text
+
+
 def _tags(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(t) for t in value if str(t).strip()]
@@ -115,7 +122,7 @@ def convert(needs: dict[str, dict[str, Any]], spec: str, id_pattern: str, taken:
     """Requirements (as YAML-ready dicts) of `spec` from needs; `taken`: IDs the tree defines elsewhere."""
     result = ImportResult()
     pattern = re.compile(id_pattern)
-    original = {nid: str(n.get("ra2docs_id") or nid) for nid, n in needs.items()}
+    original = {nid: _plain(n["ra2docs_id"], True) if n.get("ra2docs_id") else nid for nid, n in needs.items()}
     seen: set[str] = set()
     for nid, need in needs.items():
         rid = original[nid]
@@ -123,8 +130,10 @@ def convert(needs: dict[str, dict[str, Any]], spec: str, id_pattern: str, taken:
         if types and kind not in types:
             result.skipped.append((nid, f"type '{kind}' is not imported (--type)"))
             continue
-        if need.get("spec") and need["spec"] != spec:
-            result.skipped.append((nid, f"it belongs to spec {need['spec']!r} (import it with --spec {need['spec']})"))
+        ours = "ra2docs_id" in need
+        need_spec = _plain(need.get("spec") or "", ours)
+        if need_spec and need_spec != spec:
+            result.skipped.append((nid, f"it belongs to spec {need_spec!r} (import it with --spec {need_spec})"))
             continue
         if not pattern.match(rid):
             result.skipped.append((nid, f"ID {rid!r} does not match the spec's id_pattern {id_pattern}"))
@@ -132,12 +141,11 @@ def convert(needs: dict[str, dict[str, Any]], spec: str, id_pattern: str, taken:
         if rid in taken or rid in seen:
             result.skipped.append((nid, f"ID {rid!r} is already defined in the tree"))
             continue
-        title = str(need.get("title") or "").strip()
+        title = _plain(need.get("title") or "", ours).strip()
         if not title:
             result.skipped.append((nid, "no title"))
             continue
         seen.add(rid)
-        ours = "ra2docs_id" in need
         content = str(need.get("content") or need.get("description") or "")
         req: dict[str, Any] = {"id": rid, "title": title}
         if content.strip():
@@ -148,14 +156,14 @@ def convert(needs: dict[str, dict[str, Any]], spec: str, id_pattern: str, taken:
         elif level and level not in LEVELS:
             result.unmapped_fields["level"] += 1
         if need.get("profiles"):
-            req["profiles"] = _profiles(str(need["profiles"]), level if level in LEVELS else "must")
+            req["profiles"] = _profiles(_plain(need["profiles"], ours), level if level in LEVELS else "must")
         for name in ("category", "section", "status"):
             if need.get(name):
-                req[name] = str(need[name])
-        if tags := _tags(need.get("tags")):
+                req[name] = _plain(need[name], ours)
+        if tags := [_plain(t, ours) for t in _tags(need.get("tags"))]:
             req["tags"] = tags
         if need.get("source"):
-            req["source"] = str(need["source"])
+            req["source"] = _plain(need["source"], ours)
         for link_type in LINK_TYPES:
             targets = need.get(link_type) or []
             if isinstance(targets, list) and targets:
