@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "ra2docs.commands.diff",
     "ra2docs.commands.import_needs",
     "ra2docs.commands.schema",
+    "ra2docs.commands.import_",
+    "ra2docs.commands.compare",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

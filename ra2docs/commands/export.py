@@ -13,6 +13,7 @@ NAME = "export"
 HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, reqif)"
 
 FORMAT_MODULES: tuple[str, ...] = (
+    "ra2docs.commands.export_xlsx",
     "ra2docs.exports.json_model",
     "ra2docs.exports.csv_export",
     "ra2docs.exports.needs_json",
