@@ -19,8 +19,8 @@ def spec_only_tree(source: Path, target: Path) -> Path:
     """A tree with the spec files of `source` and nothing else."""
     (target / "requirements").mkdir(parents=True)
     for spec in load(source).tree.specs:
-        src = source / spec.location.file
-        shutil.copy(src, target / "requirements" / src.name)
+        (target / spec.location.file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / spec.location.file, target / spec.location.file)
     return target
 
 
