@@ -173,8 +173,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ra2docs.exports.common import emit, load_for_export
+    from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
     tree = load_for_export(args.root).tree
+    warn_duplicates(FORMAT, tree)
     emit(args.output, dumps(needs_document(tree, args.project, args.needs_version, args.type)))
     return 0
