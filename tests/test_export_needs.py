@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,19 @@ def test_rst_text_renders_as_the_same_plain_text(text: str) -> None:
     assert kinds <= {"document", "paragraph", "block_quote"}, kinds
     words = "".join(doc.astext().split())
     assert words == "".join(text.split())
+
+
+def test_an_id_defined_twice_is_exported_once_with_a_warning(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(BASIC, tree)
+    (tree / "requirements" / "zz-again.yaml").write_text(
+        "kind: requirements\nspec: RA2\nrequirements:\n  - id: ra2.ntw.001\n    title: Second definition\n",
+        encoding="utf-8")
+    for fmt in ("needs-json", "reqif"):
+        out = tmp_path / f"out.{fmt}"
+        proc = run_cli("export", fmt, str(tree), "-o", str(out))
+        assert proc.returncode == 0
+        assert "requirements/zz-again.yaml:4:5" in proc.stderr
+        assert "'ra2.ntw.001' is defined again" in proc.stderr and "open error" in proc.stderr
+        text = out.read_text(encoding="utf-8")
+        assert "Second definition" not in text and "CNI plugin for pod networking" in text
