@@ -27,7 +27,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these 
 _TRUNCATED = " …[cut: over 32,767 characters]"
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
-HEADER, TEXT, ANSWER, TITLE, NOTE, SWATCH = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note", "ra2-swatch"
+HEADER, TEXT, ANSWER, TITLE, NOTE = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note"
+SWATCH = "ra2-swatch"
 FONT = "Calibri"
 
 
