@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "ra2docs.commands.check",
     "ra2docs.commands.codes",
     "ra2docs.commands.export",
+    "ra2docs.commands.diff",
     "ra2docs.commands.schema",
     "ra2docs.commands.import_",
     "ra2docs.commands.compare",

@@ -14,6 +14,10 @@ HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, re
 
 FORMAT_MODULES: tuple[str, ...] = (
     "ra2docs.commands.export_xlsx",
+    "ra2docs.exports.json_model",
+    "ra2docs.exports.csv_export",
+    "ra2docs.exports.needs_json",
+    "ra2docs.exports.reqif",
 )
 
 
@@ -27,5 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         fmt.set_defaults(run=module.run)
 
 
-def run(args: argparse.Namespace) -> int:  # replaced by the chosen format's run (its parser's default)
-    return int(args.run(args)) if args.run is not run else 2
+def run(args: argparse.Namespace) -> int:
+    """Never reached: each format's parser sets its own `run`; present because the CLI asks every command."""
+    return int(args.run(args))

@@ -15,6 +15,7 @@ from ra2docs import __version__
 
 FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.data",
+    "ra2docs.sphinx.changelog",
     "ra2docs.sphinx.vendors",
 )
 
