@@ -130,6 +130,39 @@ class SheetRows:
         self.ws.append(list(values))
 
 
+class StyledRows:
+    """Styled cells for a big sheet, one per column, reused row after row.
+
+    Creating a cell and looking up its style costs more than writing it; a write-only sheet writes each
+    cell as soon as its row is appended, so the same cell objects can carry the next row's values.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet, styles: Sequence[str]) -> None:
+        self.plain = [self._make(ws, style, False) for style in styles]
+        self.quoted = [self._make(ws, style, True) for style in styles]
+
+    @staticmethod
+    def _make(ws: WriteOnlyWorksheet, style: str, quoted: bool) -> Cell:
+        c = WriteOnlyCell(ws, None)
+        c.style = style
+        if quoted:
+            c.quotePrefix = True
+        return c
+
+    def row(self, values: Sequence[str | None]) -> list[Cell]:
+        out = []
+        for i, value in enumerate(values):
+            if not value:
+                c = self.plain[i]
+                c._value, c.data_type = None, "n"
+            else:
+                value = clean_text(value)
+                c = self.quoted[i] if is_hazardous(value) else self.plain[i]
+                c._value, c.data_type = value, "s"
+            out.append(c)
+        return out
+
+
 def set_widths(ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
