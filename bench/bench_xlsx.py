@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing
-import os
 import random
 import statistics
 import sys
@@ -30,17 +29,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import Workbook  # noqa: E402
+from openpyxl import Workbook
 
-from ra2docs import model  # noqa: E402
-from ra2docs.graph import SpecGraph  # noqa: E402
-from ra2docs.project import Project  # noqa: E402
-from ra2docs.validate import CheckResult  # noqa: E402
-from ra2docs.xlsx.export import ExportOptions, write_rfp  # noqa: E402
-from ra2docs.xlsx.selection import profiles_text  # noqa: E402
+from ra2docs import model
+from ra2docs.graph import SpecGraph
+from ra2docs.project import Project
+from ra2docs.validate import CheckResult
+from ra2docs.xlsx.export import ExportOptions, write_rfp
+from ra2docs.xlsx.selection import profiles_text
 
-WORDS = ("cluster node pod network storage volume kernel runtime plugin interface policy service mesh "
-         "operator control plane worker isolation latency throughput acceleration device driver").split()
+WORDS = ("cluster", "node", "pod", "network", "storage", "volume", "kernel", "runtime", "plugin", "interface",
+         "policy", "service", "mesh", "operator", "control", "plane", "worker", "isolation", "latency",
+         "throughput", "acceleration", "device", "driver")
 LEVELS = ("supported", "partial", "via-plugin", "not-supported", "tbc")
 
 

@@ -252,3 +252,13 @@ def test_compare_two_vendors(tree: Path, book: Path) -> None:
     assert [(r[0], r[1]) for r in rows] == [("ACME", 53.3), ("Globex", 63.3)]
     comment = wb["Comparison"]["E3"]
     assert comment.value == "=cmd|'/C calc'!A0" and comment.data_type == "s"
+
+
+def test_dry_run_and_json_report_write_nothing(tree: Path, book: Path) -> None:
+    fill(book, ACME)
+    proc = import_(tree, book, "ACME", "--dry-run", "--format", "json")
+    assert proc.returncode == 0
+    doc = json.loads(proc.stdout)
+    assert doc["stored"] is False and doc["answers"] == 5 and doc["problems"] == []
+    assert [c["change"] for c in doc["changes"]] == ["added"] * 5
+    assert not (tree / "responses").exists()
