@@ -25,6 +25,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.diagram",
     "ra2docs.sphinx.style",
     "ra2docs.sphinx.changelog",
+    "ra2docs.sphinx.vendors",
 )
 
 
