@@ -426,6 +426,7 @@ class _Builder:
             id=r["id"], title=r["title"], vocabulary=r["vocabulary"], columns=tuple(r["columns"]),
             rows=tuple(rows), description=r.get("description", ""),
             column_titles=dict(r.get("column_titles", {})), show_attributes=tuple(r.get("show_attributes", ())),
+            sparse=r.get("sparse", False),
             source=_source(r.get("source")), location=r.loc))
 
     def _add_links(self, r: Rec) -> None:

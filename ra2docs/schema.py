@@ -140,6 +140,8 @@ KINDS: dict[str, F] = {
         columns=arr(s("Component ID"), "Components compared, in order", required=True),
         column_titles=F("map", doc="Column headings as the source shows them", items=s("Heading")),
         show_attributes=arr(s("Attribute name"), "Component attributes shown as header rows"),
+        sparse=F("boolean", doc="A missing cell means the component states nothing for the row (no finding); "
+                 "by default every row needs a cell for every column", default=False),
         source=SOURCE,
         rows=arr(obj(
             requirement=s("Requirement ID of this row"),

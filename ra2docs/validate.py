@@ -226,7 +226,7 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
             yield Finding("ra2.dangling-ref", f"{where}, column '{cell.column}': relies on '{cell.via}', "
                           f"which is no component{_suggest(cell.via, sg.components)}", cell.location,
                           subject=cell.via)
-    for column in matrix.columns:
+    for column in () if matrix.sparse else matrix.columns:
         if column not in seen:
             yield Finding("ra2.placeholder", f"{where}: no value for column '{column}' (an unknown cell)",
                           row.location, subject=f"{matrix.id}/{row.key}/{column}")

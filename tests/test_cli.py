@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ra2docs.cli import build_parser, commands
+from ra2docs.cli import build_parser, command_name, commands
 from tests.conftest import TREES, run_cli
 
 
@@ -106,6 +106,7 @@ def test_every_command_has_help_text() -> None:
     parser = build_parser()
     for module in commands():
         assert module.HELP and module.__doc__, module.__name__
+        assert command_name(module.__name__) == module.NAME
     help_text = parser.format_help()
     for module in commands():
         assert module.NAME in help_text
