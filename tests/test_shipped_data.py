@@ -95,7 +95,7 @@ def test_shipped_tree_checks_clean_with_the_real_cli() -> None:
     proc = run_cli("check", str(REPO))
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].endswith(
-        "0 errors, 0 warnings, 0 infos, {} waived".format(len(project().result.waived)))
+        f"0 errors, 0 warnings, 0 infos, {len(project().result.waived)} waived")
 
 
 def test_no_open_findings_and_no_stale_waivers() -> None:
@@ -157,7 +157,7 @@ def test_every_waiver_has_a_reason_and_an_upstream_location() -> None:
     for waiver in project().tree.waivers:
         assert len(waiver.reason) > 20, waiver
         assert waiver.upstream, f"waiver for {waiver.code} on {waiver.target} cites no upstream location"
-        assert waiver.target.strip("*?[]") , "no blanket waivers"
+        assert waiver.target.strip("*?[]"), "no blanket waivers"
 
 
 def test_every_item_cites_its_source() -> None:
