@@ -155,3 +155,31 @@ def test_bad_selections_are_usage_errors(tmp_path: Path, args: list[str], messag
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_every_hazard_is_written_as_text(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from ra2docs.xlsx import workbook as wbk
+
+    hazards = ["=1+1", "+1", "-1", "@A1", "\t=1+1", "\r=1+1", "#REF!", "=", "plain", "bell\x07inside",
+               "x" * 40_000]
+    wb = Workbook(write_only=True)
+    wbk.add_styles(wb)
+    ws = wb.create_sheet("S")
+    for text in hazards:
+        ws.append([wbk.cell(ws, text), wbk.cell(ws, text, wbk.TEXT)])
+    rows = wbk.StyledRows(ws, [wbk.TEXT, wbk.ANSWER])
+    for text in hazards:
+        ws.append(rows.row([text, text]))
+    path = tmp_path / "h.xlsx"
+    wb.save(path)
+    expected = [wbk.clean_text(t) for t in hazards]
+    assert expected[-2] == "bell\ufffdinside" and len(expected[-1]) == 32767
+    got = openpyxl.load_workbook(path)["S"]
+    cal = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").to_python()
+    for n, text in enumerate(expected * 2, 1):
+        for col in (1, 2):
+            c = got.cell(n, col)
+            assert (c.value, c.data_type) == (text, "s"), (n, col)
+            assert cal[n - 1][col - 1] == text

@@ -252,3 +252,52 @@ def test_compare_two_vendors(tree: Path, book: Path) -> None:
     assert [(r[0], r[1]) for r in rows] == [("ACME", 53.3), ("Globex", 63.3)]
     comment = wb["Comparison"]["E3"]
     assert comment.value == "=cmd|'/C calc'!A0" and comment.data_type == "s"
+
+
+def test_dry_run_and_json_report_write_nothing(tree: Path, book: Path) -> None:
+    fill(book, ACME)
+    proc = import_(tree, book, "ACME", "--dry-run", "--format", "json")
+    assert proc.returncode == 0
+    doc = json.loads(proc.stdout)
+    assert doc["stored"] is False and doc["answers"] == 5 and doc["problems"] == []
+    assert [c["change"] for c in doc["changes"]] == ["added"] * 5
+    assert not (tree / "responses").exists()
+
+
+def test_renamed_header_missing_id_and_formula_comment(tree: Path, book: Path) -> None:
+    fill(book, ACME)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Requirements"]
+    cols = header_columns(ws)
+    ws[f"{cols['Comment']}2"] = "=1+1"  # a real formula in a comment: stored as typed, with a warning
+    ws.append([None, None, None, None, None, None, None, None, None, "Roadmap", "an answer without an ID"])
+    wb.save(book)
+    proc = import_(tree, book, "ACME")
+    assert proc.returncode == 1
+    assert "rfp.xlsx:Requirements!K2: warning: the Comment of 'ra2.ntw.001' is a formula" in proc.stdout
+    assert "rfp.xlsx:Requirements!A10: error: this row has an answer but no requirement ID [xlsx.missing-id]" \
+        in proc.stdout
+    ws[f"{cols['Compliance']}1"] = "Answer"
+    wb.save(book)
+    proc = import_(tree, book, "ACME", "--partial")
+    assert proc.returncode == 1 and "the header row lacks 'Compliance'" in proc.stdout
+    assert "[xlsx.bad-header]" in proc.stdout and not (tree / "responses").exists()
+
+
+def test_an_unreadable_stored_responses_file_is_never_overwritten(tree: Path, book: Path) -> None:
+    fill(book, ACME)
+    target = tree / "responses" / "acme.yaml"
+    target.parent.mkdir()
+    target.write_text("kind: responses\nvendor: ACME\nanswers: [\n")
+    proc = import_(tree, book, "ACME")
+    assert proc.returncode == 2 and "cannot be read" in proc.stderr and "nothing was written" in proc.stderr
+    assert target.read_text() == "kind: responses\nvendor: ACME\nanswers: [\n"
+
+
+def test_every_import_code_is_exercised() -> None:
+    from ra2docs.xlsx.answers import IMPORT_CODES
+
+    here = Path(__file__).read_text() + "".join(p.read_text() for p in (Path(__file__).parent / "xlsx" /
+                                                                          "expected").glob("*.txt"))
+    missing = [code for code in IMPORT_CODES if code not in here]
+    assert not missing, f"no test triggers {missing}"

@@ -147,18 +147,19 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
     wbk.add_styles(wb)
     c = wbk.cell
     ws = wb.create_sheet("Comparison")
-    wbk.set_widths(ws, [18, 40, 9] + [20, 40] * len(cmp.vendors))
+    table = wbk.SheetRows(ws, [18, 40, 9] + [20, 40] * len(cmp.vendors))
     ws.freeze_panes = "D2"
+    wbk.print_setup(ws, "1:1")
     header = ["ID", "Title", "Level"]
     for v in cmp.vendors:
         header += [v, f"{v}: comment"]
-    ws.append(wbk.header_row(ws, header))
+    table.append(wbk.header_row(ws, header))
     for r in cmp.rows:
         values = [c(ws, r.requirement.id, wbk.TEXT), c(ws, r.requirement.title, wbk.TEXT), c(ws, r.level, wbk.TEXT)]
         for v in cmp.vendors:
             answer = r.answers[v]
             values += [c(ws, label(answer), wbk.TEXT), c(ws, answer.comment if answer else "", wbk.TEXT)]
-        ws.append(values)
+        table.append(values)
     last = len(cmp.rows) + 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
     for i in range(len(cmp.vendors)):
@@ -167,7 +168,8 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
             ws.conditional_formatting.add(f"{col}2:{col}{last}", _equals_rule(f"{col}2", term.label,
                                                                                ANSWER_COLOURS[term.id]))
     scores = wb.create_sheet("Scores")
-    wbk.set_widths(scores, [28, 10, 10, 10] + [14] * (len(ANSWERS) + 2))
+    wbk.set_widths(scores, [28, 10, 10, 10] + [20] * len(ANSWERS) + [12, 16])
+    wbk.print_setup(scores)
     scores.append(wbk.header_row(scores, ["Vendor", "Score %", "Points", "Possible", *(a.label for a in ANSWERS),
                                           "Unanswered", "Mandatory gaps"]))
     for s in cmp.scores:
@@ -178,6 +180,7 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
                      "fully 1, partially 0.5, roadmap 0.25, not compliant or unanswered 0.", wbk.NOTE)])
     gaps = wb.create_sheet("Mandatory gaps")
     wbk.set_widths(gaps, [28, 18, 20, 50])
+    wbk.print_setup(gaps, "1:1")
     gaps.append(wbk.header_row(gaps, ["Vendor", "ID", "Answer", "Title"]))
     titles = {r.requirement.id: r.requirement.title for r in cmp.rows}
     for s in cmp.scores:

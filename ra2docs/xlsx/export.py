@@ -162,12 +162,13 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
     ws.append(wbk.header_row(ws, HEADERS))
     keys = [k for k, _, _ in SPEC_COLUMNS]
     widths = [w for _, _, w in SPEC_COLUMNS]
+    cells = wbk.StyledRows(ws, [wbk.TEXT] * len(keys) + [wbk.ANSWER] * len(ANSWER_COLUMNS))
     blank = [None] * len(ANSWER_COLUMNS)
     for n, row in enumerate(p.rows, 2):
         height = wbk.row_height((row[k], w) for k, w in zip(keys, widths, strict=True))
         if height:
             ws.row_dimensions[n].height = height
-        ws.append([wbk.cell(ws, row[k], wbk.TEXT) for k in keys] + [wbk.cell(ws, v, wbk.ANSWER) for v in blank])
+        ws.append(cells.row([row[k] for k in keys] + blank))
     last_row = len(p.rows) + 1
     last_col = get_column_letter(len(HEADERS))
     ws.auto_filter.ref = f"A1:{last_col}{last_row}"

@@ -27,7 +27,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these 
 _TRUNCATED = " …[cut: over 32,767 characters]"
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
-HEADER, TEXT, ANSWER, TITLE, NOTE, SWATCH = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note", "ra2-swatch"
+HEADER, TEXT, ANSWER, TITLE, NOTE = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note"
+SWATCH = "ra2-swatch"
 FONT = "Calibri"
 
 
@@ -127,6 +128,39 @@ class SheetRows:
         if height:
             self.ws.row_dimensions[self.row].height = height
         self.ws.append(list(values))
+
+
+class StyledRows:
+    """Styled cells for a big sheet, one per column, reused row after row.
+
+    Creating a cell and looking up its style costs more than writing it; a write-only sheet writes each
+    cell as soon as its row is appended, so the same cell objects can carry the next row's values.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet, styles: Sequence[str]) -> None:
+        self.plain = [self._make(ws, style, False) for style in styles]
+        self.quoted = [self._make(ws, style, True) for style in styles]
+
+    @staticmethod
+    def _make(ws: WriteOnlyWorksheet, style: str, quoted: bool) -> Cell:
+        c = WriteOnlyCell(ws, None)
+        c.style = style
+        if quoted:
+            c.quotePrefix = True
+        return c
+
+    def row(self, values: Sequence[str | None]) -> list[Cell]:
+        out = []
+        for i, value in enumerate(values):
+            if not value:
+                c = self.plain[i]
+                c._value, c.data_type = None, "n"
+            else:
+                value = clean_text(value)
+                c = self.quoted[i] if is_hazardous(value) else self.plain[i]
+                c._value, c.data_type = value, "s"
+            out.append(c)
+        return out
 
 
 def set_widths(ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
