@@ -17,6 +17,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.data",  # config values; loads and checks the tree at builder-inited
     "ra2docs.sphinx.domain",  # the ra2 domain and roles: every other module adds directives to it
     "ra2docs.sphinx.deps",  # exact incremental builds
+    "ra2docs.sphinx.nodes",  # placeholders rendered when each page is written
     "ra2docs.sphinx.requirements",
     "ra2docs.sphinx.trace",
     "ra2docs.sphinx.matrix",

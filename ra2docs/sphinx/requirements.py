@@ -18,7 +18,18 @@ from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, field_list, inline, joined, para, paragraphs, xref
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    field_list,
+    fill,
+    inline,
+    joined,
+    para,
+    paragraphs,
+    renderer,
+    xref,
+)
 
 SAFE_URL_SCHEMES = ("https://", "http://")
 
@@ -94,23 +105,33 @@ class RequirementsDirective(Ra2Directive):
         order = [g for g in titles if g in groups] + sorted(g for g in groups if g not in titles)
         out: list[nodes.Node] = []
         for group in order:
-            section = nodes.section(ids=[f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"])
+            anchor = f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"
+            section = nodes.section(support_smartquotes=False, ids=[anchor])
             section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
             section.extend(self.requirement_section(loaded, req) for req in groups[group])
             out.append(section)
         return out
 
     def requirement_section(self, loaded: Loaded, req: model.Requirement) -> nodes.section:
-        section = nodes.section(classes=["ra2-requirement"])
+        """The heading now (for the page's table of contents and the link target), the body when written."""
+        section = nodes.section(classes=["ra2-requirement"], support_smartquotes=False)
         section.source, section.line = self.get_source_info()
         target_node(get_domain(self.env), req.id, "req", req.title, section)
         section += nodes.title("", "", nodes.literal("", req.id, classes=["ra2-id"]), nodes.Text(" "),
                                nodes.Text(req.title))
-        section += requirement_fields(loaded, req)
-        section.extend(paragraphs(req.description))
-        if req.notes:
-            section += nodes.note("", *paragraphs(req.notes))
+        section += fill("requirement", id=req.id)
         return section
+
+
+@renderer("requirement")
+def render_requirement(ctx: RenderContext, args: dict[str, str]) -> list[nodes.Node]:
+    req = ctx.loaded.project.graph.requirements.get(args["id"])
+    if req is None:  # gone since the page was read; the page is re-read on the next build
+        return []
+    out: list[nodes.Node] = [requirement_fields(ctx.loaded, req), *paragraphs(req.description)]
+    if req.notes:
+        out.append(nodes.note("", *paragraphs(req.notes)))
+    return out
 
 
 def _refs(ids: Iterable[str]) -> list[nodes.Node]:
