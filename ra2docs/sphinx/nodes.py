@@ -22,7 +22,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import make_refnode
 
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded, get_loaded
@@ -62,6 +61,15 @@ class RenderContext:
     objects: dict[str, tuple[str, str, str, str]]
     _uris: dict[str, str] = field(default_factory=dict)
 
+    def href(self, docname: str, anchor: str) -> str:
+        """The link from the page being written to `anchor` on `docname` (relative URIs cached per page)."""
+        if docname == self.docname:
+            return f"#{anchor}"
+        base = self._uris.get(docname)
+        if base is None:
+            base = self._uris[docname] = self.builder.get_relative_uri(self.docname, docname)
+        return f"{base}#{anchor}"
+
 
 Renderer = Callable[[RenderContext, dict[str, Any]], list[nodes.Node]]
 RENDERERS: dict[str, Renderer] = {}
@@ -88,7 +96,9 @@ def xref(target: str, text: str = "", objtype: str = "id") -> nodes.Node:
     entry = ctx.objects.get(target)
     if entry is None or (objtype != "id" and entry[2] != objtype):
         return inner if isinstance(inner, nodes.Element) else nodes.inline("", "", inner)
-    return make_refnode(ctx.builder, ctx.docname, entry[0], entry[1], inner, f"{target}: {entry[3]}")
+    ref = nodes.reference("", "", inner, internal=True, refuri=ctx.href(entry[0], entry[1]),
+                          reftitle=f"{target}: {entry[3]}")
+    return ref
 
 
 def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -157,7 +167,7 @@ def table(header: Sequence[Sequence[Cell]], rows: Iterable[Sequence[Cell]], clas
     group = nodes.tgroup(cols=ncols)
     tab += group
     for i in range(ncols):
-        spec = nodes.colspec(colwidth=widths[i] if widths else 1)
+        spec = nodes.colspec(colwidth=widths[i] if widths else 20)
         if i < stub_columns:
             spec["stub"] = 1
         group += spec
