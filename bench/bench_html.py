@@ -88,7 +88,7 @@ def write_site(tree: Path, project: Project, site: Path) -> None:
         (site / f"{name}.rst").write_text(_page(name.title(), f".. ra2:{directive}::\n"))
         pages.append(name)
     toc = "".join(f"   {p}\n" for p in pages)
-    (site / "index.rst").write_text(_page("Synthetic spec", f".. toctree::\n\n{toc}"))
+    (site / "index.rst").write_text(_page("Synthetic spec", f".. toctree::\n   :maxdepth: 1\n\n{toc}"))
 
 
 def write_floor(project: Project, site: Path) -> None:
@@ -108,7 +108,7 @@ def write_floor(project: Project, site: Path) -> None:
         (site / f"req-{name}.rst").write_text(_page(name, f".. floor-requirements:: {data}\n"))
         pages.append(f"req-{name}")
     toc = "".join(f"   {p}\n" for p in pages)
-    (site / "index.rst").write_text(_page("Floor", f".. toctree::\n\n{toc}"))
+    (site / "index.rst").write_text(_page("Floor", f".. toctree::\n   :maxdepth: 1\n\n{toc}"))
 
 
 def sphinx_build(site: Path, out: Path) -> tuple[float, float, int]:
