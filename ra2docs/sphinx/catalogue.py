@@ -56,6 +56,18 @@ def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
+@deps.digest("ra2:catalogue")
+def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    graph = loaded.project.graph
+    out: list[object] = [loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
+                         list(graph.vocabularies.values())]
+    for comp in select(loaded, options):
+        supported = graph.supports(comp.id)
+        out.append((comp, supported, [deps.placement(graph.requirements[t], loaded) for t, _, _ in supported
+                                      if t in graph.requirements]))
+    return out
+
+
 class CatalogueDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {"kind": directives.unchanged}
 

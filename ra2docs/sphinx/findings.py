@@ -44,6 +44,11 @@ def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
         logger.info(f"ra2docs: {len(result.waived)} waived finding(s), listed on the findings page")
 
 
+@deps.digest("ra2:findings")
+def findings_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    return loaded.project.result.findings, loaded.tree.waivers
+
+
 @deps.selector("ra2:findings")
 def findings_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return set(loaded.all_files)
@@ -139,6 +144,11 @@ def render_codes(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
         rows.append([name, (str(code.severity), [f"ra2-severity-{code.severity}"]), code.summary, code.hint])
     return [table([["Code", "Default severity", "What it means", "What to do"]], rows, ["ra2-codes"],
                   widths=[18, 8, 37, 37])]
+
+
+@deps.digest("ra2:codes")
+def codes_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    return None  # the catalogue is code, not data
 
 
 @deps.selector("ra2:codes")

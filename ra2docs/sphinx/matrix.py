@@ -53,6 +53,18 @@ def matrix_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
+@deps.digest("ra2:matrix")
+def matrix_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    matrix = find_matrix(loaded, options.get("_argument", ""))
+    if matrix is None:
+        return None
+    graph = loaded.project.graph
+    comps = [graph.components.get(c) for c in matrix.columns]
+    reqs = [deps.placement(graph.requirements[r.requirement], loaded) for r in matrix.rows
+            if r.requirement in graph.requirements]
+    return matrix, graph.vocabularies.get(matrix.vocabulary), comps, reqs
+
+
 class MatrixDirective(Ra2Directive):
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {"no-legend": directives.flag, "no-title": directives.flag}

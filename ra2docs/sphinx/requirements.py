@@ -74,6 +74,20 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files_of(loaded, select(loaded, options))
 
 
+@deps.digest("ra2:requirements")
+def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    graph, index = loaded.project.graph, loaded.project.graph.requirements
+    spec = graph.specs.get(options.get("spec", ""))
+    out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
+    for req in select(loaded, options):
+        links = [graph.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
+                 for incoming in (False, True)]
+        out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
+                    req.status, req.tags, req.source, req.notes, links,
+                    [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
+    return out
+
+
 class RequirementsDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {
         "spec": directives.unchanged_required, "category": directives.unchanged, "section": directives.unchanged,

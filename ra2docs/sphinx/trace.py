@@ -59,6 +59,18 @@ def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
     return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
 
 
+@deps.digest("ra2:traceability")
+def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    graph = loaded.project.graph
+    rows = []
+    for req in select(loaded, options):
+        linked = graph.traces_of(req.id) + graph.traced_by(req.id)
+        rows.append((deps.placement(req, loaded), req.level, graph.traces_of(req.id), graph.traced_by(req.id),
+                     loaded.status(req), sorted({f.waived_by for f in loaded.uncovered.get(req.id, ())}),
+                     [deps.placement(graph.requirements[i], loaded) for i in linked]))
+    return rows
+
+
 class TraceabilityDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
                                          "section": directives.unchanged, "cited-by": directives.unchanged}
@@ -105,6 +117,14 @@ def coverage_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     spec = options.get("spec", "")
     reqs = [r for r in loaded.tree.requirements if not spec or r.spec == spec]
     return files_of(loaded, reqs) | policy_files(loaded)
+
+
+@deps.digest("ra2:coverage")
+def coverage_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    spec = options.get("spec", "")
+    found = _findings_by_scope(loaded)
+    return [(rule, list(rule_rows(loaded, rule, found))) for rule in loaded.tree.policy.rules
+            if not spec or rule.spec == spec]
 
 
 class CoverageDirective(Ra2Directive):
