@@ -49,8 +49,13 @@ def digest(directive_name: str) -> Callable[[Digest], Digest]:
 
 def placement(req: model.Requirement, loaded: Loaded) -> tuple[object, ...]:
     """What decides where a linked requirement is shown and how a link to it reads."""
-    citing = sorted({loaded.project.graph.requirements[o].spec for o in loaded.project.graph.traced_by(req.id)})
-    return req.id, req.spec, req.category, req.section, req.title, tuple(citing)
+    memo = loaded.placements
+    found = memo.get(req.id)
+    if found is None:
+        graph = loaded.project.graph
+        citing = sorted({graph.requirements[o].spec for o in graph.traced_by(req.id)})
+        found = memo[req.id] = (req.id, req.spec, req.category, req.section, req.title, tuple(citing))
+    return found
 
 
 def _hash(data: object) -> str:
@@ -74,23 +79,35 @@ def record(env: BuildEnvironment, directive_name: str, key: dict[str, Any], file
         (directive_name, tuple(sorted(key.items())), stamped, _digest_of(directive_name, loaded, key)))
 
 
-def _outdated(loaded: Loaded, use: Use) -> bool:
+def _outdated(loaded: Loaded, use: Use) -> tuple[bool, Use]:
+    """Whether the page must be read again, and the use with fresh stamps when its data is unchanged."""
     name, key_items, stamped, recorded = use
     key = dict(key_items)
     fn = SELECTORS.get(name)
     if fn is None or tuple(sorted(fn(loaded, key))) != tuple(f for f, _ in stamped):
-        return True
+        return True, use
     stamps = loaded.stamps
-    if all(stamps.get(loaded.path(f)) == stamp for f, stamp in stamped):
-        return False
-    return not recorded or _digest_of(name, loaded, key) != recorded
+    fresh = tuple((f, stamps.get(loaded.path(f))) for f, _ in stamped)
+    if fresh == stamped:
+        return False, use
+    if not recorded or _digest_of(name, loaded, key) != recorded:
+        return True, use
+    return False, (name, key_items, fresh, recorded)  # same data: don't compute the digest again next time
 
 
 def _pages_to_reread(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                      removed: set[str]) -> list[str]:
     loaded = get_loaded(env)
-    return [docname for docname, doc_uses in uses(env).items()
-            if docname not in changed and docname not in removed and any(_outdated(loaded, u) for u in doc_uses)]
+    stale = []
+    for docname, doc_uses in uses(env).items():
+        if docname in changed or docname in removed:
+            continue
+        checked = [_outdated(loaded, use) for use in doc_uses]
+        if any(outdated for outdated, _ in checked):
+            stale.append(docname)
+        else:
+            doc_uses[:] = [use for _, use in checked]
+    return stale
 
 
 def setup(app: Sphinx) -> None:

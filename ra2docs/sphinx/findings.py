@@ -16,6 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.logging import is_suppressed_warning
 from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
@@ -32,7 +33,10 @@ logger = logging.getLogger(__name__)
 def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Once per build, in the main process, before pages are read."""
     result = get_loaded(env).project.result
+    suppressed = app.config.suppress_warnings
     for finding in result.open:
+        if is_suppressed_warning("ra2docs", finding.code, suppressed):
+            continue  # checked here: thousands of suppressed warnings still cost the logging machinery
         severity = finding.effective_severity
         where = str(finding.location)
         text = f"{finding.message} [{severity}]"
