@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from tests.conftest import require_tool
 from tests.sphinx_helpers import ROOTS, Build, build, copy_root
@@ -102,8 +105,14 @@ def test_yaml_text_never_becomes_markup(tmp_path: Path) -> None:
     text = path.read_text().replace("title: Persistent volumes", f"title: '{HOSTILE_TITLE}'")
     text += "    description: |\n" + "".join(f"      {line}\n" for line in HOSTILE_DESCRIPTION.splitlines())
     path.write_text(text)
+    matrix = root / "mappings" / "matrix.yaml"
+    matrix.write_text(matrix.read_text().replace("note: Delegates to the plugin it wraps",
+                                                 f"note: '{HOSTILE_TITLE}'"))
     result = build(root)
     assert result.warnings == ""
+    matrix_html = result.html("matrix")
+    assert "<script>alert(1)" not in matrix_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in matrix_html
     doctree = result.app.env.get_doctree("rm")
     assert not list(doctree.findall(nodes.raw))
     assert not [r for r in doctree.findall(nodes.reference) if "evil" in r.get("refuri", "")]
@@ -171,3 +180,14 @@ def test_directive_misuse_is_a_located_warning(tmp_path: Path) -> None:
     (root / "matrix.rst").write_text("Matrices\n========\n\n.. ra2:matrix:: nope\n")
     result = build(root)
     assert re.search(r"matrix\.rst:\d+: WARNING: ra2:matrix: unknown matrix 'nope'", result.warnings)
+
+
+def test_other_builders_get_the_docutils_tables(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / "text"), str(tmp_path / "dt"), "text",
+                     status=io.StringIO(), warning=io.StringIO())
+        app.build()
+    text = (tmp_path / "text" / "matrix.txt").read_text()
+    assert "✔ Supported" in text and "Delegates" in text
+    assert "Pods reach" in (tmp_path / "text" / "rm.txt").read_text()

@@ -42,6 +42,16 @@ class Loaded:
         return os.path.normpath(self.confdir / display_file)
 
     @cached_property
+    def placements(self) -> dict[str, tuple[object, ...]]:
+        """Memo for `deps.placement`."""
+        return {}
+
+    @cached_property
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """Modification time and size of each file as loaded, by absolute path."""
+        return {os.path.normpath(path): (mtime, size) for path, mtime, size in self.fingerprint}
+
+    @cached_property
     def all_files(self) -> set[str]:
         """Every YAML file of the tree, named as locations name them."""
         return {os.path.relpath(f, self.confdir) for f in self.tree.files}

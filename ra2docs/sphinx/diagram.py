@@ -54,6 +54,19 @@ def diagram_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
+@deps.digest("ra2:diagram")
+def diagram_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    req_id = options.get("_argument", "")
+    if req_id not in loaded.project.graph.requirements:
+        return None
+    radius = _radius(loaded, options)
+    graph = loaded.project.graph
+    nodes_shown = graph.neighbourhood(req_id, radius)
+    placements = [deps.placement(graph.requirements[n], loaded) for n in nodes_shown if n in graph.requirements]
+    comps = [(graph.components[n].id, graph.components[n].kind) for n in nodes_shown if n in graph.components]
+    return dot_code(loaded, req_id, radius, "no-components" not in options, {}), placements, comps
+
+
 class DiagramDirective(Ra2Directive):
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {"radius": directives.positive_int, "no-components": directives.flag}

@@ -45,6 +45,18 @@ def role_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return {m.location.file for m in loaded.tree.matrices if m.id == target}
 
 
+@deps.digest("ra2:role")
+def role_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    target = options.get("id", "")
+    graph = loaded.project.graph
+    if target in graph.requirements:
+        return deps.placement(graph.requirements[target], loaded)
+    if target in graph.components:
+        comp = graph.components[target]
+        return comp.id, comp.kind, comp.name
+    return [(m.id, m.title) for m in loaded.tree.matrices if m.id == target]
+
+
 class Ra2XRefRole(XRefRole):
     def result_nodes(self, document: nodes.document, env: BuildEnvironment, node: Element,
                      is_ref: bool) -> tuple[list[nodes.Node], list[nodes.system_message]]:

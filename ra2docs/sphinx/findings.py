@@ -8,21 +8,23 @@ lists them with the reason they were accepted.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections import Counter
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.logging import is_suppressed_warning
 from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Severity
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded, get_loaded
-from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, para, table, xref
+from ra2docs.sphinx.domain import anchor, get_domain
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, para, renderer, table, xref
 from ra2docs.validate import waiver_matches
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,10 @@ logger = logging.getLogger(__name__)
 def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Once per build, in the main process, before pages are read."""
     result = get_loaded(env).project.result
+    suppressed = app.config.suppress_warnings
     for finding in result.open:
+        if is_suppressed_warning("ra2docs", finding.code, suppressed):
+            continue  # checked here: thousands of suppressed warnings still cost the logging machinery
         severity = finding.effective_severity
         where = str(finding.location)
         text = f"{finding.message} [{severity}]"
@@ -41,6 +46,11 @@ def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
             logger.info(f"{where}: {text} [{finding.code}]")
     if result.waived:
         logger.info(f"ra2docs: {len(result.waived)} waived finding(s), listed on the findings page")
+
+
+@deps.digest("ra2:findings")
+def findings_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    return loaded.project.result.findings, loaded.tree.waivers
 
 
 @deps.selector("ra2:findings")
@@ -64,35 +74,58 @@ class FindingsDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {"show": lambda arg: directives.choice(arg, ("open", "waived", "all"))}
 
     def run(self) -> list[nodes.Node]:
-        loaded = self.loaded
-        self.depend(findings_files(loaded, self.options))
-        show = self.options.get("show", "all")
-        result = loaded.project.result
-        out: list[nodes.Node] = []
-        if show in ("open", "all"):
-            out.append(nodes.rubric("", "", nodes.Text(f"Open findings ({len(result.open)})")))
-            if result.open:
-                rows = [[(str(f.effective_severity), [f"ra2-severity-{f.effective_severity}"]), _code(f.code),
-                         f.subject, f.message, _where(f)] for f in result.open]
-                out.append(table([["Severity", "Code", "About", "Finding", "Where"]], rows,
-                                 ["ra2-findings"], widths=[8, 14, 14, 44, 20]))
-            else:
-                out.append(para("None: every check passes or its finding is waived.", ["ra2-empty"]))
-        if show in ("waived", "all"):
-            out.append(nodes.rubric("", "", nodes.Text(f"Accepted (waived) findings ({len(result.waived)})")))
-            if result.waived:
-                rows = []
-                for f in result.waived:
-                    waiver = _waiver(loaded, f)
-                    expires = waiver.expires.isoformat() if waiver and waiver.expires else "never"
-                    upstream = waiver.upstream if waiver else ""
-                    rows.append([_code(f.code), f.subject, f.message, f.waived_by, expires, upstream, _where(f)])
-                out.append(table([["Code", "About", "Finding", "Why it is accepted", "Expires", "Upstream",
-                                   "Where"]], rows, ["ra2-findings", "ra2-waived"],
-                                 widths=[12, 12, 26, 26, 8, 8, 14]))
-            else:
-                out.append(para("None.", ["ra2-empty"]))
-        return out
+        self.depend(findings_files(self.loaded, self.options))
+        return [fill("findings", show=self.options.get("show", "all"), limit=self.config.ra2docs_list_limit)]
+
+
+def _capped(findings: list[Finding], limit: int) -> tuple[list[Finding], list[nodes.Node]]:
+    """At most `limit` findings of each code; a line says how many more `ra2docs check` lists."""
+    shown, left_out, per_code = [], 0, Counter[str]()
+    for finding in findings:
+        per_code[finding.code] += 1
+        if per_code[finding.code] <= limit:
+            shown.append(finding)
+        else:
+            left_out += 1
+    if not left_out:
+        return shown, []
+    return shown, [para(f"{left_out} more findings (over {limit} of one code) are not listed here; "
+                        "`ra2docs check` lists them all.", ["ra2-more"])]
+
+
+@renderer("findings")
+def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    loaded, show, limit = ctx.loaded, args["show"], args["limit"]
+    result = loaded.project.result
+    out: list[nodes.Node] = []
+    if show in ("open", "all"):
+        out.append(nodes.rubric("", "", nodes.Text(f"Open findings ({len(result.open)})")))
+        if result.open:
+            shown, more = _capped(result.open, limit)
+            rows = [[(str(f.effective_severity), [f"ra2-severity-{f.effective_severity}"]), _code(f.code),
+                     f.subject, f.message, _where(f)] for f in shown]
+            out.append(table([["Severity", "Code", "About", "Finding", "Where"]], rows,
+                             ["ra2-findings"], widths=[8, 14, 14, 44, 20]))
+            out.extend(more)
+        else:
+            out.append(para("None: every check passes or its finding is waived.", ["ra2-empty"]))
+    if show in ("waived", "all"):
+        out.append(nodes.rubric("", "", nodes.Text(f"Accepted (waived) findings ({len(result.waived)})")))
+        if result.waived:
+            shown, more = _capped(result.waived, limit)
+            rows = []
+            for f in shown:
+                waiver = _waiver(loaded, f)
+                expires = waiver.expires.isoformat() if waiver and waiver.expires else "never"
+                upstream = waiver.upstream if waiver else ""
+                rows.append([_code(f.code), f.subject, f.message, f.waived_by, expires, upstream, _where(f)])
+            out.append(table([["Code", "About", "Finding", "Why it is accepted", "Expires", "Upstream",
+                               "Where"]], rows, ["ra2-findings", "ra2-waived"],
+                             widths=[12, 12, 26, 26, 8, 8, 14]))
+            out.extend(more)
+        else:
+            out.append(para("None.", ["ra2-empty"]))
+    return out
 
 
 class CodesDirective(Ra2Directive):
@@ -101,13 +134,25 @@ class CodesDirective(Ra2Directive):
     def run(self) -> list[nodes.Node]:
         self.depend(set())
         domain = get_domain(self.env)
-        rows = []
         for code in CATALOGUE.values():
-            name = nodes.paragraph("", "", nodes.literal("", code.code, classes=["ra2-id"]))
-            target_node(domain, code.code, "code", code.summary, name)
-            rows.append([name, (str(code.severity), [f"ra2-severity-{code.severity}"]), code.summary, code.hint])
-        return [table([["Code", "Default severity", "What it means", "What to do"]], rows, ["ra2-codes"],
-                      widths=[18, 8, 37, 37])]
+            domain.note_object(code.code, "code", code.summary, self.state.document)
+        return [fill("codes")]
+
+
+@renderer("codes")
+def render_codes(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    rows = []
+    for code in CATALOGUE.values():
+        name = nodes.paragraph("", "", nodes.literal("", code.code, classes=["ra2-id"]),
+                               ids=[anchor("code", code.code)])
+        rows.append([name, (str(code.severity), [f"ra2-severity-{code.severity}"]), code.summary, code.hint])
+    return [table([["Code", "Default severity", "What it means", "What to do"]], rows, ["ra2-codes"],
+                  widths=[18, 8, 37, 37])]
+
+
+@deps.digest("ra2:codes")
+def codes_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    return None  # the catalogue is code, not data
 
 
 @deps.selector("ra2:codes")

@@ -7,7 +7,7 @@ in the cell. Component attributes named in the matrix's `show_attributes` become
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -18,7 +18,8 @@ from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, inline, para, paragraphs, table, xref
+from ra2docs.sphinx.matrix_html import matrix_html, ra2_html_table
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, para, paragraphs, renderer, table, xref
 from ra2docs.sphinx.requirements import source_node
 
 
@@ -52,6 +53,18 @@ def matrix_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
+@deps.digest("ra2:matrix")
+def matrix_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    matrix = find_matrix(loaded, options.get("_argument", ""))
+    if matrix is None:
+        return None
+    graph = loaded.project.graph
+    comps = [graph.components.get(c) for c in matrix.columns]
+    reqs = [deps.placement(graph.requirements[r.requirement], loaded) for r in matrix.rows
+            if r.requirement in graph.requirements]
+    return matrix, graph.vocabularies.get(matrix.vocabulary), comps, reqs
+
+
 class MatrixDirective(Ra2Directive):
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {"no-legend": directives.flag, "no-title": directives.flag}
@@ -64,70 +77,88 @@ class MatrixDirective(Ra2Directive):
         if matrix is None:
             known = ", ".join(m.id for m in loaded.tree.matrices) or "none"
             return self.problem(f"ra2:matrix: unknown matrix {matrix_id!r} (matrices: {known})")
-        vocab = loaded.project.graph.vocabularies.get(matrix.vocabulary)
         out = nodes.container(classes=["ra2-matrix"])
         target_node(get_domain(self.env), matrix.id, "matrix", matrix.title, out)
-        if "no-title" not in self.options:
-            out += nodes.rubric("", "", nodes.Text(matrix.title))
-        out.extend(paragraphs(matrix.description))
-        if matrix.source is not None:
-            out += nodes.paragraph("", "", nodes.Text("Source: "), source_node(matrix.source),
-                                   classes=["ra2-source"])
-        if vocab is not None and "no-legend" not in self.options:
-            shown = self.env.temp_data.setdefault("ra2_legends", set())  # per page being read
-            if vocab.id in shown:
-                out += para(f"Levels as in the legend of {vocab.title or vocab.id} above.", ["ra2-legend-ref"])
-            else:
-                shown.add(vocab.id)
-                out += legend(vocab)
-        out += self.matrix_table(loaded, matrix, vocab)
+        legend_shown = self.env.temp_data.setdefault("ra2_legends", set())  # per page being read
+        first_legend = matrix.vocabulary not in legend_shown
+        legend_shown.add(matrix.vocabulary)
+        out += fill("matrix", id=matrix.id, title="no-title" not in self.options,
+                    legend="full" if first_legend else "reference", show_legend="no-legend" not in self.options)
         return [out]
 
-    def matrix_table(self, loaded: Loaded, matrix: model.Matrix, vocab: model.Vocabulary | None) -> nodes.Node:
-        comps = loaded.project.graph.components
-        header: list[list[object]] = [["Requirement or feature"]]
-        for cid in matrix.columns:
-            comp = comps.get(cid)
-            header[0].append(xref(cid, matrix.column_titles.get(cid) or (comp.name if comp else cid), "comp"))
-        for attr in matrix.show_attributes:
-            row: list[object] = [(attr, ["ra2-attribute"])]
-            row.extend(comps[c].attributes.get(attr, "") if c in comps else "" for c in matrix.columns)
-            header.append(row)
-        levels = {lv.id: lv for lv in vocab.levels} if vocab else {}
-        rows = [self.matrix_row(loaded, matrix, row, levels) for row in matrix.rows]
-        return table(header, rows, ["ra2-matrix-table"], stub_columns=1)
 
-    def matrix_row(self, loaded: Loaded, matrix: model.Matrix, row: model.Row,
-                   levels: dict[str, model.Level]) -> list[object]:
-        comps = loaded.project.graph.components
-        head: list[nodes.Node] = []
-        if row.requirement:
-            req = loaded.project.graph.requirements.get(row.requirement)
-            head += [xref(row.requirement), nodes.Text(" " + (row.title or (req.title if req else "")))]
+@renderer("matrix")
+def render_matrix(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    loaded = ctx.loaded
+    matrix = find_matrix(loaded, args["id"])
+    if matrix is None:
+        return []
+    vocab = loaded.project.graph.vocabularies.get(matrix.vocabulary)
+    out: list[nodes.Node] = []
+    if args["title"]:
+        out.append(nodes.rubric("", "", nodes.Text(matrix.title)))
+    out.extend(paragraphs(matrix.description))
+    if matrix.source is not None:
+        out.append(nodes.paragraph("", "", nodes.Text("Source: "), source_node(matrix.source),
+                                   classes=["ra2-source"]))
+    if vocab is not None and args["show_legend"]:
+        if args["legend"] == "full":
+            out.append(legend(vocab))
         else:
-            head.append(nodes.Text(row.title or row.feature))
-        first: list[nodes.Node] = [nodes.paragraph("", "", *head)]
-        if row.note:
-            first.append(para(row.note, ["ra2-note"]))
-        cells_by_column = {c.column: c for c in row.cells}
-        out: list[object] = [first]
-        for cid in matrix.columns:
-            cell = cells_by_column.get(cid)
-            if cell is None:
-                out.append(([para("— not stated")], ["ra2-cell", "ra2-cell-empty"]))
-                continue
-            content: list[nodes.Node] = [para(level_text(levels.get(cell.level), cell.level), ["ra2-cell-level"])]
-            if cell.via:
-                via = comps.get(cell.via)
-                content.append(nodes.paragraph("", "", nodes.Text("via "),
-                                               xref(cell.via, via.name if via else cell.via, "comp"),
-                                               classes=["ra2-via"]))
-            if cell.note:
-                content.append(para(cell.note, ["ra2-note"]))
-            if cell.text and cell.text != cell.note:
-                content.append(para(f"“{cell.text}”", ["ra2-quote"]))
-            out.append((content, ["ra2-cell", level_class(cell.level)]))
-        return out
+            out.append(para(f"Levels as in the legend of {vocab.title or vocab.id} above.", ["ra2-legend-ref"]))
+    if ctx.builder.format == "html":
+        out.append(ra2_html_table(html=matrix_html(ctx, matrix, vocab)))
+    else:
+        out.append(matrix_table(loaded, matrix, vocab))
+    return out
+
+
+def matrix_table(loaded: Loaded, matrix: model.Matrix, vocab: model.Vocabulary | None) -> nodes.Node:
+    comps = loaded.project.graph.components
+    header: list[list[object]] = [["Requirement or feature"]]
+    for cid in matrix.columns:
+        comp = comps.get(cid)
+        header[0].append(xref(cid, matrix.column_titles.get(cid) or (comp.name if comp else cid), "comp"))
+    for attr in matrix.show_attributes:
+        row: list[object] = [(attr, ["ra2-attribute"])]
+        row.extend(comps[c].attributes.get(attr, "") if c in comps else "" for c in matrix.columns)
+        header.append(row)
+    levels = {lv.id: lv for lv in vocab.levels} if vocab else {}
+    rows = [matrix_row(loaded, matrix, row, levels) for row in matrix.rows]
+    return table(header, rows, ["ra2-matrix-table"], stub_columns=1)
+
+
+def matrix_row(loaded: Loaded, matrix: model.Matrix, row: model.Row,
+               levels: dict[str, model.Level]) -> list[object]:
+    comps = loaded.project.graph.components
+    head: list[nodes.Node] = []
+    if row.requirement:
+        req = loaded.project.graph.requirements.get(row.requirement)
+        head += [xref(row.requirement), nodes.Text(" " + (row.title or (req.title if req else "")))]
+    else:
+        head.append(nodes.Text(row.title or row.feature))
+    first: list[nodes.Node] = [nodes.paragraph("", "", *head)]
+    if row.note:
+        first.append(para(row.note, ["ra2-note"]))
+    cells_by_column = {c.column: c for c in row.cells}
+    out: list[object] = [first]
+    for cid in matrix.columns:
+        cell = cells_by_column.get(cid)
+        if cell is None:
+            out.append(([para("— not stated")], ["ra2-cell", "ra2-cell-empty"]))
+            continue
+        content: list[nodes.Node] = [para(level_text(levels.get(cell.level), cell.level), ["ra2-cell-level"])]
+        if cell.via:
+            via = comps.get(cell.via)
+            content.append(nodes.paragraph("", "", nodes.Text("via "),
+                                           xref(cell.via, via.name if via else cell.via, "comp"),
+                                           classes=["ra2-via"]))
+        if cell.note:
+            content.append(para(cell.note, ["ra2-note"]))
+        if cell.text and cell.text != cell.note:
+            content.append(para(f"“{cell.text}”", ["ra2-quote"]))
+        out.append((content, ["ra2-cell", level_class(cell.level)]))
+    return out
 
 
 def legend(vocab: model.Vocabulary) -> nodes.Node:

@@ -1,16 +1,26 @@
-"""Building blocks every directive shares: docutils nodes made from YAML text, tables, cross-references.
+"""Building blocks every directive shares: docutils nodes made from YAML text, tables, cross-references,
+and the placeholder that defers rendering until every page is read.
 
 Text from YAML only ever becomes `nodes.Text` (escaped by every writer), never parsed as RST or passed as
 raw HTML: a title such as ``:ref:`x` <script>`` appears exactly as written.
+
+Directives run while pages are read; they select the data, note dependencies and link targets, and leave
+an `ra2_fill` placeholder. A `doctree-resolved` handler renders it when the page is written. The pickled
+doctrees stay small, Sphinx's read-time transforms (smart quotes among them, which would alter YAML text)
+never walk the generated tables, and links are made directly since every target's page is known by then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextvars
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
 
 from ra2docs.sphinx import deps
@@ -33,16 +43,77 @@ def inline(text: str, classes: Sequence[str] = ()) -> nodes.inline:
     return nodes.inline("", "", nodes.Text(text), classes=list(classes))
 
 
-def xref(target: str, text: str = "", objtype: str = "id") -> addnodes.pending_xref:
-    """A link to any ra2docs ID, resolved by the ra2 domain once every page is read.
+class ra2_fill(nodes.General, nodes.Element):
+    """Placeholder for generated content: `renderer` names the function that makes it, `args` its input."""
 
-    Generated links to an ID that no page shows stay plain text without a warning (`ra2_generated`);
-    the check findings already cover IDs that do not exist.
-    """
-    ref = addnodes.pending_xref("", refdomain="ra2", reftype=objtype, reftarget=target,
-                                refexplicit=bool(text), refwarn=False, ra2_generated=True)
-    ref += nodes.literal("", text or target, classes=["ra2-id"]) if not text else nodes.Text(text)
+
+def fill(renderer: str, **args: Any) -> ra2_fill:
+    return ra2_fill(renderer=renderer, args=args)
+
+
+@dataclass
+class RenderContext:
+    """What a renderer needs when a page is written: the tree, the page and where every target lives."""
+
+    loaded: Loaded
+    builder: Builder
+    docname: str
+    objects: dict[str, tuple[str, str, str, str]]
+    _uris: dict[str, str] = field(default_factory=dict)
+
+    def href(self, docname: str, anchor: str) -> str:
+        """The link from the page being written to `anchor` on `docname` (relative URIs cached per page)."""
+        if docname == self.docname:
+            return f"#{anchor}"
+        base = self._uris.get(docname)
+        if base is None:
+            base = self._uris[docname] = self.builder.get_relative_uri(self.docname, docname)
+        return f"{base}#{anchor}"
+
+
+Renderer = Callable[[RenderContext, dict[str, Any]], list[nodes.Node]]
+RENDERERS: dict[str, Renderer] = {}
+_CONTEXT: contextvars.ContextVar[RenderContext | None] = contextvars.ContextVar("ra2docs_render", default=None)
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    def register(fn: Renderer) -> Renderer:
+        RENDERERS[name] = fn
+        return fn
+    return register
+
+
+def xref(target: str, text: str = "", objtype: str = "id") -> nodes.Node:
+    """A link to any ra2docs ID. While a page is rendered, made directly; an ID no page shows stays text
+    (the check findings already report IDs that do not exist). Outside rendering, a pending cross-reference."""
+    inner: nodes.Node = nodes.literal("", target, classes=["ra2-id"]) if not text else nodes.Text(text)
+    ctx = _CONTEXT.get()
+    if ctx is None:
+        ref = addnodes.pending_xref("", refdomain="ra2", reftype=objtype, reftarget=target,
+                                    refexplicit=bool(text), refwarn=False, ra2_generated=True)
+        ref += inner
+        return ref
+    entry = ctx.objects.get(target)
+    if entry is None or (objtype != "id" and entry[2] != objtype):
+        return inner if isinstance(inner, nodes.Element) else nodes.inline("", "", inner)
+    ref = nodes.reference("", "", inner, internal=True, refuri=ctx.href(entry[0], entry[1]),
+                          reftitle=f"{target}: {entry[3]}")
     return ref
+
+
+def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(ra2_fill))
+    if not placeholders:
+        return
+    from ra2docs.sphinx.domain import get_domain
+
+    ctx = RenderContext(get_loaded(app.env), app.builder, docname, get_domain(app.env).objects)
+    token = _CONTEXT.set(ctx)
+    try:
+        for node in placeholders:
+            node.replace_self(RENDERERS[node["renderer"]](ctx, node["args"]))
+    finally:
+        _CONTEXT.reset(token)
 
 
 def joined(items: Iterable[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
@@ -96,7 +167,7 @@ def table(header: Sequence[Sequence[Cell]], rows: Iterable[Sequence[Cell]], clas
     group = nodes.tgroup(cols=ncols)
     tab += group
     for i in range(ncols):
-        spec = nodes.colspec(colwidth=widths[i] if widths else 1)
+        spec = nodes.colspec(colwidth=widths[i] if widths else 20)
         if i < stub_columns:
             spec["stub"] = 1
         group += spec
@@ -116,6 +187,11 @@ def field_list(fields: Iterable[tuple[str, Content]]) -> nodes.field_list:
             continue
         out += nodes.field("", nodes.field_name("", name), nodes.field_body("", *_entry(value).children))
     return out
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(ra2_fill)
+    app.connect("doctree-resolved", render_placeholders)
 
 
 class Ra2Directive(SphinxDirective):

@@ -7,7 +7,7 @@ requirements a requirement of that spec traces to, e.g. the RM requirements RA2 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -17,8 +17,19 @@ from sphinx.util.typing import OptionSpec
 from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
-from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, field_list, inline, joined, para, paragraphs, xref
+from ra2docs.sphinx.domain import anchor, get_domain
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    field_list,
+    fill,
+    inline,
+    joined,
+    para,
+    paragraphs,
+    renderer,
+    xref,
+)
 
 SAFE_URL_SCHEMES = ("https://", "http://")
 
@@ -63,6 +74,20 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files_of(loaded, select(loaded, options))
 
 
+@deps.digest("ra2:requirements")
+def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    graph, index = loaded.project.graph, loaded.project.graph.requirements
+    spec = graph.specs.get(options.get("spec", ""))
+    out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
+    for req in select(loaded, options):
+        links = [graph.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
+                 for incoming in (False, True)]
+        out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
+                    req.status, req.tags, req.source, req.notes, links,
+                    [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
+    return out
+
+
 class RequirementsDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {
         "spec": directives.unchanged_required, "category": directives.unchanged, "section": directives.unchanged,
@@ -79,9 +104,12 @@ class RequirementsDirective(Ra2Directive):
         self.depend(files_of(loaded, reqs))
         if not reqs:
             return [para("No requirements match this selection.", ["ra2-empty"])]
+        domain = get_domain(self.env)
+        for req in reqs:  # link targets now; the sections when the page is written
+            domain.note_object(req.id, "req", req.title, self.state.document)
         if "group-by" in self.options:
             return self.grouped(loaded, reqs, self.options["group-by"])
-        return [self.requirement_section(loaded, req) for req in reqs]
+        return [fill("requirements", ids=[r.id for r in reqs])]
 
     def grouped(self, loaded: Loaded, reqs: list[model.Requirement], field: str) -> list[nodes.Node]:
         """One section per category (or section) of the spec, in the spec's order; empty ones left out."""
@@ -94,23 +122,37 @@ class RequirementsDirective(Ra2Directive):
         order = [g for g in titles if g in groups] + sorted(g for g in groups if g not in titles)
         out: list[nodes.Node] = []
         for group in order:
-            section = nodes.section(ids=[f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"])
+            anchor = f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"
+            section = nodes.section(support_smartquotes=False, ids=[anchor])
             section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
-            section.extend(self.requirement_section(loaded, req) for req in groups[group])
+            section += fill("requirements", ids=[r.id for r in groups[group]])
             out.append(section)
         return out
 
-    def requirement_section(self, loaded: Loaded, req: model.Requirement) -> nodes.section:
-        section = nodes.section(classes=["ra2-requirement"])
-        section.source, section.line = self.get_source_info()
-        target_node(get_domain(self.env), req.id, "req", req.title, section)
+
+
+@renderer("requirements")
+def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    """Each requirement as a section: its ID and title as heading (and link target), facts, description.
+
+    Made when the page is written, so a chapter of thousands of requirements costs Sphinx's read-time
+    transforms and table-of-contents machinery nothing; the page's contents list shows its groups.
+    """
+    index = ctx.loaded.project.graph.requirements
+    out: list[nodes.Node] = []
+    for req_id in args["ids"]:
+        req = index.get(req_id)
+        if req is None:  # gone since the page was read; the page is re-read on the next build
+            continue
+        section = nodes.section(classes=["ra2-requirement"], ids=[anchor("req", req.id)])
         section += nodes.title("", "", nodes.literal("", req.id, classes=["ra2-id"]), nodes.Text(" "),
                                nodes.Text(req.title))
-        section += requirement_fields(loaded, req)
+        section += requirement_fields(ctx.loaded, req)
         section.extend(paragraphs(req.description))
         if req.notes:
             section += nodes.note("", *paragraphs(req.notes))
-        return section
+        out.append(section)
+    return out
 
 
 def _refs(ids: Iterable[str]) -> list[nodes.Node]:
