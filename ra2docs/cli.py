@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ra2docs.commands.codes",
     "ra2docs.commands.export",
     "ra2docs.commands.diff",
+    "ra2docs.commands.import_needs",
     "ra2docs.commands.schema",
     "ra2docs.commands.import_",
     "ra2docs.commands.compare",

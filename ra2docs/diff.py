@@ -20,7 +20,7 @@ from typing import Any
 from ra2docs import model
 from ra2docs.graph import SpecGraph
 
-COMPARED_FIELDS = ("title", "description", "level", "profiles", "category", "section", "status", "tags",
+COMPARED_FIELDS = ("spec", "title", "description", "level", "profiles", "category", "section", "status", "tags",
                    "source", "traces", "traced_by", "refines", "depends", "notes")
 
 
@@ -217,6 +217,12 @@ def cell_text(c: CellChange) -> str:
     return f"{where}: {c.new_level} (details changed)"
 
 
+def summary(d: TreeDiff) -> str:
+    """One line: the count of each kind of change, e.g. 'added: 1, renamed: 1, cells changed: 2'."""
+    counts = d.counts()
+    return "no changes" if d.empty else ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items() if v)
+
+
 def render_text(d: TreeDiff) -> str:
     lines = [f"ra2docs diff {d.old_label} -> {d.new_label}"]
 
@@ -242,7 +248,5 @@ def render_text(d: TreeDiff) -> str:
     section("coverage lost", [f"- {c.requirement} (rule {c.rule}{', profile ' + c.profile if c.profile else ''})"
                               for c in d.coverage_lost])
     section("support cells changed", [cell_text(c) for c in d.cells_changed])
-    counts = d.counts()
-    lines.append("\n" + ("no changes" if d.empty else ", ".join(f"{v} {k.replace('_', ' ')}"
-                                                            for k, v in counts.items() if v)))
+    lines.append("\n" + summary(d))
     return "\n".join(lines) + "\n"

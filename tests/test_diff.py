@@ -95,7 +95,7 @@ def test_revision_against_working_folder_text(repo: Path) -> None:
     assert "+ ra2.ntw.003  Network policies" in out
     assert "networking: req.inf.ntw.02 / calico: no -> partial" in out
     assert "description: 'A CNI conformant plugin connects pods.' -> 'A CNI plugin connects all pods.'" in out
-    assert out.rstrip().endswith("3 cells changed")
+    assert out.rstrip().endswith("coverage gained: 1, coverage lost: 1, cells changed: 3")
 
 
 def test_folders_exit_code_and_no_change(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_changelog_between_folders_keeps_markup_as_text(tmp_path: Path) -> None:
     html, stderr = build(src, ".. ra2docs-changelog::\n   :old: specs\n   :new: hostile\n")
     assert "ra2docs-changelog" not in stderr
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html
-    assert "Requirements removed (7)" in html and "Requirements added (5)" in html
+    assert "Requirements removed (7)" in html and "Requirements added (6)" in html
 
 
 def test_bad_option_is_a_warning_not_a_crash(tmp_path: Path) -> None:

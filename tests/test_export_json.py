@@ -34,8 +34,9 @@ def test_export_is_valid_and_complete(root: Path, tmp_path: Path) -> None:
     assert errors == []
     assert doc["version"] == FORMAT_VERSION
     tree = load(root).tree
-    assert [(r["spec"], r["id"], r["title"], r["description"]) for r in doc["requirements"]] == sorted(
-        (r.spec, r.id, r.title, r.description) for r in tree.requirements)
+    by_key = sorted(tree.requirements, key=lambda r: (r.spec, r.id, r.location.file, r.location.line))
+    assert [(r["spec"], r["id"], r["title"], r["description"]) for r in doc["requirements"]] == [
+        (r.spec, r.id, r.title, r.description) for r in by_key]  # duplicates of an ID included, in file order
     assert len(doc["links"]) == len(tree.all_links())
     assert {m["id"]: sum(len(r["cells"]) for r in m["rows"]) for m in doc["matrices"]} == {
         m.id: sum(len(r.cells) for r in m.rows) for m in tree.matrices}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import docutils.core
 import docutils.nodes
 import pytest
 
-from ra2docs.exports.needs_json import NEED_ID_RE, need_ids, rst_text
+from ra2docs.exports.needs_json import NEED_ID_RE, field_text, need_ids, rst_text
 from tests.conftest import run_cli
 from tests.exchange import BASIC, HOSTILE, REPO, load, tree_params
 
@@ -58,10 +59,11 @@ def test_needimport_reads_every_requirement_and_link(root: Path, tmp_path: Path)
     for original, req in reqs.items():
         need = needs[ids[original]]
         assert need["ra2docs_id"] == original
-        assert need["title"] == req.title
+        assert need["title"] == field_text(req.title)  # as written: no dynamic function ran
         assert need["type"] == "req"
-        assert need["status"] == (req.status or None)
-        assert need["tags"] == list(req.tags)
+        assert need["status"] == (field_text(req.status) or None)
+        assert need["tags"] == [field_text(t) for t in req.tags]
+        assert need["section"] == field_text(req.section)
         assert need["spec"] == req.spec and need["level"] == req.level
         for link_type in ("traces", "refines", "depends"):
             assert set(need[link_type]) == expected_links.get((original, link_type), set())
@@ -79,6 +81,7 @@ def test_hostile_markup_stays_text(tmp_path: Path) -> None:
     assert "&lt;iframe src=&quot;x&quot;&gt;" in html  # shown as text
     assert 'href="http://evil.example"' not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')" in html
+    assert 'copy("id")]] and {{ jinja }} stay text' in html.replace("&quot;", '"')
 
 
 def test_need_ids_are_valid_unique_and_stable() -> None:
@@ -104,3 +107,19 @@ def test_rst_text_renders_as_the_same_plain_text(text: str) -> None:
     assert kinds <= {"document", "paragraph", "block_quote"}, kinds
     words = "".join(doc.astext().split())
     assert words == "".join(text.split())
+
+
+def test_an_id_defined_twice_is_exported_once_with_a_warning(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(BASIC, tree)
+    (tree / "requirements" / "zz-again.yaml").write_text(
+        "kind: requirements\nspec: RA2\nrequirements:\n  - id: ra2.ntw.001\n    title: Second definition\n",
+        encoding="utf-8")
+    for fmt in ("needs-json", "reqif"):
+        out = tmp_path / f"out.{fmt}"
+        proc = run_cli("export", fmt, str(tree), "-o", str(out))
+        assert proc.returncode == 0
+        assert "requirements/zz-again.yaml:4:5" in proc.stderr
+        assert "'ra2.ntw.001' is defined again" in proc.stderr and "open error" in proc.stderr
+        text = out.read_text(encoding="utf-8")
+        assert "Second definition" not in text and "CNI plugin for pod networking" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ra2docs import model
 from ra2docs.commands.common import add_root_argument, tree_root
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_bytes_atomic
@@ -37,3 +38,13 @@ def emit(output: str | None, data: str | bytes) -> None:
     else:
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()
+
+
+def warn_duplicates(fmt: str, tree: model.Tree) -> None:
+    """Formats keyed by requirement ID hold one requirement per ID: say which definitions were left out."""
+    seen: dict[str, model.Requirement] = {}
+    for req in tree.requirements:
+        first = seen.setdefault(req.id, req)
+        if first is not req:
+            sys.stderr.write(f"ra2docs export {fmt}: warning: {req.location}: {req.id!r} is defined again "
+                             f"(first at {first.location}); only the first definition is exported\n")

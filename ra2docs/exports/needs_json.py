@@ -20,6 +20,10 @@ export map to the same need ID, each mapped one gets `_` and the first eight hex
 its original ID appended. The mapping depends on nothing but the IDs of the export, so it is the same
 in every run; the original ID is always kept in `ra2docs_id`.
 
+sphinx-needs runs text between `[[` and `]]` as a dynamic function in titles, statuses, tags and
+fields; no escape exists for it, so every `[[` in those is written with a zero-width space between the
+brackets (`DYNAMIC_ESCAPE`), which `ra2docs import-needs` removes again.
+
 The description is plain text in ra2docs, while a need's content is reStructuredText: every ASCII
 punctuation character is backslash-escaped, so text can never become a directive, a role, raw HTML or
 a link in the importing project, and it reads as written.
@@ -55,6 +59,12 @@ EXTRA_FIELDS = {
 _LINK_TITLES = {"traces": ("traces to", "traced by"), "refines": ("refines", "refined by"),
                 "depends": ("depends on", "needed by")}
 _PUNCTUATION = frozenset(string.punctuation)
+DYNAMIC_ESCAPE = "[\u200b["
+
+
+def field_text(text: str) -> str:
+    """Text for a need field that sphinx-needs cannot take for a dynamic function."""
+    return text.replace("[[", DYNAMIC_ESCAPE)
 
 
 def _hash8(text: str) -> str:
@@ -117,13 +127,15 @@ def needs_document(tree: model.Tree, project: str = "ra2docs", version: str = "1
     for original in sorted(reqs, key=lambda i: ids[i]):
         req = reqs[original]
         need: dict[str, Any] = {
-            "id": ids[original], "title": req.title, "type": need_type, "status": req.status or None,
-            "tags": list(req.tags), "content": rst_text(req.description), "doctype": ".rst",
+            "id": ids[original], "title": field_text(req.title), "type": need_type,
+            "status": field_text(req.status) or None, "tags": [field_text(t) for t in req.tags],
+            "content": rst_text(req.description), "doctype": ".rst",
         }
         for link_type in LINK_TYPES:
             need[link_type] = sorted(links.get((original, link_type), ()))
-        need.update(ra2docs_id=original, spec=req.spec, level=req.level, profiles=_profiles(req),
-                    category=req.category, section=req.section, source=str(req.source or ""))
+        extra = {"ra2docs_id": original, "spec": req.spec, "level": req.level, "profiles": _profiles(req),
+                 "category": req.category, "section": req.section, "source": str(req.source or "")}
+        need.update((name, field_text(value)) for name, value in extra.items())
         needs[ids[original]] = need
     return {
         "project": project,
@@ -139,8 +151,10 @@ def needs_document(tree: model.Tree, project: str = "ra2docs", version: str = "1
 def sphinx_needs_config() -> dict[str, Any]:
     """conf.py settings that declare the fields and link types of an exported needs.json."""
     return {
-        "needs_fields": {name: {"description": doc, "nullable": True} for name, doc in EXTRA_FIELDS.items()},
-        "needs_links": {name: {"outgoing": out, "incoming": inc} for name, (out, inc) in _LINK_TITLES.items()},
+        "needs_fields": {name: {"description": doc, "nullable": True, "parse_dynamic_functions": False}
+                         for name, doc in EXTRA_FIELDS.items()},
+        "needs_links": {name: {"outgoing": out, "incoming": inc, "parse_dynamic_functions": False}
+                        for name, (out, inc) in _LINK_TITLES.items()},
     }
 
 
@@ -159,8 +173,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ra2docs.exports.common import emit, load_for_export
+    from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
     tree = load_for_export(args.root).tree
+    warn_duplicates(FORMAT, tree)
     emit(args.output, dumps(needs_document(tree, args.project, args.needs_version, args.type)))
     return 0

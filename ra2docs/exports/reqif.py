@@ -201,9 +201,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ra2docs.exports.common import emit, load_for_export
+    from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
     tree = load_for_export(args.root).tree
+    warn_duplicates(FORMAT, tree)
     data, replaced = reqif_document(tree, export_stamp(), args.title)
     if replaced:
         sys.stderr.write(f"ra2docs export reqif: warning: replaced {replaced} character(s) XML cannot carry "

@@ -27,7 +27,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ra2docs.cli import UsageError
-from ra2docs.diff import TreeDiff, cell_text, diff_trees
+from ra2docs.diff import TreeDiff, cell_text, diff_trees, summary
 from ra2docs.diff_sources import tree_at
 from ra2docs.project import Project
 from ra2docs.sphinx.data import get_project, tree_root
@@ -66,8 +66,7 @@ def _group(title: str, items: list[nodes.list_item]) -> list[nodes.Node]:
 
 
 def changelog_nodes(d: TreeDiff) -> list[nodes.Node]:
-    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in d.counts().items() if v) or "no changes"
-    out: list[nodes.Node] = [nodes.paragraph(text=f"Changes from {d.old_label} to {d.new_label}: {counts}.")]
+    out: list[nodes.Node] = [nodes.paragraph(text=f"Changes from {d.old_label} to {d.new_label}: {summary(d)}.")]
     out += _group("Requirements added", [_item(_ident(i), f" {t}") for i, t in d.added])
     out += _group("Requirements removed", [_item(_ident(i), f" {t}") for i, t in d.removed])
     out += _group("Requirements renamed", [_item(_ident(o), " is now ", _ident(n)) for o, n in d.renamed])
