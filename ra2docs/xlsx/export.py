@@ -74,7 +74,7 @@ def plan(project: Project, sel: Selection) -> _Plan:
     for matrix in tree.matrices:
         kept = [row for row in matrix.rows if row.feature or row.requirement in chosen]
         if kept:
-            name = wbk.sheet_name(f"Matrix {matrix.id}", taken)
+            name = wbk.sheet_name(matrix.id, taken)
             taken.append(name)
             matrices.append((matrix, name, kept))
     specs = sorted({r.spec for r in reqs})
@@ -203,10 +203,16 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
         swatch.fill = PatternFill("solid", fgColor=colour)  # type: ignore[union-attr]
         swatch.font = Font(name=wbk.FONT, color=ink(colour))  # type: ignore[union-attr]
         legend.append(swatch)
+    legend_height = wbk.row_height((lvl.label, 18) for lvl in levels)
+    if legend_height:
+        ws.row_dimensions[2].height = legend_height
     ws.append(legend)
     ws.append([])
     comps = sg.components
     titles = [matrix.column_titles.get(col) or (comps[col].name if col in comps else col) for col in matrix.columns]
+    header_height = wbk.row_height((t, 18) for t in titles)
+    if header_height:
+        ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
     position = {col: i for i, col in enumerate(matrix.columns)}
     plain = {lvl.id: c(ws, lvl.label) for lvl in levels}  # one value (or text cell) per level, reused
