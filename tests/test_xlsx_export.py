@@ -29,7 +29,7 @@ def test_cell_values_match_the_committed_expectation(book: Path) -> None:
 
 def test_sheets_and_hidden_metadata(book: Path) -> None:
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Instructions", "Requirements", "Matrix cni-plugins", "Matrix kernels", "Coverage",
+    assert wb.sheetnames == ["Instructions", "Requirements", "cni-plugins", "kernels", "Coverage",
                              "_ra2docs"]
     assert [ws.sheet_state for ws in wb] == ["visible"] * 5 + ["hidden"]
     meta = {r[0]: r[1] for r in wb["_ra2docs"].iter_rows(min_row=2, values_only=True)}
@@ -62,7 +62,7 @@ def test_requirements_sheet_locks_spec_columns_and_offers_a_drop_down(book: Path
 
 
 def test_matrix_sheet_has_legend_colours_and_frozen_header(book: Path) -> None:
-    ws = openpyxl.load_workbook(book)["Matrix cni-plugins"]
+    ws = openpyxl.load_workbook(book)["cni-plugins"]
     assert ws.freeze_panes == "C5"
     legend = [c.value for c in ws[2]]
     assert legend[2:] == ["Supported", "Partially supported", "Not supported", "To be confirmed"]
@@ -96,7 +96,7 @@ def test_calamine_reads_the_same_values(book: Path) -> None:
     cal = CalamineWorkbook.from_path(str(book))
     assert cal.sheet_names[:2] == ["Instructions", "Requirements"]
     seen = values(book)
-    for name in ("Requirements", "Matrix cni-plugins", "Coverage"):
+    for name in ("Requirements", "cni-plugins", "Coverage"):
         rows = cal.get_sheet_by_name(name).to_python()
         for expected, got in zip(seen[name], rows, strict=False):
             want = ["" if v is None else v for v in expected]

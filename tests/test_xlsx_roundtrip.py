@@ -301,3 +301,17 @@ def test_every_import_code_is_exercised() -> None:
                                                                           "expected").glob("*.txt"))
     missing = [code for code in IMPORT_CODES if code not in here]
     assert not missing, f"no test triggers {missing}"
+
+
+def test_a_flood_of_bad_rows_stops_at_a_limit(tree: Path, book: Path) -> None:
+    fill(book, ACME)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Requirements"]
+    for n in range(600):
+        ws.append([f"ra2.fake.{n:03d}", "", "", "", "", "", "", "", "", "Fully compliant"])
+    wb.save(book)
+    proc = import_(tree, book, "ACME", "--partial")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 502 and "[xlsx.too-many-problems]" in lines[-2]
+    assert not (tree / "responses").exists()

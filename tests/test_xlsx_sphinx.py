@@ -9,16 +9,18 @@ from pathlib import Path
 from ra2docs import model, responses
 from tests.xlsx.helpers import copy_tree
 
-CONF = 'extensions = ["ra2docs.sphinx"]\nra2docs_root = "tree"\nexclude_patterns = ["tree", "_build"]\n'
+CONF = ('extensions = ["ra2docs.sphinx"]\nra2docs_root = "tree"\nexclude_patterns = ["tree", "_build"]\n'
+        # the sample tree has deliberate spec findings (a placeholder cell, untraced requirements)
+        'suppress_warnings = ["ra2docs.ra2.placeholder", "ra2docs.ra2.ra-no-trace"]\n')
 INDEX = """Vendors
 =======
 
-.. ra2docs-vendors::
+.. ra2:vendors::
 
 Basic profile, Globex first
 ---------------------------
 
-.. ra2docs-vendors::
+.. ra2:vendors::
    :profile: basic
    :vendors: Globex, ACME
 """
@@ -57,17 +59,20 @@ def test_scores_table_and_gaps_are_rendered_and_comments_escaped(tmp_path: Path)
     assert "<script>alert(1)" not in html and "<em>emph</em>" not in html
     assert ".. raw:: html" in html
     assert "ACME does not fully meet 1 mandatory requirement" in html
-    assert "ra2docs-answer-roadmap" in html
+    assert "ra2-answer-roadmap" in html
+    css = (src / "_build" / "_static" / "ra2docs-vendors.css").read_text()
+    assert ".ra2-answer-fully-compliant { background-color: #C6EFCE" in css
+    assert 'href="_static/ra2docs-vendors.css' in html
     second = html.split("Basic profile, Globex first", 1)[1]
     assert second.index("Globex") < second.index("ACME")
-    assert "ra2docs-answer-unanswered" in second  # Globex did not answer ra2.os.002
+    assert "ra2-answer-unanswered" in second  # Globex did not answer ra2.os.002
 
 
 def test_an_unknown_vendor_is_a_located_warning(tmp_path: Path) -> None:
-    src = project(tmp_path, ".. ra2docs-vendors::\n   :vendors: Initech\n")
+    src = project(tmp_path, ".. ra2:vendors::\n   :vendors: Initech\n")
     proc = build(src)
     assert proc.returncode == 0
-    assert "index.rst:1" in proc.stderr and "no responses of vendor 'Initech'" in proc.stderr
+    assert "index.rst:1" in proc.stderr and "no stored answers of vendor 'Initech'" in proc.stderr
 
 
 def test_a_changed_responses_file_rebuilds_the_page(tmp_path: Path) -> None:
@@ -77,3 +82,12 @@ def test_a_changed_responses_file_rebuilds_the_page(tmp_path: Path) -> None:
     assert build(src, "-W").returncode == 0
     html = (src / "_build" / "index.html").read_text()
     assert "85.7%" not in html and "Globex does not fully meet 2 mandatory requirements" in html
+
+
+def test_a_new_vendor_file_re_reads_a_page_that_never_used_it(tmp_path: Path) -> None:
+    src = project(tmp_path)
+    assert build(src, "-W").returncode == 0
+    responses.write(src / "tree", model.VendorResponse("Initech", (answer("ra2.os.001", "roadmap"),)))
+    assert build(src, "-W").returncode == 0
+    html = (src / "_build" / "index.html").read_text()
+    assert "Initech" in html

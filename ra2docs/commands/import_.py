@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.usage = "ra2docs import FILE --vendor NAME [ROOT] [options]"
     parser.add_argument("paths", nargs="+", metavar="FILE [ROOT]",
                         help="the answered workbook (.xlsx), then the spec tree (default: .)")
-    parser.add_argument("--vendor", required=True, nargs="+", metavar="NAME [ROOT]",
+    parser.add_argument("--vendor", required=True, nargs="+", metavar=("NAME", "ROOT"),
                         help="the vendor's name (answers go to responses/<slug>.yaml), optionally then ROOT")
     parser.add_argument("--partial", action="store_true",
                         help="store the rows without errors even when other rows have errors")

@@ -48,9 +48,11 @@ IMPORT_CODES: dict[str, str] = {
     "xlsx.formula": "a formula where text is expected",
     "xlsx.spec-edited": "a locked spec cell was edited in the workbook",
     "xlsx.no-answers": "the workbook holds no answer at all (importing it would erase the stored ones)",
+    "xlsx.too-many-problems": "so many problems that reading stopped: probably not the workbook that was sent",
 }
-BLOCKING = {"xlsx.no-answers", "xlsx.no-metadata", "xlsx.bad-metadata", "xlsx.wrong-spec", "xlsx.spec-changed",
-            "xlsx.bad-header"}
+MAX_PROBLEMS = 500
+BLOCKING = {"xlsx.too-many-problems", "xlsx.no-answers", "xlsx.no-metadata", "xlsx.bad-metadata",
+            "xlsx.wrong-spec", "xlsx.spec-changed", "xlsx.bad-header"}
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,10 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+class _TooMany(Exception):
+    """Raised inside the reader once the problem list is full."""
+
+
 class _Reader:
     def __init__(self, wb: object, project: Project, allow_changed_spec: bool) -> None:
         self.wb = wb
@@ -134,13 +140,20 @@ class _Reader:
 
     def problem(self, code: str, message: str, sheet: str = "", cell: str = "", severity: str = ERROR,
                 subject: str = "") -> None:
+        if len(self.result.problems) >= MAX_PROBLEMS:
+            raise _TooMany
         self.result.problems.append(Problem(code, message, sheet, cell, severity, subject))
 
     def read(self) -> ImportResult:
-        meta = self.metadata()
-        if meta is None:
-            return self.result
-        self.rows(meta[1])
+        try:
+            meta = self.metadata()
+            if meta is not None:
+                self.rows(meta[1])
+        except _TooMany:
+            self.result.answers = []
+            self.result.problems.append(Problem(
+                "xlsx.too-many-problems", f"stopped after {MAX_PROBLEMS} problems; is this the workbook that was "
+                "sent? Nothing is stored from it", REQUIREMENTS))
         return self.result
 
     # ---- metadata ------------------------------------------------------------------------------

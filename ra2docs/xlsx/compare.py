@@ -23,6 +23,7 @@ from ra2docs import model
 from ra2docs.fileio import write_atomic
 from ra2docs.responses import ANSWER_BY_ID, ANSWERS
 from ra2docs.xlsx import workbook as wbk
+from ra2docs.xlsx.colours import ANSWER_COLOURS, equals_rule
 
 WEIGHTS = {"must": 3, "must-not": 3, "should": 2, "should-not": 2, "may": 1}
 MANDATORY = ("must", "must-not")
@@ -141,8 +142,6 @@ def render_json(cmp: Comparison) -> str:
 
 def write_workbook(cmp: Comparison, path: Path | str) -> None:
     """The comparison as a workbook: answers side by side, scores, mandatory gaps (text stays text)."""
-    from ra2docs.xlsx.export import ANSWER_COLOURS, _equals_rule  # shared colours and rule shape
-
     wb = Workbook(write_only=True)
     wbk.add_styles(wb)
     c = wbk.cell
@@ -165,7 +164,7 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
     for i in range(len(cmp.vendors)):
         col = get_column_letter(4 + 2 * i)
         for term in ANSWERS:
-            ws.conditional_formatting.add(f"{col}2:{col}{last}", _equals_rule(f"{col}2", term.label,
+            ws.conditional_formatting.add(f"{col}2:{col}{last}", equals_rule(f"{col}2", term.label,
                                                                                ANSWER_COLOURS[term.id]))
     scores = wb.create_sheet("Scores")
     wbk.set_widths(scores, [28, 10, 10, 10] + [20] * len(ANSWERS) + [12, 16])

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,6 +25,7 @@ from ra2docs.graph import SpecGraph
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS
 from ra2docs.xlsx import workbook as wbk
+from ra2docs.xlsx.colours import ANSWER_COLOURS, begins_rule, equals_rule, ink, level_colour
 from ra2docs.xlsx.selection import Selection, checksum, exported_fields, select
 
 FORMAT_MARK = "ra2docs-rfp/1"
@@ -37,8 +36,6 @@ SPEC_COLUMNS = (("id", "ID", 18), ("spec", "Spec", 8), ("title", "Title", 40), (
                 ("section", "Section", 10), ("traces", "Traces to", 20))
 ANSWER_COLUMNS = (("compliance", "Compliance", 20), ("comment", "Comment", 45), ("evidence", "Evidence", 30))
 HEADERS = [h for _, h, _ in SPEC_COLUMNS + ANSWER_COLUMNS]
-ANSWER_COLOURS = {"fully-compliant": "C6EFCE", "partially-compliant": "FFEB9C", "not-compliant": "FFC7CE",
-                  "roadmap": "DDEBF7"}
 MATRIX_FIRST_ROW = 5  # title, legend, blank, header, then the rows
 
 
@@ -77,7 +74,7 @@ def plan(project: Project, sel: Selection) -> _Plan:
     for matrix in tree.matrices:
         kept = [row for row in matrix.rows if row.feature or row.requirement in chosen]
         if kept:
-            name = wbk.sheet_name(f"Matrix {matrix.id}", taken)
+            name = wbk.sheet_name(matrix.id, taken)
             taken.append(name)
             matrices.append((matrix, name, kept))
     specs = sorted({r.spec for r in reqs})
@@ -183,41 +180,9 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
         ws.data_validations.append(dv)
         target = f"{answer_col}2:{answer_col}{last_row}"
         for term in ANSWERS:
-            ws.conditional_formatting.add(target, _equals_rule(f"{answer_col}2", term.label,
+            ws.conditional_formatting.add(target, equals_rule(f"{answer_col}2", term.label,
                                                                ANSWER_COLOURS[term.id]))
     wbk.protect(ws, password)
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _equals_rule(first_cell: str, label: str, colour: str) -> Rule:
-    style = DifferentialStyle(fill=PatternFill(bgColor=colour), font=Font(color=_ink(colour)))
-    rule = Rule(type="expression", dxf=style, stopIfTrue=True)
-    rule.formula = [f"TRIM({first_cell})={_quoted(label)}"]
-    return rule
-
-
-def _begins_rule(first_cell: str, label: str, colour: str) -> Rule:
-    style = DifferentialStyle(fill=PatternFill(bgColor=colour), font=Font(color=_ink(colour)))
-    rule = Rule(type="expression", dxf=style, stopIfTrue=True)
-    rule.formula = [f"LEFT({first_cell},{len(label)})={_quoted(label)}"]
-    return rule
-
-
-def _ink(colour: str) -> str:
-    """Black or white text, whichever reads better on the fill."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
-    return "000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "FFFFFF"
-
-
-def level_colour(level: model.Level) -> str:
-    if level.colour:
-        return level.colour.lstrip("#").upper()
-    if level.covers:
-        return "C6EFCE"
-    return "E0E0E0" if level.placeholder else "FFFFFF"
 
 
 def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: list[model.Row],
@@ -236,12 +201,18 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
         swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
         colour = level_colour(lvl)
         swatch.fill = PatternFill("solid", fgColor=colour)  # type: ignore[union-attr]
-        swatch.font = Font(name=wbk.FONT, color=_ink(colour))  # type: ignore[union-attr]
+        swatch.font = Font(name=wbk.FONT, color=ink(colour))  # type: ignore[union-attr]
         legend.append(swatch)
+    legend_height = wbk.row_height((lvl.label, 18) for lvl in levels)
+    if legend_height:
+        ws.row_dimensions[2].height = legend_height
     ws.append(legend)
     ws.append([])
     comps = sg.components
     titles = [matrix.column_titles.get(col) or (comps[col].name if col in comps else col) for col in matrix.columns]
+    header_height = wbk.row_height((t, 18) for t in titles)
+    if header_height:
+        ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
     position = {col: i for i, col in enumerate(matrix.columns)}
     plain = {lvl.id: c(ws, lvl.label) for lvl in levels}  # one value (or text cell) per level, reused
@@ -277,7 +248,7 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     if matrix.columns:
         target = f"C{MATRIX_FIRST_ROW}:{last_col}{last}"
         for lvl in sorted(levels, key=lambda lv: -len(lv.label)):  # longest first: no label shadows another
-            ws.conditional_formatting.add(target, _begins_rule(f"C{MATRIX_FIRST_ROW}", lvl.label,
+            ws.conditional_formatting.add(target, begins_rule(f"C{MATRIX_FIRST_ROW}", lvl.label,
                                                                level_colour(lvl)))
     wbk.protect(ws, password)
     return cells

@@ -60,7 +60,8 @@ def add_styles(wb: Workbook) -> None:
         NamedStyle(TITLE, font=Font(name=FONT, bold=True, size=14), protection=Protection(locked=True)),
         NamedStyle(NOTE, font=Font(name=FONT, size=11, italic=True, color="555555"),
                    protection=Protection(locked=True)),
-        NamedStyle(SWATCH, font=body, alignment=Alignment(horizontal="center"), protection=Protection(locked=True)),
+        NamedStyle(SWATCH, font=body, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+                   protection=Protection(locked=True)),
     ]
     for style in styles:
         wb.add_named_style(style)
