@@ -92,6 +92,8 @@ def test_diagram_links_its_neighbours(sample: Build) -> None:
     svg = svgs[0].read_text()
     assert "req.inf.ntw.01" in svg and "Multus" in svg
     assert "rm.html#ra2-req-req-inf-ntw-01" in svg
+    assert "ra.html#ra2-req-ra-ntw-001" in svg  # its own page, named so the link works from _images/
+    assert "../ra#" not in svg
 
 
 HOSTILE_TITLE = ':ref:`pwn` <script>alert(1)</script> `tick` **bold** .. raw:: html'
