@@ -145,7 +145,7 @@ def matrix_row(loaded: Loaded, matrix: model.Matrix, row: model.Row,
     for cid in matrix.columns:
         cell = cells_by_column.get(cid)
         if cell is None:
-            out.append(([para("— not stated")], ["ra2-cell", "ra2-cell-empty"]))
+            out.append(([] if matrix.sparse else [para("— not stated")], ["ra2-cell", "ra2-cell-empty"]))
             continue
         content: list[nodes.Node] = [para(level_text(levels.get(cell.level), cell.level), ["ra2-cell-level"])]
         if cell.via:

@@ -62,6 +62,9 @@ def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabular
         out.append(f'<tr><th class="head stub ra2-attribute"><p>{escape(attr)}</p></th>{cells}</tr>')
     out.append("</thead><tbody>")
     columns = matrix.columns
+    # a sparse matrix states nothing where a cell is missing: leave it blank rather than flag it
+    missing = ('<td class="ra2-cell ra2-cell-empty"></td>' if matrix.sparse
+               else '<td class="ra2-cell ra2-cell-empty"><p>— not stated</p></td>')
     for row in matrix.rows:
         if row.requirement:
             req = reqs.get(row.requirement)
@@ -75,7 +78,7 @@ def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabular
         for cid in columns:
             cell = by_column.get(cid)
             if cell is None:
-                parts.append('<td class="ra2-cell ra2-cell-empty"><p>— not stated</p></td>')
+                parts.append(missing)
                 continue
             body = [f'<p class="ra2-cell-level">{escape(level_text(levels.get(cell.level), cell.level))}</p>']
             if cell.via:
