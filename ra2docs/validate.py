@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import fnmatch
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -390,8 +391,19 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[model.Waiver],
                                f"{w.expires.isoformat()}: {w.reason}", w.location, subject=w.target))
         else:
             active.append(w)
+    # Most waivers name one ID: index those, so thousands of waivers cost a lookup, not a scan each.
+    exact: dict[str, list[tuple[int, model.Waiver]]] = {}
+    globs: list[tuple[int, model.Waiver]] = []
+    for i, w in enumerate(active):
+        if any(ch in w.target for ch in "*?["):
+            globs.append((i, w))
+        else:
+            exact.setdefault(w.target, []).append((i, w))
     for finding in findings:
-        waiver = next((w for w in active if waiver_matches(w, finding)), None)
+        candidates = itertools.chain(exact.get(finding.subject, ()), globs)
+        first = min(((i, w) for i, w in candidates if waiver_matches(w, finding)), default=None,
+                    key=lambda pair: pair[0])  # the first waiver in file order wins
+        waiver = first[1] if first else None
         if waiver is None:
             out.append(finding)
         else:
