@@ -92,6 +92,8 @@ def test_diagram_links_its_neighbours(sample: Build) -> None:
     svg = svgs[0].read_text()
     assert "req.inf.ntw.01" in svg and "Multus" in svg
     assert "rm.html#ra2-req-req-inf-ntw-01" in svg
+    assert "ra.html#ra2-req-ra-ntw-001" in svg  # its own page, named so the link works from _images/
+    assert "../ra#" not in svg
 
 
 HOSTILE_TITLE = ':ref:`pwn` <script>alert(1)</script> `tick` **bold** .. raw:: html'
@@ -191,3 +193,17 @@ def test_other_builders_get_the_docutils_tables(tmp_path: Path) -> None:
     text = (tmp_path / "text" / "matrix.txt").read_text()
     assert "✔ Supported" in text and "Delegates" in text
     assert "Pods reach" in (tmp_path / "text" / "rm.txt").read_text()
+
+
+def test_sparse_matrix_lists_only_stated_cells(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    matrix = root / "mappings" / "matrix.yaml"
+    matrix.write_text(matrix.read_text().replace("vocabulary: support\n", "vocabulary: support\nsparse: true\n")
+                      .replace("cells: {multus: supported, danm: supported}", "cells: {danm: supported}"))
+    result = build(root)
+    assert result.warnings == ""
+    html = result.html("matrix")
+    table = _fragment(html, '<table class="ra2-table ra2-matrix-table ra2-sparse')
+    assert "not stated" not in table
+    assert '<span class="ra2-badge ra2-level-supported">✔ Supported</span> <a' in table
+    assert table.count("ra2-stated") == 5  # the cells the YAML states, and no others

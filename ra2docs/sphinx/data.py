@@ -42,6 +42,24 @@ class Loaded:
         return os.path.normpath(self.confdir / display_file)
 
     @cached_property
+    def links(self) -> dict[str, dict[tuple[str, bool], list[str]]]:
+        """Each requirement's links by (type, incoming): the graph's answer, indexed once.
+
+        `SpecGraph.linked` scans every edge of a node, support edges included (dozens per requirement in
+        a big matrix); the pages ask for links of every requirement several times.
+        """
+        reqs = self.project.graph.requirements
+        found: dict[str, dict[tuple[str, bool], set[str]]] = defaultdict(lambda: defaultdict(set))
+        for link in self.tree.all_links():
+            if link.source_id in reqs and link.target_id in reqs:
+                found[link.source_id][(link.type, False)].add(link.target_id)
+                found[link.target_id][(link.type, True)].add(link.source_id)
+        return {rid: {key: sorted(ids) for key, ids in by_key.items()} for rid, by_key in found.items()}
+
+    def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
+        return self.links.get(req_id, {}).get((link_type, incoming), [])
+
+    @cached_property
     def placements(self) -> dict[str, tuple[object, ...]]:
         """Memo for `deps.placement`."""
         return {}

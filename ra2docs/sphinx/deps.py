@@ -53,7 +53,7 @@ def placement(req: model.Requirement, loaded: Loaded) -> tuple[object, ...]:
     found = memo.get(req.id)
     if found is None:
         graph = loaded.project.graph
-        citing = sorted({graph.requirements[o].spec for o in graph.traced_by(req.id)})
+        citing = sorted({graph.requirements[o].spec for o in loaded.linked(req.id, "traces", True)})
         found = memo[req.id] = (req.id, req.spec, req.category, req.section, req.title, tuple(citing))
     return found
 

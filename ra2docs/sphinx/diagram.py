@@ -8,6 +8,7 @@ Labels from YAML are DOT-quoted strings, so they are shown as text whatever they
 from __future__ import annotations
 
 import html
+import posixpath
 import textwrap
 from typing import ClassVar
 
@@ -142,7 +143,10 @@ def fill_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         for obj_id in loaded.project.graph.neighbourhood(req_id, placeholder["radius"]):
             entry = objects.get(obj_id)
             if entry is not None:
-                url = app.builder.get_relative_uri(docname, entry[0]) + "#" + entry[1]
+                # the SVG's links are rewritten relative to the image folder: name the page even for itself
+                page = (app.builder.get_relative_uri(docname, entry[0]) if entry[0] != docname
+                        else posixpath.basename(app.builder.get_target_uri(docname)))
+                url = f"{page}#{entry[1]}"
                 url_of[obj_id] = url
         node = graphviz()
         node["code"] = dot_code(loaded, req_id, placeholder["radius"], placeholder["components"], url_of)

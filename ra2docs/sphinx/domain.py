@@ -77,7 +77,7 @@ class Ra2Domain(Domain):
     roles: ClassVar[dict[str, XRefRole]] = {
         name: Ra2XRefRole(innernodeclass=nodes.literal) for name in ("req", "comp", "matrix", "code", "id")}
     initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "uses": {}}
-    data_version = 1
+    data_version = 2  # bumped whenever the shape of objects or uses changes
 
     @property
     def objects(self) -> dict[str, Entry]:

@@ -113,15 +113,18 @@ def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node
         out.append(nodes.rubric("", "", nodes.Text(f"Accepted (waived) findings ({len(result.waived)})")))
         if result.waived:
             shown, more = _capped(result.waived, limit)
-            rows = []
+            details = []
             for f in shown:
                 waiver = _waiver(loaded, f)
-                expires = waiver.expires.isoformat() if waiver and waiver.expires else "never"
-                upstream = waiver.upstream if waiver else ""
-                rows.append([_code(f.code), f.subject, f.message, f.waived_by, expires, upstream, _where(f)])
-            out.append(table([["Code", "About", "Finding", "Why it is accepted", "Expires", "Upstream",
-                               "Where"]], rows, ["ra2-findings", "ra2-waived"],
-                             widths=[12, 12, 26, 26, 8, 8, 14]))
+                details.append((f, waiver.expires.isoformat() if waiver and waiver.expires else "",
+                                waiver.upstream if waiver else ""))
+            # expiry and upstream columns only when some waiver states them
+            with_expiry, with_upstream = any(d[1] for d in details), any(d[2] for d in details)
+            header = ["Code", "About", "Finding", "Why it is accepted"]
+            header += ["Expires"] * with_expiry + ["Upstream"] * with_upstream + ["Where"]
+            rows = [[_code(f.code), f.subject, f.message, f.waived_by, *([expires or "never"] * with_expiry),
+                     *([upstream] * with_upstream), _where(f)] for f, expires, upstream in details]
+            out.append(table([header], rows, ["ra2-findings", "ra2-waived"]))
             out.extend(more)
         else:
             out.append(para("None.", ["ra2-empty"]))

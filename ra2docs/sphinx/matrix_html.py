@@ -42,11 +42,52 @@ def _class(level_id: str) -> str:
     return level_class(level_id)
 
 
+def _row_head(ctx: RenderContext, row: model.Row) -> str:
+    if row.requirement:
+        req = ctx.loaded.project.graph.requirements.get(row.requirement)
+        title = row.title or (req.title if req else "")
+        head = f"{_link(ctx, row.requirement, _id_html(row.requirement), 'id')} {escape(title)}"
+    else:
+        head = escape(row.title or row.feature)
+    note = f'<p class="ra2-note">{escape(row.note)}</p>' if row.note else ""
+    return f'<th class="stub"><p>{head}</p>{note}</th>'
+
+
+def sparse_matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabulary | None) -> str:
+    """A sparse matrix (most cells unstated) as one line per row listing the stated cells, each a badge with
+    the level's symbol, label and colour and the component's name: its size follows the cells, not
+    rows x columns (a 20,000-row, 170-column grid would be 98% blank)."""
+    from ra2docs.sphinx.matrix import level_text
+
+    comps = ctx.loaded.project.graph.components
+    levels = {lv.id: lv for lv in vocab.levels} if vocab else {}
+    names = {cid: matrix.column_titles.get(cid) or (comps[cid].name if cid in comps else cid)
+             for cid in matrix.columns}
+    links = {cid: _link(ctx, cid, escape(name), "comp") for cid, name in names.items()}
+    out = ['<div class="ra2-scroll docutils container">',
+           '<table class="ra2-table ra2-matrix-table ra2-sparse docutils align-default">',
+           '<thead><tr><th class="head stub"><p>Requirement or feature</p></th>'
+           '<th class="head"><p>What the components state (unstated cells left out)</p></th></tr></thead><tbody>']
+    for row in matrix.rows:
+        badges = []
+        for cell in row.cells:
+            text = escape(level_text(levels.get(cell.level), cell.level))
+            extra = f" via {escape(names.get(cell.via, cell.via))}" if cell.via else ""
+            extra += f" ({escape(cell.note)})" if cell.note else ""
+            badges.append(f'<span class="ra2-stated"><span class="ra2-badge {_class(cell.level)}">{text}</span> '
+                          f"{links.get(cell.column, escape(cell.column))}{extra}</span>")
+        out.append(f"<tr>{_row_head(ctx, row)}<td><p>{' · '.join(badges)}</p></td></tr>")
+    out.append("</tbody></table></div>")
+    return "\n".join(out) + "\n"
+
+
 def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabulary | None) -> str:
     from ra2docs.sphinx.matrix import level_text
 
-    graph = ctx.loaded.project.graph
-    comps, reqs = graph.components, graph.requirements
+    if matrix.sparse:
+        return sparse_matrix_html(ctx, matrix, vocab)
+
+    comps = ctx.loaded.project.graph.components
     levels = {lv.id: lv for lv in vocab.levels} if vocab else {}
     out = ['<div class="ra2-scroll docutils container">',
            '<table class="ra2-table ra2-matrix-table docutils align-default">', "<thead>",
@@ -62,18 +103,9 @@ def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabular
         out.append(f'<tr><th class="head stub ra2-attribute"><p>{escape(attr)}</p></th>{cells}</tr>')
     out.append("</thead><tbody>")
     columns = matrix.columns
-    # a sparse matrix states nothing where a cell is missing: leave it blank rather than flag it
-    missing = ('<td class="ra2-cell ra2-cell-empty"></td>' if matrix.sparse
-               else '<td class="ra2-cell ra2-cell-empty"><p>— not stated</p></td>')
+    missing = '<td class="ra2-cell ra2-cell-empty"><p>— not stated</p></td>'
     for row in matrix.rows:
-        if row.requirement:
-            req = reqs.get(row.requirement)
-            title = row.title or (req.title if req else "")
-            head = f"{_link(ctx, row.requirement, _id_html(row.requirement), 'id')} {escape(title)}"
-        else:
-            head = escape(row.title or row.feature)
-        note = f'<p class="ra2-note">{escape(row.note)}</p>' if row.note else ""
-        parts = [f'<tr><th class="stub"><p>{head}</p>{note}</th>']
+        parts = [f"<tr>{_row_head(ctx, row)}"]
         by_column = {c.column: c for c in row.cells}
         for cid in columns:
             cell = by_column.get(cid)

@@ -44,16 +44,16 @@ def select(loaded: Loaded, options: dict[str, str]) -> list[model.Requirement]:
     if section:
         reqs = [r for r in reqs if r.section == section]
     if cited_by:
-        reqs = [r for r in reqs if any(graph.requirements[o].spec == cited_by for o in graph.traced_by(r.id))]
+        index = graph.requirements
+        reqs = [r for r in reqs if any(index[o].spec == cited_by for o in loaded.linked(r.id, "traces", True))]
     return reqs
 
 
 def neighbours(loaded: Loaded, req_id: str) -> set[str]:
-    graph = loaded.project.graph
     out: set[str] = set()
     for link_type in ("traces", "refines", "depends"):
-        out.update(graph.linked(req_id, link_type))
-        out.update(graph.linked(req_id, link_type, incoming=True))
+        out.update(loaded.linked(req_id, link_type))
+        out.update(loaded.linked(req_id, link_type, incoming=True))
     return out
 
 
@@ -80,7 +80,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
     for req in select(loaded, options):
-        links = [graph.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
+        links = [loaded.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
                  for incoming in (False, True)]
         out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links,
@@ -173,7 +173,6 @@ def source_node(source: model.Source | None) -> nodes.Node | None:
 
 
 def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_list:
-    graph = loaded.project.graph
     level = inline(req.level, ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
     return field_list([
         ("Level", level),
@@ -181,12 +180,12 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Status", req.status),
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
-        ("Traces to", _refs(graph.traces_of(req.id))),
-        ("Traced by", _refs(graph.traced_by(req.id))),
-        ("Refines", _refs(graph.linked(req.id, "refines"))),
-        ("Refined by", _refs(graph.linked(req.id, "refines", incoming=True))),
-        ("Depends on", _refs(graph.linked(req.id, "depends"))),
-        ("Needed by", _refs(graph.linked(req.id, "depends", incoming=True))),
+        ("Traces to", _refs(loaded.linked(req.id, "traces"))),
+        ("Traced by", _refs(loaded.linked(req.id, "traces", True))),
+        ("Refines", _refs(loaded.linked(req.id, "refines"))),
+        ("Refined by", _refs(loaded.linked(req.id, "refines", incoming=True))),
+        ("Depends on", _refs(loaded.linked(req.id, "depends"))),
+        ("Needed by", _refs(loaded.linked(req.id, "depends", incoming=True))),
     ])
 
 

@@ -64,8 +64,9 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     rows = []
     for req in select(loaded, options):
-        linked = graph.traces_of(req.id) + graph.traced_by(req.id)
-        rows.append((deps.placement(req, loaded), req.level, graph.traces_of(req.id), graph.traced_by(req.id),
+        traces, traced_by = loaded.linked(req.id, "traces"), loaded.linked(req.id, "traces", True)
+        linked = traces + traced_by
+        rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
                      loaded.status(req), sorted({f.waived_by for f in loaded.uncovered.get(req.id, ())}),
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
     return rows
@@ -87,12 +88,11 @@ class TraceabilityDirective(Ra2Directive):
 @renderer("traceability")
 def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
     loaded = ctx.loaded
-    graph = loaded.project.graph
     reqs = select(loaded, options)
     if not reqs:
         return [para("No requirements match this selection.", ["ra2-empty"])]
-    traces = {r.id: graph.traces_of(r.id) for r in reqs}
-    traced_by = {r.id: graph.traced_by(r.id) for r in reqs}
+    traces = {r.id: loaded.linked(r.id, "traces") for r in reqs}
+    traced_by = {r.id: loaded.linked(r.id, "traces", True) for r in reqs}
     notes: dict[str, int] = {}
     columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
         ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: r.title), ("Level", 6, lambda r: r.level)]
