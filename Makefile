@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPHINXOPTS ?= -W --keep-going
 
-.PHONY: help install test lint check html clean schemas bench
+.PHONY: help install test lint check html clean schemas expected bench
 help:
 	@echo "make html    build the documentation site of the shipped data into build/html"
 	@echo "make test    run the test suite (lint included)"
 	@echo "make check   run 'ra2docs check' on the shipped tree"
 	@echo "make lint    ruff on the package, tests and benchmarks"
 	@echo "make schemas regenerate the JSON Schemas shipped in ra2docs/schemas"
+	@echo "make expected regenerate the committed expected findings of tests/trees/ (review the diff)"
 	@echo "make bench   run the benchmarks (slow; prints ratios against a floor)"
 	@echo "make clean   remove build output"
 
@@ -37,6 +38,9 @@ html: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/python -m ra2docs.schema ra2docs/schemas
+
+expected: $(STAMP)
+	$(BIN)/python -m tests.expected_output
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -18,7 +18,12 @@ from ra2docs import __version__
 COMMAND_MODULES = (
     "ra2docs.commands.check",
     "ra2docs.commands.codes",
+    "ra2docs.commands.export",
+    "ra2docs.commands.diff",
+    "ra2docs.commands.import_needs",
     "ra2docs.commands.schema",
+    "ra2docs.commands.import_",
+    "ra2docs.commands.compare",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -28,11 +33,23 @@ class UsageError(Exception):
     """Bad arguments or unreadable input: printed as one line, exit code 2."""
 
 
-def commands() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in COMMAND_MODULES]
+def command_name(module_path: str) -> str:
+    """The command a module provides, from its name: `import_needs` -> `import-needs`."""
+    return module_path.rsplit(".", 1)[-1].rstrip("_").replace("_", "-")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def commands(only: str | None = None) -> list[ModuleType]:
+    """The command modules; with `only`, just that command's (imports are the start-up cost)."""
+    return [importlib.import_module(path) for path in COMMAND_MODULES if only in (None, command_name(path))]
+
+
+def _requested_command(argv: Sequence[str]) -> str | None:
+    names = {command_name(p) for p in COMMAND_MODULES}
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in names else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ra2docs",
         description="Requirements traceability and documentation for cloud-infrastructure specifications. "
@@ -40,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage error or unreadable input.")
     parser.add_argument("--version", action="version", version=f"ra2docs {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in commands():
+    for module in commands(only):
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(cmd)
@@ -49,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_requested_command(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

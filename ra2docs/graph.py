@@ -193,6 +193,9 @@ class SpecGraph:
 
     def link_cycles(self, link_types: Iterable[str] = ("refines", "depends")) -> list[list[str]]:
         types = set(link_types)
-        sub = nx.DiGraph((u, v) for u, v, d in self.g.edges(data=True) if d["type"] in types)
+        # Only the few refines/depends links matter: build their graph from the links, not from all edges.
+        known = self.requirements
+        sub = nx.DiGraph((lk.source_id, lk.target_id) for lk in self.tree.all_links()
+                         if lk.type in types and lk.source_id in known and lk.target_id in known)
         return [sorted(c) for c in nx.strongly_connected_components(sub)
                 if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]

@@ -20,7 +20,7 @@ import yaml
 
 from ra2docs import model
 from ra2docs.errors import Finding, Location
-from ra2docs.schema import KINDS, F
+from ra2docs.schema import KINDS, SLUG, F
 
 try:  # the C parser is ~10x faster; pure Python is the fallback on exotic installs
     _Loader: type = yaml.CSafeLoader
@@ -35,6 +35,8 @@ _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PATTERN_WORDS = {SLUG: "start with a letter or digit and hold only letters, digits and . _ + : / - (no spaces)",
+                  r"^#[0-9a-fA-F]{6}$": "be a colour written #rrggbb"}
 _JSON_TYPE_WORD = {"string": "a string", "array": "a list", "object": "a mapping", "map": "a mapping",
                    "boolean": "true or false", "date": "a date (YYYY-MM-DD)"}
 
@@ -111,7 +113,7 @@ class _Walker:
                 self.report("ra2.wrong-type", f"'{name}' must be a list, not {_node_word(node)}", node)
                 return None
             assert spec.items is not None
-            items = (self.convert(item, spec.items, name) for item in node.value)
+            items = (self.convert(item, spec.items, f"{name} item") for item in node.value)
             return [v for v in items if v is not None]
         if not isinstance(node, yaml.ScalarNode):
             self.report("ra2.wrong-type",
@@ -131,7 +133,8 @@ class _Walker:
                 return None
             if spec.pattern and value and not re.match(spec.pattern, value):
                 code = "ra2.id-pattern" if name == "id" else "ra2.bad-value"
-                self.report(code, f"'{name}' {value!r} does not match {spec.pattern}", node, subject=value)
+                rule = _PATTERN_WORDS.get(spec.pattern, f"match {spec.pattern}")
+                self.report(code, f"'{name}' {value!r} is malformed: it must {rule}", node, subject=value)
                 return None
             return value
         if kind == "boolean":
@@ -172,7 +175,9 @@ class _Walker:
             return None
         fields = spec.fields or {}
         rec = Rec(self.loc(node))
+        present = set()
         for key, key_node, value_node in self.keys(node, name):
+            present.add(key)
             member = fields.get(key)
             if member is None:
                 allowed = ", ".join(fields)
@@ -184,11 +189,13 @@ class _Walker:
             if value is not None:
                 rec[key] = value
                 rec.locs[key] = self.loc(value_node)
-        missing = [k for k, v in fields.items() if v.required and k not in rec and k != "kind"]
+        missing = [k for k, v in fields.items() if v.required and k not in present and k != "kind"]
         for key in missing:
             self.report("ra2.missing-field", f"'{name}' lacks the required field '{key}'", node,
                         subject=str(rec.get("id", "")))
-        return None if missing else rec
+        # A required field that was present but invalid has its own finding already.
+        complete = all(k in rec for k, v in fields.items() if v.required and k != "kind")
+        return rec if complete else None
 
     def free_map(self, node: yaml.Node, spec: F, name: str) -> Rec | None:
         if not isinstance(node, yaml.MappingNode):
@@ -243,8 +250,18 @@ def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, R
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or str(exc)
+        problem = str(exc.problem or exc)
+        if exc.context:
+            started = exc.context_mark
+            since = f" (started at line {started.line + 1}, column {started.column + 1})" if started else ""
+            problem = f"{problem} {exc.context}{since}"
         findings.append(Finding("ra2.yaml-syntax", f"YAML syntax error: {problem}", where))
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it knows the offset, not the line
+        before = text[: exc.position]
+        where = Location(display, before.count("\n") + 1, len(before) - before.rfind("\n"))
+        findings.append(Finding("ra2.yaml-syntax", f"character {exc.character!r} is not allowed in YAML; "
+                                "remove it or quote it as an escape", where))
         return None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         findings.append(Finding("ra2.yaml-syntax", f"YAML error: {exc}", Location(display)))
@@ -409,6 +426,7 @@ class _Builder:
             id=r["id"], title=r["title"], vocabulary=r["vocabulary"], columns=tuple(r["columns"]),
             rows=tuple(rows), description=r.get("description", ""),
             column_titles=dict(r.get("column_titles", {})), show_attributes=tuple(r.get("show_attributes", ())),
+            sparse=r.get("sparse", False),
             source=_source(r.get("source")), location=r.loc))
 
     def _add_links(self, r: Rec) -> None:

@@ -156,6 +156,7 @@ class Matrix:
     description: str = ""
     column_titles: dict[str, str] = field(default_factory=dict)
     show_attributes: tuple[str, ...] = ()
+    sparse: bool = False  # missing cells are not "unknown cells"
     source: Source | None = None
     location: Location = NOWHERE
 

@@ -15,6 +15,15 @@ _COUNTED = ("files", "specs", "requirements", "components", "matrices", "cells",
             "waivers", "responses")
 
 
+_SINGULAR = {"files": "file", "specs": "spec", "requirements": "requirement", "components": "component",
+             "matrices": "matrix", "cells": "cell", "links": "link", "stacks": "stack", "waivers": "waiver",
+             "responses": "response"}
+
+
+def _count(n: int, plural: str) -> str:
+    return f"{n} {plural if n != 1 else _SINGULAR[plural]}"
+
+
 def line(f: Finding) -> str:
     text = f"{f.location}: {f.effective_severity}: {f.message} [{f.code}]"
     return f"{text} (waived: {f.waived_by})" if f.waived_by else text
@@ -22,11 +31,11 @@ def line(f: Finding) -> str:
 
 def summary(result: CheckResult) -> str:
     counts = result.counts
-    checked = ", ".join(f"{counts[k]} {k}" for k in _COUNTED[1:] if counts[k])
+    checked = ", ".join(_count(counts[k], k) for k in _COUNTED[1:] if counts[k])
     by_severity = Counter(f.effective_severity for f in result.open)
     parts = [f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 else ''}"
              for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
-    return (f"checked {counts['files']} files ({checked or 'nothing'}): {', '.join(parts)}, "
+    return (f"checked {_count(counts['files'], 'files')} ({checked or 'nothing'}): {', '.join(parts)}, "
             f"{len(result.waived)} waived")
 
 

@@ -140,6 +140,8 @@ KINDS: dict[str, F] = {
         columns=arr(s("Component ID"), "Components compared, in order", required=True),
         column_titles=F("map", doc="Column headings as the source shows them", items=s("Heading")),
         show_attributes=arr(s("Attribute name"), "Component attributes shown as header rows"),
+        sparse=F("boolean", doc="A missing cell means the component states nothing for the row (no finding); "
+                 "by default every row needs a cell for every column", default=False),
         source=SOURCE,
         rows=arr(obj(
             requirement=s("Requirement ID of this row"),
@@ -198,7 +200,7 @@ KINDS: dict[str, F] = {
         spec_versions=F("map", doc="Spec ID to version", items=s("Version")),
         answers=arr(obj(
             id=s("Requirement ID", required=True),
-            compliance=s("Compliance statement", required=True, enum=COMPLIANCE),
+            compliance=s(f"Compliance statement: one of {', '.join(COMPLIANCE)}", required=True),
             comment=s("Vendor's comment"), evidence=s("Evidence reference"),
         ), required=True),
     ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import fnmatch
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from ra2docs.errors import CATALOGUE, Finding, Location, Severity
 from ra2docs.graph import SpecGraph
 from ra2docs.schema import COMPLIANCE
 
+_VERBS = {"traces": "traces to", "refines": "refines", "depends": "depends on"}
 PLACEHOLDERS = frozenset({"", "tbd", "tbc", "todo", "tba", "n/a?", "?", "...", "xxx", "fixme"})
 
 
@@ -116,8 +118,7 @@ def dangling_links(sg: SpecGraph) -> Iterator[Finding]:
     for link in sg.tree.all_links():
         for end in (link.source_id, link.target_id):
             if end not in reqs:
-                verb = {"traces": "traces to", "refines": "refines", "depends": "depends on"}[link.type]
-                yield Finding("ra2.dangling-ref", f"'{link.source_id}' {verb} '{link.target_id}', but "
+                yield Finding("ra2.dangling-ref", f"'{link.source_id}' {_VERBS[link.type]} '{link.target_id}', but "
                               f"'{end}' is defined nowhere{_suggest(end, reqs)}", link.location, subject=end)
 
 
@@ -196,7 +197,8 @@ def matrices(sg: SpecGraph) -> Iterator[Finding]:
 
 def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: set[str],
                   vocab: model.Vocabulary | None) -> Iterator[Finding]:
-    where = f"matrix '{matrix.id}', row '{row.key}'"
+    row_name = f"'{row.key}'" if row.key else f"at line {row.location.line}"
+    where = f"matrix '{matrix.id}', row {row_name}"
     if bool(row.requirement) == bool(row.feature):
         yield Finding("ra2.matrix-unknown-row", f"{where}: a row names either a requirement or a feature "
                       "(exactly one of the two)", row.location, subject=row.key)
@@ -225,7 +227,7 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
             yield Finding("ra2.dangling-ref", f"{where}, column '{cell.column}': relies on '{cell.via}', "
                           f"which is no component{_suggest(cell.via, sg.components)}", cell.location,
                           subject=cell.via)
-    for column in matrix.columns:
+    for column in () if matrix.sparse else matrix.columns:
         if column not in seen:
             yield Finding("ra2.placeholder", f"{where}: no value for column '{column}' (an unknown cell)",
                           row.location, subject=f"{matrix.id}/{row.key}/{column}")
@@ -253,9 +255,10 @@ def responses(sg: SpecGraph) -> Iterator[Finding]:
                 yield Finding("ra2.response-unknown-id", f"vendor '{response.vendor}' answers '{answer.id}', "
                               f"which is defined nowhere{_suggest(answer.id, sg.requirements)}",
                               answer.location, subject=answer.id)
-            if answer.compliance not in COMPLIANCE:  # the loader rejects these; kept for built trees
+            if answer.compliance not in COMPLIANCE:
                 yield Finding("ra2.response-bad-answer", f"vendor '{response.vendor}' answers "
-                              f"'{answer.compliance}' for '{answer.id}'", answer.location, subject=answer.id)
+                              f"'{answer.compliance}' for '{answer.id}'{_suggest(answer.compliance, COMPLIANCE)}; "
+                              f"use one of: {', '.join(COMPLIANCE)}", answer.location, subject=answer.id)
 
 
 # ---- content -------------------------------------------------------------------------------------
@@ -297,7 +300,7 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             continue
         end = next(iter(ends))
         if end == "from":
-            msg = (f"'{origin}' {link_type} '{target}', but '{target}' does not state it back "
+            msg = (f"'{origin}' {_VERBS[link_type]} '{target}', but '{target}' does not state it back "
                    f"(add '{origin}' to its traced_by)")
         else:
             msg = (f"'{target}' lists '{origin}' in traced_by, but '{origin}' does not state it "
@@ -388,8 +391,19 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[model.Waiver],
                                f"{w.expires.isoformat()}: {w.reason}", w.location, subject=w.target))
         else:
             active.append(w)
+    # Most waivers name one ID: index those, so thousands of waivers cost a lookup, not a scan each.
+    exact: dict[str, list[tuple[int, model.Waiver]]] = {}
+    globs: list[tuple[int, model.Waiver]] = []
+    for i, w in enumerate(active):
+        if any(ch in w.target for ch in "*?["):
+            globs.append((i, w))
+        else:
+            exact.setdefault(w.target, []).append((i, w))
     for finding in findings:
-        waiver = next((w for w in active if waiver_matches(w, finding)), None)
+        candidates = itertools.chain(exact.get(finding.subject, ()), globs)
+        first = min(((i, w) for i, w in candidates if waiver_matches(w, finding)), default=None,
+                    key=lambda pair: pair[0])  # the first waiver in file order wins
+        waiver = first[1] if first else None
         if waiver is None:
             out.append(finding)
         else:

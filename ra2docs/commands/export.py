@@ -13,6 +13,11 @@ NAME = "export"
 HELP = "export requirements, matrices and links (xlsx, json, csv, needs-json, reqif)"
 
 FORMAT_MODULES: tuple[str, ...] = (
+    "ra2docs.commands.export_xlsx",
+    "ra2docs.exports.json_model",
+    "ra2docs.exports.csv_export",
+    "ra2docs.exports.needs_json",
+    "ra2docs.exports.reqif",
 )
 
 
@@ -24,3 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(fmt)
         fmt.set_defaults(run=module.run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Never reached: each format's parser sets its own `run`; present because the CLI asks every command."""
+    return int(args.run(args))

@@ -14,7 +14,20 @@ from sphinx.application import Sphinx
 from ra2docs import __version__
 
 FEATURE_MODULES: tuple[str, ...] = (
-    "ra2docs.sphinx.data",
+    "ra2docs.sphinx.data",  # config values; loads and checks the tree at builder-inited
+    "ra2docs.sphinx.domain",  # the ra2 domain and roles: every other module adds directives to it
+    "ra2docs.sphinx.deps",  # exact incremental builds
+    "ra2docs.sphinx.nodes",  # placeholders rendered when each page is written
+    "ra2docs.sphinx.requirements",
+    "ra2docs.sphinx.trace",
+    "ra2docs.sphinx.matrix",
+    "ra2docs.sphinx.matrix_html",  # big matrices straight to HTML
+    "ra2docs.sphinx.catalogue",
+    "ra2docs.sphinx.findings",  # findings as warnings, the known-issues page, the code catalogue
+    "ra2docs.sphinx.diagram",
+    "ra2docs.sphinx.style",
+    "ra2docs.sphinx.changelog",
+    "ra2docs.sphinx.vendors",
 )
 
 

@@ -1,36 +1,168 @@
-"""Loading the spec tree once per build and sharing it with every directive."""
+"""Loading the spec tree once per build and sharing it, with a few derived indexes, with every directive.
+
+The tree is loaded in the main process at `builder-inited`, before any page is read, so parallel readers
+(forked) inherit it. It is reloaded only when a YAML file changed, appeared or disappeared.
+"""
 
 from __future__ import annotations
 
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from ra2docs import model
+from ra2docs.errors import Finding
+from ra2docs.load import discover
 from ra2docs.project import Project
 
-_CACHE: dict[str, tuple[tuple[tuple[str, float], ...], Project]] = {}
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+@dataclass
+class Loaded:
+    """A loaded project and what the directives keep asking of it, computed once."""
+
+    project: Project
+    confdir: Path
+    fingerprint: Fingerprint
+    _memo: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def tree(self) -> model.Tree:
+        return self.project.tree
+
+    def path(self, display_file: str) -> str:
+        """The absolute path of a file as locations name it (relative to the configuration directory)."""
+        return os.path.normpath(self.confdir / display_file)
+
+    @cached_property
+    def links(self) -> dict[str, dict[tuple[str, bool], list[str]]]:
+        """Each requirement's links by (type, incoming): the graph's answer, indexed once.
+
+        `SpecGraph.linked` scans every edge of a node, support edges included (dozens per requirement in
+        a big matrix); the pages ask for links of every requirement several times.
+        """
+        reqs = self.project.graph.requirements
+        found: dict[str, dict[tuple[str, bool], set[str]]] = defaultdict(lambda: defaultdict(set))
+        for link in self.tree.all_links():
+            if link.source_id in reqs and link.target_id in reqs:
+                found[link.source_id][(link.type, False)].add(link.target_id)
+                found[link.target_id][(link.type, True)].add(link.source_id)
+        return {rid: {key: sorted(ids) for key, ids in by_key.items()} for rid, by_key in found.items()}
+
+    def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
+        return self.links.get(req_id, {}).get((link_type, incoming), [])
+
+    @cached_property
+    def placements(self) -> dict[str, tuple[object, ...]]:
+        """Memo for `deps.placement`."""
+        return {}
+
+    @cached_property
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """Modification time and size of each file as loaded, by absolute path."""
+        return {os.path.normpath(path): (mtime, size) for path, mtime, size in self.fingerprint}
+
+    @cached_property
+    def all_files(self) -> set[str]:
+        """Every YAML file of the tree, named as locations name them."""
+        return {os.path.relpath(f, self.confdir) for f in self.tree.files}
+
+    @cached_property
+    def uncovered(self) -> dict[str, list[Finding]]:
+        """ra2.uncovered findings (open and waived) by requirement ID."""
+        out: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.project.result.findings:
+            if finding.code == "ra2.uncovered":
+                out[finding.subject].append(finding)
+        return out
+
+    @cached_property
+    def link_files(self) -> dict[str, set[str]]:
+        """Files stating a link that touches each requirement (either end): the pages showing it depend on them."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for link in self.tree.all_links():
+            out[link.source_id].add(link.location.file)
+            out[link.target_id].add(link.location.file)
+        return out
+
+    def status(self, req: model.Requirement) -> str:
+        """Coverage status: gap (an open finding), waived, covered (a rule applies and is met) or n/a."""
+        findings = self.uncovered.get(req.id, ())
+        if any(not f.waived_by for f in findings):
+            return "gap"
+        if findings:
+            return "waived"
+        return "covered" if any(r.spec == req.spec for r in self.tree.policy.rules) else "n/a"
+
+    def chapter_of(self, req: model.Requirement) -> str:
+        return req.category or req.section
 
 
 def tree_root(env: BuildEnvironment) -> Path:
-    root = Path(env.config.ra2docs_root)
-    return root if root.is_absolute() else (Path(env.app.confdir) / root).resolve()
+    """The absolute path of the spec tree this build documents."""
+    return resolve_root(Path(env.config.ra2docs_confdir), env.config.ra2docs_root)
 
 
-def _fingerprint(project: Project) -> tuple[tuple[str, float], ...]:
-    return tuple((f, Path(f).stat().st_mtime) for f in project.tree.files if Path(f).exists())
+def resolve_root(confdir: Path, configured: str) -> Path:
+    root = Path(configured)
+    return root if root.is_absolute() else (confdir / root).resolve()
+
+
+def _fingerprint(root: Path) -> Fingerprint:
+    out = []
+    for path in discover(root):
+        st = path.stat()
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+_CACHE: dict[str, Loaded] = {}
+
+
+def load(confdir: Path, configured_root: str) -> Loaded:
+    """The loaded, checked spec tree; reloaded only when a file of it changed, appeared or went away."""
+    root = resolve_root(confdir, configured_root)
+    fingerprint = _fingerprint(root)
+    cached = _CACHE.get(str(root))
+    if cached is not None and cached.fingerprint == fingerprint and cached.confdir == confdir:
+        return cached
+    display = os.path.relpath(root, confdir)
+    loaded = Loaded(Project.load(root, display_root=display), confdir, fingerprint)
+    _CACHE[str(root)] = loaded
+    return loaded
+
+
+def get_loaded(env: BuildEnvironment) -> Loaded:
+    """The tree as loaded at the start of this build (`builder-inited` refreshes it)."""
+    confdir = Path(env.config.ra2docs_confdir)
+    cached = _CACHE.get(str(resolve_root(confdir, env.config.ra2docs_root)))
+    return cached if cached is not None and cached.confdir == confdir else load(confdir, env.config.ra2docs_root)
 
 
 def get_project(env: BuildEnvironment) -> Project:
-    """The loaded, checked spec tree; reloaded only when one of its files changed."""
-    root = tree_root(env)
-    cached = _CACHE.get(str(root))
-    if cached is not None and cached[0] == _fingerprint(cached[1]):
-        return cached[1]
-    project = Project.load(root)
-    _CACHE[str(root)] = (_fingerprint(project), project)
-    return project
+    """The loaded, checked spec tree of this build."""
+    return get_loaded(env).project
+
+
+def _remember_confdir(app: Sphinx, config: Config) -> None:
+    # the environment no longer exposes the application (Sphinx 9), so directives find it here
+    config.ra2docs_confdir = str(app.confdir)
+
+
+def _load_early(app: Sphinx) -> None:
+    load(Path(app.confdir), app.config.ra2docs_root)
 
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("ra2docs_root", ".", "env", types=[str])
+    app.add_config_value("ra2docs_list_limit", 200, "env", types=[int])
+    app.add_config_value("ra2docs_confdir", "", "", types=[str])  # set by ra2docs, not by users
+    app.connect("config-inited", _remember_confdir)
+    app.connect("builder-inited", _load_early)

@@ -1,0 +1,207 @@
+"""Benchmark: `make html` on the synthetic spec tree, against a bare Sphinx build of the same requirements.
+
+For each N (default 1,000, 5,000 and 20,000; N = 20,000 keeps N = 5,000's 375k cells, as PERFORMANCE.md's
+figures do) it generates the tree (bench/generate.py), writes a small site (one page per spec and category,
+a traceability page per spec, one page per matrix, the catalogue, the coverage summary and the findings) and
+builds it with sphinx-build in a child process, measuring wall time and the child's peak RSS. In the same
+run it builds the floor: the same requirements, one page per spec and category, each requirement a plain
+docutils section (title and description) made by a trivial directive from a JSON file. Then it edits one
+requirements file and times the incremental rebuild.
+
+    python bench/bench_html.py [--sizes 1000,5000,20000] [--tree DIR] [--keep DIR]
+
+Prints a table of seconds, MiB and ratios (ours / floor; incremental / full).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from ra2docs.project import Project  # noqa: E402
+
+SPHINX_NEEDS_5000 = (111.9, 1.1 * 1024)  # seconds, MiB (PERFORMANCE.md)
+CELLS_AT_5000 = 375_000
+
+FLOOR_EXTENSION = '''
+import json
+from docutils import nodes
+from docutils.parsers.rst import Directive
+
+
+class FloorRequirements(Directive):
+    required_arguments = 1
+
+    def run(self):
+        with open(self.arguments[0], encoding="utf-8") as f:
+            reqs = json.load(f)
+        out = []
+        for req in reqs:
+            section = nodes.section(ids=["r-" + nodes.make_id(req["id"])])
+            section += nodes.title("", req["id"] + " " + req["title"])
+            section += nodes.paragraph("", req["description"])
+            out.append(section)
+        return out
+
+
+def setup(app):
+    app.add_directive("floor-requirements", FloorRequirements)
+    return {"parallel_read_safe": True}
+'''
+
+
+def _page(title: str, body: str) -> str:
+    return f"{title}\n{'=' * len(title)}\n\n{body}\n"
+
+
+def write_site(tree: Path, project: Project, site: Path) -> None:
+    """Our site for the tree: a handful of pages that select the data with directive options."""
+    site.mkdir(parents=True)
+    (site / "conf.py").write_text(f"extensions = ['ra2docs.sphinx']\nra2docs_root = {str(tree)!r}\n"
+                                  "html_theme = 'furo'\nsuppress_warnings = ['ra2docs']\n")
+    pages = []
+    for spec in project.tree.specs:
+        cats = sorted({r.category for r in project.graph.spec_requirements(spec.id)})
+        for cat in cats:
+            name = f"req-{spec.id}-{cat or 'none'}"
+            (site / f"{name}.rst").write_text(_page(f"{spec.id} {cat}", f".. ra2:requirements::\n   :spec: {spec.id}\n"
+                                                                         f"   :category: {cat}\n"))
+            pages.append(name)
+        (site / f"trace-{spec.id}.rst").write_text(_page(f"Traceability {spec.id}",
+                                                         f".. ra2:traceability::\n   :spec: {spec.id}\n"))
+        pages.append(f"trace-{spec.id}")
+    for matrix in project.tree.matrices:
+        (site / f"matrix-{matrix.id}.rst").write_text(_page(f"Matrix {matrix.id}", f".. ra2:matrix:: {matrix.id}\n"))
+        pages.append(f"matrix-{matrix.id}")
+    for name, directive in (("catalogue", "catalogue"), ("coverage", "coverage"), ("findings", "findings")):
+        (site / f"{name}.rst").write_text(_page(name.title(), f".. ra2:{directive}::\n"))
+        pages.append(name)
+    toc = "".join(f"   {p}\n" for p in pages)
+    (site / "index.rst").write_text(_page("Synthetic spec", f".. toctree::\n   :maxdepth: 1\n\n{toc}"))
+
+
+def write_floor(project: Project, site: Path) -> None:
+    """The bare floor: the same requirements as plain sections, one page per spec and category."""
+    site.mkdir(parents=True)
+    (site / "floor_ext.py").write_text(FLOOR_EXTENSION)
+    (site / "conf.py").write_text("import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+                                  "extensions = ['floor_ext']\nhtml_theme = 'furo'\n")
+    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for req in project.tree.requirements:
+        groups[f"{req.spec}-{req.category or 'none'}"].append(
+            {"id": req.id, "title": req.title, "description": req.description})
+    pages = []
+    for name, reqs in groups.items():
+        data = site / f"{name}.json"
+        data.write_text(json.dumps(reqs))
+        (site / f"req-{name}.rst").write_text(_page(name, f".. floor-requirements:: {data}\n"))
+        pages.append(f"req-{name}")
+    toc = "".join(f"   {p}\n" for p in pages)
+    (site / "index.rst").write_text(_page("Floor", f".. toctree::\n   :maxdepth: 1\n\n{toc}"))
+
+
+def sphinx_build(site: Path, out: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one sphinx-build child process.
+
+    CPU time is reported beside wall time because a shared machine stretches wall time unevenly."""
+    cmd = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site), str(out / "html"), "-d", str(out / "dt")]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"sphinx-build failed in {site}:\n{err[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def edit_one_requirement(project: Project, field: str) -> Path:
+    """Change one requirement's description or title in its file (what an author does)."""
+    req = project.tree.requirements[len(project.tree.requirements) // 2]
+    path = Path(req.location.file)  # absolute: the project was loaded with display_root=<tree>
+    old = getattr(req, field)
+    text = path.read_text(encoding="utf-8")
+    assert old and old in text, f"cannot find the {field} of {req.id} in {path}"
+    path.write_text(text.replace(old, old + " edited", 1), encoding="utf-8")
+    return path
+
+
+def run_size(n: int, workdir: Path, tree: Path | None) -> dict[str, float]:
+    if tree is None:
+        from bench.generate import generate_tree  # the bench helper's generator
+
+        tree = workdir / "tree"
+        generate_tree(tree, n, seed=1, max_cells=CELLS_AT_5000 if n > 5000 else None)
+    project = Project.load(tree, display_root=str(tree))
+    write_site(tree, project, workdir / "site")
+    write_floor(project, workdir / "floor")
+    floor_s, floor_mib, floor_cpu = sphinx_build(workdir / "floor", workdir / "floor-out")
+    ours_s, ours_mib, ours_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    edit_one_requirement(project, "description")  # shown on its chapter page only
+    incr_s, _, incr_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    edit_one_requirement(Project.load(tree, display_root=str(tree)), "title")  # shown wherever it is linked
+    title_s, _, title_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    cells = sum(len(r.cells) for m in project.tree.matrices for r in m.rows)
+    return {"n": len(project.tree.requirements), "cells": cells, "floor_s": floor_s, "floor_mib": floor_mib,
+            "floor_cpu": floor_cpu, "ours_s": ours_s, "ours_mib": ours_mib, "ours_cpu": ours_cpu,
+            "incr_s": incr_s, "incr_cpu": incr_cpu, "title_s": title_s, "title_cpu": title_cpu}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated N (default: %(default)s)")
+    parser.add_argument("--tree", type=Path, help="benchmark this existing tree instead of generating")
+    parser.add_argument("--keep", type=Path, help="keep the generated trees and builds under this folder")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")] if args.tree is None else [0]
+    rows = []
+    for n in sizes:
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-html-{n}-", dir=args.keep))
+        tree = None
+        if args.tree is not None:
+            tree = workdir / "tree"
+            shutil.copytree(args.tree, tree)
+        try:
+            row = run_size(n, workdir, tree)
+        finally:
+            if args.keep is None:
+                shutil.rmtree(workdir, ignore_errors=True)
+        rows.append(row)
+        print(f"N={row['n']:>6} cells={row['cells']:>7}\n"
+              f"  floor      {row['floor_s']:7.1f} s wall {row['floor_cpu']:7.1f} s CPU {row['floor_mib']:6.0f} MiB\n"
+              f"  ra2docs    {row['ours_s']:7.1f} s wall {row['ours_cpu']:7.1f} s CPU {row['ours_mib']:6.0f} MiB"
+              f"  = x{row['ours_cpu'] / row['floor_cpu']:.1f} the floor's CPU,"
+              f" x{row['ours_mib'] / row['floor_mib']:.1f} its memory\n"
+              f"  one description edited: {row['incr_s']:6.1f} s wall {row['incr_cpu']:6.1f} s CPU"
+              f" = {row['incr_cpu'] / row['ours_cpu']:.2f} of the full build's CPU\n"
+              f"  one title edited:       {row['title_s']:6.1f} s wall {row['title_cpu']:6.1f} s CPU"
+              f" = {row['title_cpu'] / row['ours_cpu']:.2f} of the full build's CPU", flush=True)
+    for row in rows:
+        if row["n"] == 5000:
+            needs_s, needs_mib = SPHINX_NEEDS_5000
+            print(f"N=5000 against sphinx-needs (PERFORMANCE.md, 111.9 s, 1.1 GiB): {needs_s / row['ours_s']:.1f}x "
+                  f"faster by wall time ({needs_s / row['ours_cpu']:.1f}x by CPU time), "
+                  f"{row['ours_mib'] / needs_mib:.2f} of its memory")
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        print(f"growth {first['n']} -> {last['n']} requirements (x{last['n'] / first['n']:.0f}): CPU time "
+              f"x{last['ours_cpu'] / first['ours_cpu']:.1f} (floor x{last['floor_cpu'] / first['floor_cpu']:.1f}), "
+              f"memory x{last['ours_mib'] / first['ours_mib']:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

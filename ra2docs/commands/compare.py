@@ -1,0 +1,52 @@
+"""Compare vendors' stored answers (responses/*.yaml) side by side.
+
+Prints, per requirement any vendor answered, each vendor's compliance; then a score per vendor weighted
+by normative level, and the mandatory requirements each vendor does not fully meet:
+
+    score = 100 * sum(weight(level) * credit(answer)) / sum(weight(level))
+    weight: must / must-not 3, should / should-not 2, may 1
+    credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, not compliant 0, unanswered 0
+
+--format json for machines; -o FILE.xlsx writes the comparison as a workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ra2docs.cli import UsageError
+from ra2docs.commands.common import add_root_argument, load_project
+from ra2docs.xlsx.compare import compare, render_json, render_text, write_workbook
+
+NAME = "compare"
+HELP = "compare vendors' answers side by side with a weighted compliance score"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_root_argument(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--profile", default="", help="levels as in this profile; only its requirements")
+    parser.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
+    parser.add_argument("-o", "--output", metavar="FILE.xlsx", help="also write the comparison as a workbook")
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.root)
+    known = {r.vendor for r in project.tree.responses}
+    missing = [v for v in args.vendor if v not in known]
+    if missing:
+        raise UsageError(f"no responses of vendor {', '.join(map(repr, missing))}; known: "
+                         f"{', '.join(sorted(known)) or 'none (run `ra2docs import` first)'}")
+    if args.profile and args.profile not in project.graph.profiles():
+        raise UsageError(f"--profile {args.profile!r}: no spec declares it")
+    cmp = compare(project.tree, args.profile, args.vendor or None)
+    if args.output:
+        if not args.output.lower().endswith(".xlsx"):
+            raise UsageError(f"{args.output}: the output must be an .xlsx file")
+        try:
+            write_workbook(cmp, args.output)
+        except OSError as exc:
+            raise UsageError(f"{args.output}: cannot write: {exc}") from None
+    sys.stdout.write(render_json(cmp) if args.format == "json" else render_text(cmp))
+    return 0

@@ -1,0 +1,43 @@
+"""Compare two releases of a spec tree: requirements added, removed, renamed and changed, links,
+coverage and support cells.
+
+OLD and NEW are folders or git revisions (`HEAD~3`, `v1.0`, `v1.0:path/to/tree`); NEW defaults to
+the current folder. Revisions are read with `git archive` into a temporary folder: the checkout is
+never modified. Exit status: 0, or with --exit-code 1 when anything changed; 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ra2docs.diff import diff_trees, render_text
+from ra2docs.diff_sources import tree_at
+from ra2docs.fileio import write_text_atomic
+from ra2docs.project import Project
+
+NAME = "diff"
+HELP = "what changed between two releases (folders or git revisions) of a spec tree"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", metavar="OLD", help="the older tree: a folder, REV or REV:PATH")
+    parser.add_argument("new", metavar="NEW", nargs="?", default=".",
+                        help="the newer tree: a folder, REV or REV:PATH (default: .)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--exit-code", action="store_true", help="exit 1 when the trees differ")
+
+
+def run(args: argparse.Namespace) -> int:
+    with tree_at(args.old) as old_root, tree_at(args.new) as new_root:
+        old, new = Project.load(old_root, display_root=""), Project.load(new_root, display_root="")
+        result = diff_trees(old.tree, new.tree, args.old, args.new, old.graph, new.graph)
+    text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n" if args.format == "json" \
+        else render_text(result)
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 1 if args.exit_code and not result.empty else 0

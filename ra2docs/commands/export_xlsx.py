@@ -1,0 +1,95 @@
+"""Export an RFP workbook (.xlsx) for vendors to answer.
+
+Sheets: Instructions (spec versions, date, how to answer, the answer vocabulary); Requirements (the spec
+columns locked, Compliance / Comment / Evidence unlocked, Compliance a drop-down list, header frozen,
+auto-filter on); one sheet per support matrix (levels coloured, with a legend); Coverage (counts); and a
+hidden metadata sheet (spec versions, selection, a checksum of the exported requirements) that
+`ra2docs import` uses to match the answered workbook to what was sent.
+
+Select requirements with --spec, --profile, --category, --level, IDs (after ROOT, or --id) and
+--match (glob on ID or title) / --regex. All selections combine (a requirement must pass each).
+Text that a spreadsheet could read as a formula is written as text. The date shown (and stored) is
+--date, else SOURCE_DATE_EPOCH, else today, so the same inputs give the same workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+
+from ra2docs.cli import UsageError
+from ra2docs.commands.common import load_project
+from ra2docs.schema import LEVELS
+from ra2docs.xlsx.export import ExportOptions, write_rfp
+from ra2docs.xlsx.selection import Selection, SelectionError
+
+FORMAT = "xlsx"
+HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    parser.usage = "ra2docs export xlsx -o FILE [ROOT] [ID ...] [options]"
+    parser.add_argument("targets", nargs="*", metavar="ROOT ID",
+                        help="the spec tree (default: .), then only these requirement IDs")
+    parser.add_argument("--id", action="append", default=[], dest="more_ids", metavar="ID",
+                        help="only this requirement (repeatable)")
+    parser.add_argument("--spec", action="append", default=[], help="only requirements of this spec (repeatable)")
+    parser.add_argument("--profile", default="", help="only requirements of this profile; levels as in it")
+    parser.add_argument("--category", action="append", default=[], help="only this category (repeatable)")
+    parser.add_argument("--level", action="append", default=[], choices=LEVELS, help="only this level (repeatable)")
+    parser.add_argument("--match", action="append", default=[], metavar="GLOB",
+                        help="only IDs or titles matching this glob, case-blind (repeatable: any)")
+    parser.add_argument("--regex", default="", help="only IDs or titles in which this regular expression is found")
+    parser.add_argument("--date", help="the date shown on the cover (YYYY-MM-DD)")
+    parser.add_argument("--password", help="protect the sheets with this password (default: protected, no password)")
+
+
+def export_date(text: str | None) -> dt.date:
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(f"--date {text!r} is not a date written YYYY-MM-DD") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def run(args: argparse.Namespace) -> int:
+    args.root, args.ids = (args.targets[0], args.targets[1:]) if args.targets else (".", [])
+    if not os.path.isdir(args.root):
+        raise UsageError(f"{args.root}: no such folder (to select requirements by ID, give ROOT first, "
+                         "e.g. `.`, or use --id)")
+    project = load_project(args.root)
+    sel = Selection(specs=tuple(args.spec), profile=args.profile, categories=tuple(args.category),
+                    levels=tuple(args.level), ids=tuple(dict.fromkeys(args.ids + args.more_ids)),
+                    match=tuple(args.match), regex=args.regex)
+    known_specs = project.tree.spec_index()
+    for spec in sel.specs:
+        if spec not in known_specs:
+            raise UsageError(f"--spec {spec!r}: no such spec; the tree holds {', '.join(known_specs) or 'none'}")
+    if sel.profile and sel.profile not in project.graph.profiles():
+        raise UsageError(f"--profile {sel.profile!r}: no spec declares it; known: "
+                         f"{', '.join(project.graph.profiles()) or 'none'}")
+    unknown = [i for i in sel.ids if i not in project.graph.requirements]
+    if unknown:
+        raise UsageError(f"no such requirement: {', '.join(unknown)}")
+    if not args.output.lower().endswith(".xlsx"):
+        raise UsageError(f"{args.output}: the output must be an .xlsx file")
+    options = ExportOptions(sel, export_date(args.date), args.password or None)
+    try:
+        summary = write_rfp(project, args.output, options)
+    except SelectionError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write: {exc}") from None
+    if not summary.requirements:
+        print(f"ra2docs export xlsx: warning: the selection ({sel.describe()}) holds no requirements",
+              file=sys.stderr)
+    print(f"wrote {args.output}: {summary.requirements} requirements, {summary.matrices} matrices "
+          f"({summary.cells} cells), checksum {summary.checksum[:19]}…")
+    return 0

@@ -1,0 +1,50 @@
+"""What the export commands share: loading the tree for export and writing the output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ra2docs import model
+from ra2docs.commands.common import add_root_argument, tree_root
+from ra2docs.errors import Severity
+from ra2docs.fileio import write_bytes_atomic
+from ra2docs.project import Project
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, default_name: str) -> None:
+    add_root_argument(parser)
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help=f"write to FILE (atomically) instead of stdout; e.g. {default_name}")
+
+
+def load_for_export(root_text: str) -> Project:
+    """Load the tree with file names relative to its root, so the export does not depend on the cwd.
+
+    A tree with errors is still exported (the data is what it is), with a warning on stderr.
+    """
+    project = Project.load(tree_root(root_text), display_root="")
+    errors = project.result.at_or_above(Severity.ERROR)
+    if errors:
+        sys.stderr.write(f"ra2docs export: warning: {root_text} has {len(errors)} open error(s); "
+                         f"exported anyway (see `ra2docs check {root_text}`)\n")
+    return project
+
+
+def emit(output: str | None, data: str | bytes) -> None:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if output and output != "-":
+        write_bytes_atomic(output, raw)
+    else:
+        sys.stdout.buffer.write(raw)
+        sys.stdout.flush()
+
+
+def warn_duplicates(fmt: str, tree: model.Tree) -> None:
+    """Formats keyed by requirement ID hold one requirement per ID: say which definitions were left out."""
+    seen: dict[str, model.Requirement] = {}
+    for req in tree.requirements:
+        first = seen.setdefault(req.id, req)
+        if first is not req:
+            sys.stderr.write(f"ra2docs export {fmt}: warning: {req.location}: {req.id!r} is defined again "
+                             f"(first at {first.location}); only the first definition is exported\n")

@@ -1,0 +1,134 @@
+"""Vendor responses: the answer vocabulary, and writing `responses/<vendor>.yaml`.
+
+Reading the files back is the loader's job (`kind: responses`); this module only writes them, one file
+per vendor, atomically, and says what changed against the answers stored before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ra2docs import model
+from ra2docs.fileio import write_text_atomic
+from ra2docs.schema import COMPLIANCE
+
+RESPONSES_DIR = "responses"
+
+
+@dataclass(frozen=True)
+class AnswerTerm:
+    id: str
+    label: str
+    meaning: str
+    credit: float  # share of a requirement's weight the answer earns in the comparison score
+
+
+ANSWERS: tuple[AnswerTerm, ...] = (
+    AnswerTerm("fully-compliant", "Fully compliant", "The offer meets the requirement as written, with "
+               "the evidence referenced.", 1.0),
+    AnswerTerm("partially-compliant", "Partially compliant", "The offer meets part of the requirement; "
+               "the comment says which part is missing.", 0.5),
+    AnswerTerm("not-compliant", "Not compliant", "The offer does not meet the requirement and no delivery "
+               "is planned.", 0.0),
+    AnswerTerm("roadmap", "Roadmap", "Not met today; the comment gives the planned release and date.", 0.25),
+)
+assert tuple(a.id for a in ANSWERS) == COMPLIANCE
+ANSWER_BY_ID = {a.id: a for a in ANSWERS}
+
+
+def parse_answer(text: str) -> str | None:
+    """The answer ID for a label or ID as typed in a workbook (case and spacing ignored), else None."""
+    key = re.sub(r"[\s_-]+", " ", text.strip().lower())
+    for term in ANSWERS:
+        if key in (term.label.lower(), term.id.replace("-", " ")):
+            return term.id
+    return None
+
+
+def vendor_slug(vendor: str) -> str:
+    """A file-name-safe form of the vendor name: `ACME Cloud, Inc.` -> `acme-cloud-inc`."""
+    ascii_name = unicodedata.normalize("NFKD", vendor).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def responses_path(root: Path, vendor: str) -> Path:
+    return root / RESPONSES_DIR / f"{vendor_slug(vendor)}.yaml"
+
+
+def _schema_modeline(target: Path) -> str:
+    schema = Path(__file__).resolve().parent / "schemas" / "responses.schema.json"
+    try:
+        rel = os.path.relpath(schema, target.resolve().parent)
+    except ValueError:  # another drive on Windows
+        rel = schema.as_uri()
+    return f"# yaml-language-server: $schema={Path(rel).as_posix()}\n"
+
+
+def render(response: model.VendorResponse, target: Path) -> str:
+    doc: dict[str, object] = {"kind": "responses", "vendor": response.vendor}
+    for key in ("imported_from", "imported_at", "checksum"):
+        if getattr(response, key):
+            doc[key] = getattr(response, key)
+    if response.spec_versions:
+        doc["spec_versions"] = dict(sorted(response.spec_versions.items()))
+    answers = []
+    for a in response.answers:
+        item = {"id": a.id, "compliance": a.compliance}
+        if a.comment:
+            item["comment"] = a.comment
+        if a.evidence:
+            item["evidence"] = a.evidence
+        answers.append(item)
+    doc["answers"] = answers
+    header = (_schema_modeline(target) +
+              "# Written by `ra2docs import`; re-importing the vendor's workbook replaces this file.\n")
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+def write(root: Path, response: model.VendorResponse) -> Path:
+    target = responses_path(root, response.vendor)
+    write_text_atomic(target, render(response, target))
+    return target
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    kind: str  # added | changed | removed
+    before: str = ""
+    after: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "added":
+            return f"  + {self.id}: {self.after}"
+        if self.kind == "removed":
+            return f"  - {self.id}: {self.before}"
+        return f"  ~ {self.id}: {self.before} -> {self.after}"
+
+
+def _summary(a: model.Answer) -> str:
+    text = a.compliance
+    if a.comment:
+        text += f" ({a.comment[:60]}{'…' if len(a.comment) > 60 else ''})"
+    return text
+
+
+def diff(old: tuple[model.Answer, ...], new: tuple[model.Answer, ...]) -> list[Change]:
+    """What re-importing changes: answers added, changed (any field) and removed, in answer order."""
+    before = {a.id: a for a in old}
+    after = {a.id: a for a in new}
+    out = []
+    for a in new:
+        prev = before.get(a.id)
+        if prev is None:
+            out.append(Change(a.id, "added", after=_summary(a)))
+        elif (prev.compliance, prev.comment, prev.evidence) != (a.compliance, a.comment, a.evidence):
+            out.append(Change(a.id, "changed", _summary(prev), _summary(a)))
+    out.extend(Change(a.id, "removed", before=_summary(a)) for a in old if a.id not in after)
+    return out

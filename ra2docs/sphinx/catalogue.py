@@ -1,0 +1,142 @@
+"""``.. ra2:catalogue::`` — the components by kind, each with what it supports in each matrix.
+
+``:kind:`` limits it to one kind. A component supporting more than `ra2docs_list_limit` rows of a matrix
+shows the count per level instead of every ID (the matrix page has them all).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.typing import OptionSpec
+
+from ra2docs import model
+from ra2docs.graph import FEATURE
+from ra2docs.sphinx import deps
+from ra2docs.sphinx.data import Loaded
+from ra2docs.sphinx.domain import anchor, get_domain
+from ra2docs.sphinx.matrix import level_class, level_text
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    fill,
+    inline,
+    joined,
+    para,
+    paragraphs,
+    renderer,
+    table,
+    xref,
+)
+
+
+def select(loaded: Loaded, options: dict[str, str]) -> list[model.Component]:
+    kind = options.get("kind", "")
+    return [c for c in loaded.project.graph.components.values() if not kind or c.kind == kind]
+
+
+@deps.selector("ra2:catalogue")
+def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
+    comps = select(loaded, options)
+    ids = {c.id for c in comps}
+    files = {c.location.file for c in comps}
+    graph = loaded.project.graph
+    for matrix in loaded.tree.matrices:
+        if ids & set(matrix.columns):
+            files.add(matrix.location.file)
+            vocab = graph.vocabularies.get(matrix.vocabulary)
+            if vocab is not None:
+                files.add(vocab.location.file)
+            files.update(graph.requirements[r.requirement].location.file for r in matrix.rows
+                         if r.requirement in graph.requirements)
+    return files
+
+
+@deps.digest("ra2:catalogue")
+def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    graph = loaded.project.graph
+    out: list[object] = [loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
+                         list(graph.vocabularies.values())]
+    for comp in select(loaded, options):
+        supported = graph.supports(comp.id)
+        out.append((comp, supported, [deps.placement(graph.requirements[t], loaded) for t, _, _ in supported
+                                      if t in graph.requirements]))
+    return out
+
+
+class CatalogueDirective(Ra2Directive):
+    option_spec: ClassVar[OptionSpec] = {"kind": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.loaded
+        comps = select(loaded, self.options)
+        self.depend(catalogue_files(loaded, self.options))
+        domain = get_domain(self.env)
+        for comp in comps:  # link targets now; the table when the page is written
+            domain.note_object(comp.id, "comp", comp.name, self.state.document)
+        return [fill("catalogue", kind=self.options.get("kind", ""), limit=self.config.ra2docs_list_limit)]
+
+
+@renderer("catalogue")
+def render_catalogue(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    loaded = ctx.loaded
+    comps = select(loaded, args)
+    if not comps:
+        return [para("No components of this kind.", ["ra2-empty"])]
+    kinds = {k.id: k for k in loaded.tree.component_kinds}
+    by_kind: dict[str, list[model.Component]] = defaultdict(list)
+    for comp in comps:
+        by_kind[comp.kind].append(comp)
+    order = [k for k in kinds if k in by_kind] + sorted(k for k in by_kind if k not in kinds)
+    out: list[nodes.Node] = []
+    for kind in order:
+        named = kinds.get(kind)
+        out.append(nodes.rubric("", "", nodes.Text(named.title if named and named.title else kind)))
+        if named and named.description:
+            out.extend(paragraphs(named.description))
+        rows = [component_row(loaded, comp, args["limit"]) for comp in by_kind[kind]]
+        out.append(table([["Component", "Versions", "Status", "About", "Supports"]], rows,
+                         ["ra2-catalogue"], widths=[14, 10, 8, 30, 38]))
+    return out
+
+
+def component_row(loaded: Loaded, comp: model.Component, limit: int) -> list[object]:
+    name = nodes.paragraph("", "", nodes.strong("", comp.name), nodes.Text(" "),
+                           nodes.literal("", comp.id, classes=["ra2-id"]), ids=[anchor("comp", comp.id)])
+    about: list[nodes.Node] = paragraphs(comp.description)
+    about.extend(para(f"{key}: {value}", ["ra2-attribute"]) for key, value in comp.attributes.items())
+    return [name, ", ".join(comp.versions), comp.status, about, supports(loaded, comp, limit)]
+
+
+def supports(loaded: Loaded, comp: model.Component, limit: int) -> list[nodes.Node]:
+    graph = loaded.project.graph
+    by_matrix: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for target, level, matrix_id in graph.supports(comp.id):
+        shown = target.split("/", 1)[1] if graph.g.nodes[target].get("type") == FEATURE else target
+        by_matrix[matrix_id][level].append(shown)
+    out: list[nodes.Node] = []
+    matrices = {m.id: m for m in loaded.tree.matrices}
+    for matrix_id, levels in by_matrix.items():
+        matrix = matrices[matrix_id]
+        vocab = graph.vocabularies.get(matrix.vocabulary)
+        out.append(nodes.paragraph("", "", xref(matrix_id, matrix.title, "matrix"), classes=["ra2-in-matrix"]))
+        order = [lv.id for lv in vocab.levels] if vocab else []
+        for level in sorted(levels, key=lambda lv: order.index(lv) if lv in order else len(order)):
+            items = levels[level]
+            label = inline(level_text(vocab.level(level) if vocab else None, level),
+                           ["ra2-badge", level_class(level)])
+            if len(items) > limit:
+                listed: list[nodes.Node] = [nodes.Text(f" {len(items)} rows (see the matrix)")]
+            else:
+                listed = [nodes.Text(" "), *joined(xref(i) if i in graph.requirements else nodes.Text(i)
+                                                   for i in items)]
+            out.append(nodes.paragraph("", "", label, *listed, classes=["ra2-support-line"]))
+    return out or [para("Not in any matrix.", ["ra2-empty"])]
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive_to_domain("ra2", "catalogue", CatalogueDirective)

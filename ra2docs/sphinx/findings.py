@@ -1,0 +1,169 @@
+"""Findings as Sphinx warnings, the ``ra2:findings`` page ("known issues") and the ``ra2:codes`` catalogue.
+
+Each open finding becomes one warning per build, located at its YAML file and line, with
+``type="ra2docs"`` and ``subtype=<code>``: ``suppress_warnings = ["ra2docs.ra2.placeholder"]`` silences a
+code, and ``-W`` fails the build on an unwaived gap. Waived findings are no warnings; the findings page
+lists them with the reason they were accepted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.logging import is_suppressed_warning
+from sphinx.util.typing import OptionSpec
+
+from ra2docs import model
+from ra2docs.errors import CATALOGUE, Finding, Severity
+from ra2docs.sphinx import deps
+from ra2docs.sphinx.data import Loaded, get_loaded
+from ra2docs.sphinx.domain import anchor, get_domain
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, para, renderer, table, xref
+from ra2docs.validate import waiver_matches
+
+logger = logging.getLogger(__name__)
+
+
+def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Once per build, in the main process, before pages are read."""
+    result = get_loaded(env).project.result
+    suppressed = app.config.suppress_warnings
+    for finding in result.open:
+        if is_suppressed_warning("ra2docs", finding.code, suppressed):
+            continue  # checked here: thousands of suppressed warnings still cost the logging machinery
+        severity = finding.effective_severity
+        where = str(finding.location)
+        text = f"{finding.message} [{severity}]"
+        if severity >= Severity.WARNING:
+            logger.warning(text, location=where, type="ra2docs", subtype=finding.code)
+        else:
+            logger.info(f"{where}: {text} [{finding.code}]")
+    if result.waived:
+        logger.info(f"ra2docs: {len(result.waived)} waived finding(s), listed on the findings page")
+
+
+@deps.digest("ra2:findings")
+def findings_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    return loaded.project.result.findings, loaded.tree.waivers
+
+
+@deps.selector("ra2:findings")
+def findings_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
+    return set(loaded.all_files)
+
+
+def _where(finding: Finding) -> nodes.Node:
+    return nodes.literal("", str(finding.location), classes=["ra2-location"])
+
+
+def _code(code: str) -> nodes.Node:
+    return xref(code, "", "code")
+
+
+def _waiver(loaded: Loaded, finding: Finding) -> model.Waiver | None:
+    return next((w for w in loaded.tree.waivers if waiver_matches(w, finding)), None)
+
+
+class FindingsDirective(Ra2Directive):
+    option_spec: ClassVar[OptionSpec] = {"show": lambda arg: directives.choice(arg, ("open", "waived", "all"))}
+
+    def run(self) -> list[nodes.Node]:
+        self.depend(findings_files(self.loaded, self.options))
+        return [fill("findings", show=self.options.get("show", "all"), limit=self.config.ra2docs_list_limit)]
+
+
+def _capped(findings: list[Finding], limit: int) -> tuple[list[Finding], list[nodes.Node]]:
+    """At most `limit` findings of each code; a line says how many more `ra2docs check` lists."""
+    shown, left_out, per_code = [], 0, Counter[str]()
+    for finding in findings:
+        per_code[finding.code] += 1
+        if per_code[finding.code] <= limit:
+            shown.append(finding)
+        else:
+            left_out += 1
+    if not left_out:
+        return shown, []
+    return shown, [para(f"{left_out} more findings (over {limit} of one code) are not listed here; "
+                        "`ra2docs check` lists them all.", ["ra2-more"])]
+
+
+@renderer("findings")
+def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    loaded, show, limit = ctx.loaded, args["show"], args["limit"]
+    result = loaded.project.result
+    out: list[nodes.Node] = []
+    if show in ("open", "all"):
+        out.append(nodes.rubric("", "", nodes.Text(f"Open findings ({len(result.open)})")))
+        if result.open:
+            shown, more = _capped(result.open, limit)
+            rows = [[(str(f.effective_severity), [f"ra2-severity-{f.effective_severity}"]), _code(f.code),
+                     f.subject, f.message, _where(f)] for f in shown]
+            out.append(table([["Severity", "Code", "About", "Finding", "Where"]], rows,
+                             ["ra2-findings"], widths=[8, 14, 14, 44, 20]))
+            out.extend(more)
+        else:
+            out.append(para("None: every check passes or its finding is waived.", ["ra2-empty"]))
+    if show in ("waived", "all"):
+        out.append(nodes.rubric("", "", nodes.Text(f"Accepted (waived) findings ({len(result.waived)})")))
+        if result.waived:
+            shown, more = _capped(result.waived, limit)
+            details = []
+            for f in shown:
+                waiver = _waiver(loaded, f)
+                details.append((f, waiver.expires.isoformat() if waiver and waiver.expires else "",
+                                waiver.upstream if waiver else ""))
+            # expiry and upstream columns only when some waiver states them
+            with_expiry, with_upstream = any(d[1] for d in details), any(d[2] for d in details)
+            header = ["Code", "About", "Finding", "Why it is accepted"]
+            header += ["Expires"] * with_expiry + ["Upstream"] * with_upstream + ["Where"]
+            rows = [[_code(f.code), f.subject, f.message, f.waived_by, *([expires or "never"] * with_expiry),
+                     *([upstream] * with_upstream), _where(f)] for f, expires, upstream in details]
+            out.append(table([header], rows, ["ra2-findings", "ra2-waived"]))
+            out.extend(more)
+        else:
+            out.append(para("None.", ["ra2-empty"]))
+    return out
+
+
+class CodesDirective(Ra2Directive):
+    """The catalogue of finding codes, each a link target for ``:ra2:code:``."""
+
+    def run(self) -> list[nodes.Node]:
+        self.depend(set())
+        domain = get_domain(self.env)
+        for code in CATALOGUE.values():
+            domain.note_object(code.code, "code", code.summary, self.state.document)
+        return [fill("codes")]
+
+
+@renderer("codes")
+def render_codes(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    rows = []
+    for code in CATALOGUE.values():
+        name = nodes.paragraph("", "", nodes.literal("", code.code, classes=["ra2-id"]),
+                               ids=[anchor("code", code.code)])
+        rows.append([name, (str(code.severity), [f"ra2-severity-{code.severity}"]), code.summary, code.hint])
+    return [table([["Code", "Default severity", "What it means", "What to do"]], rows, ["ra2-codes"],
+                  widths=[18, 8, 37, 37])]
+
+
+@deps.digest("ra2:codes")
+def codes_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    return None  # the catalogue is code, not data
+
+
+@deps.selector("ra2:codes")
+def codes_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
+    return set()
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", emit_warnings)
+    app.add_directive_to_domain("ra2", "findings", FindingsDirective)
+    app.add_directive_to_domain("ra2", "codes", CodesDirective)

@@ -1,0 +1,223 @@
+"""Building blocks every directive shares: docutils nodes made from YAML text, tables, cross-references,
+and the placeholder that defers rendering until every page is read.
+
+Text from YAML only ever becomes `nodes.Text` (escaped by every writer), never parsed as RST or passed as
+raw HTML: a title such as ``:ref:`x` <script>`` appears exactly as written.
+
+Directives run while pages are read; they select the data, note dependencies and link targets, and leave
+an `ra2_fill` placeholder. A `doctree-resolved` handler renders it when the page is written. The pickled
+doctrees stay small, Sphinx's read-time transforms (smart quotes among them, which would alter YAML text)
+never walk the generated tables, and links are made directly since every target's page is known by then.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util.docutils import SphinxDirective
+
+from ra2docs.sphinx import deps
+from ra2docs.sphinx.data import Loaded, get_loaded
+
+Content = str | nodes.Node | Sequence[nodes.Node] | None
+
+
+def para(text: str, classes: Sequence[str] = ()) -> nodes.paragraph:
+    return nodes.paragraph("", "", nodes.Text(text), classes=list(classes))
+
+
+def paragraphs(text: str) -> list[nodes.paragraph]:
+    """YAML prose as paragraphs: blank lines separate them; everything stays literal text."""
+    parts = [" ".join(chunk.split()) for chunk in text.replace("\r\n", "\n").split("\n\n")]
+    return [para(p) for p in parts if p]
+
+
+def inline(text: str, classes: Sequence[str] = ()) -> nodes.inline:
+    return nodes.inline("", "", nodes.Text(text), classes=list(classes))
+
+
+class ra2_fill(nodes.General, nodes.Element):
+    """Placeholder for generated content: `renderer` names the function that makes it, `args` its input."""
+
+
+def fill(renderer: str, **args: Any) -> ra2_fill:
+    return ra2_fill(renderer=renderer, args=args)
+
+
+@dataclass
+class RenderContext:
+    """What a renderer needs when a page is written: the tree, the page and where every target lives."""
+
+    loaded: Loaded
+    builder: Builder
+    docname: str
+    objects: dict[str, tuple[str, str, str, str]]
+    _uris: dict[str, str] = field(default_factory=dict)
+
+    def href(self, docname: str, anchor: str) -> str:
+        """The link from the page being written to `anchor` on `docname` (relative URIs cached per page)."""
+        if docname == self.docname:
+            return f"#{anchor}"
+        base = self._uris.get(docname)
+        if base is None:
+            base = self._uris[docname] = self.builder.get_relative_uri(self.docname, docname)
+        return f"{base}#{anchor}"
+
+
+Renderer = Callable[[RenderContext, dict[str, Any]], list[nodes.Node]]
+RENDERERS: dict[str, Renderer] = {}
+_CONTEXT: contextvars.ContextVar[RenderContext | None] = contextvars.ContextVar("ra2docs_render", default=None)
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    def register(fn: Renderer) -> Renderer:
+        RENDERERS[name] = fn
+        return fn
+    return register
+
+
+def xref(target: str, text: str = "", objtype: str = "id") -> nodes.Node:
+    """A link to any ra2docs ID. While a page is rendered, made directly; an ID no page shows stays text
+    (the check findings already report IDs that do not exist). Outside rendering, a pending cross-reference."""
+    inner: nodes.Node = nodes.literal("", target, classes=["ra2-id"]) if not text else nodes.Text(text)
+    ctx = _CONTEXT.get()
+    if ctx is None:
+        ref = addnodes.pending_xref("", refdomain="ra2", reftype=objtype, reftarget=target,
+                                    refexplicit=bool(text), refwarn=False, ra2_generated=True)
+        ref += inner
+        return ref
+    entry = ctx.objects.get(target)
+    if entry is None or (objtype != "id" and entry[2] != objtype):
+        return inner if isinstance(inner, nodes.Element) else nodes.inline("", "", inner)
+    ref = nodes.reference("", "", inner, internal=True, refuri=ctx.href(entry[0], entry[1]),
+                          reftitle=f"{target}: {entry[3]}")
+    return ref
+
+
+def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(ra2_fill))
+    if not placeholders:
+        return
+    from ra2docs.sphinx.domain import get_domain
+
+    ctx = RenderContext(get_loaded(app.env), app.builder, docname, get_domain(app.env).objects)
+    token = _CONTEXT.set(ctx)
+    try:
+        for node in placeholders:
+            node.replace_self(RENDERERS[node["renderer"]](ctx, node["args"]))
+    finally:
+        _CONTEXT.reset(token)
+
+
+def joined(items: Iterable[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for item in items:
+        if out:
+            out.append(nodes.Text(sep))
+        out.append(item)
+    return out
+
+
+def _is_inline(node: nodes.Node) -> bool:
+    return isinstance(node, (nodes.Inline, nodes.Text))
+
+
+def _entry(content: Content, classes: Sequence[str] = ()) -> nodes.entry:
+    entry = nodes.entry(classes=list(classes))
+    if content is None or content == "":
+        return entry
+    if isinstance(content, str):
+        entry += para(content)
+    elif isinstance(content, nodes.Node):
+        entry += nodes.paragraph("", "", content) if _is_inline(content) else content
+    else:
+        items = list(content)
+        if items and not any(_is_inline(n) for n in items):
+            entry.extend(items)
+        elif items:
+            entry += nodes.paragraph("", "", *items)
+    return entry
+
+
+Cell = Content | tuple[Content, Sequence[str]]  # content, or (content, CSS classes of the cell)
+
+
+def _row(cells: Sequence[Cell]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        if isinstance(cell, tuple):
+            row += _entry(cell[0], cell[1])
+        else:
+            row += _entry(cell)
+    return row
+
+
+def table(header: Sequence[Sequence[Cell]], rows: Iterable[Sequence[Cell]], classes: Sequence[str] = (),
+          stub_columns: int = 0, widths: Sequence[int] | None = None) -> nodes.container:
+    """A table in a horizontally scrollable container; `header` is a list of header rows."""
+    ncols = len(header[0])
+    tab = nodes.table(classes=["ra2-table", *classes])
+    group = nodes.tgroup(cols=ncols)
+    tab += group
+    for i in range(ncols):
+        spec = nodes.colspec(colwidth=widths[i] if widths else 20)
+        if i < stub_columns:
+            spec["stub"] = 1
+        group += spec
+    head = nodes.thead()
+    head.extend(_row(r) for r in header)
+    group += head
+    body = nodes.tbody()
+    body.extend(_row(r) for r in rows)
+    group += body
+    return nodes.container("", tab, classes=["ra2-scroll"])
+
+
+def field_list(fields: Iterable[tuple[str, Content]]) -> nodes.field_list:
+    out = nodes.field_list(classes=["ra2-fields"])
+    for name, value in fields:
+        if value is None or value == "" or (isinstance(value, Sequence) and not value):
+            continue
+        out += nodes.field("", nodes.field_name("", name), nodes.field_body("", *_entry(value).children))
+    return out
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(ra2_fill)
+    app.connect("doctree-resolved", render_placeholders)
+
+
+class Ra2Directive(SphinxDirective):
+    """Base of every ra2docs directive: the loaded tree and dependency recording."""
+
+    has_content = False
+
+    @property
+    def loaded(self) -> Loaded:
+        return get_loaded(self.env)
+
+    def selection_key(self) -> dict[str, Any]:
+        """What this directive selects (its arguments and options): enough to recompute `files`."""
+        key = {k: str(v) for k, v in self.options.items()}
+        if self.arguments:
+            key["_argument"] = self.arguments[0]
+        return key
+
+    def depend(self, files: Iterable[str]) -> None:
+        """Rebuild this page when one of these YAML files (as locations name them) changes."""
+        deps.record(self.env, self.name, self.selection_key(), set(files))
+
+    def problem(self, message: str) -> list[nodes.Node]:
+        """A directive misused in a page: a warning at the directive's line, and nothing rendered."""
+        from sphinx.util import logging
+
+        logging.getLogger(__name__).warning(message, location=self.get_location(), type="ra2docs",
+                                            subtype="directive")
+        return []

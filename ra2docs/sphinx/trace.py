@@ -1,0 +1,200 @@
+"""``.. ra2:traceability::`` (each requirement's links both ways, with its coverage status) and
+``.. ra2:coverage::`` (how much of each spec, chapter and profile the coverage policy finds covered)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.typing import OptionSpec
+
+from ra2docs import model
+from ra2docs.errors import Finding
+from ra2docs.sphinx import deps
+from ra2docs.sphinx.data import Loaded
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, joined, para, renderer, table, xref
+from ra2docs.sphinx.requirements import files_of, select
+
+STATUS_TEXT = {"covered": "✔ covered", "gap": "✖ gap", "waived": "⚑ waived", "n/a": "– no rule"}
+
+
+def policy_files(loaded: Loaded) -> set[str]:
+    """What coverage depends on besides the requirements and links: policy, waivers, components,
+    vocabularies and matrices (a support cell can cover a requirement)."""
+    tree = loaded.tree
+    files = {r.location.file for r in tree.policy.rules}
+    files.update(w.location.file for w in tree.waivers)
+    files.update(c.location.file for c in tree.components)
+    files.update(v.location.file for v in tree.vocabularies)
+    files.update(m.location.file for m in tree.matrices)
+    return files
+
+
+@deps.selector("ra2:traceability")
+def traceability_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
+    return files_of(loaded, select(loaded, options)) | policy_files(loaded)
+
+
+def status_cell(loaded: Loaded, req: model.Requirement,
+                notes: dict[str, int]) -> tuple[list[nodes.Node], list[str]]:
+    """The status as symbol and word; a waiver's reason becomes a numbered note under the table."""
+    status = loaded.status(req)
+    content: list[nodes.Node] = [inline(STATUS_TEXT[status], ["ra2-status-text"])]
+    if status == "waived":
+        numbers = [notes.setdefault(reason, len(notes) + 1)
+                   for reason in sorted({f.waived_by for f in loaded.uncovered[req.id]})]
+        content.append(inline(" (note " + ", ".join(map(str, numbers)) + ")", ["ra2-reason"]))
+    return content, ["ra2-status", f"ra2-status-{nodes.make_id(status)}"]
+
+
+def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
+    if not notes:
+        return []
+    listing = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["ra2-waiver-notes"])
+    listing.extend(nodes.list_item("", para(reason)) for reason in notes)
+    return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
+
+
+@deps.digest("ra2:traceability")
+def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    graph = loaded.project.graph
+    rows = []
+    for req in select(loaded, options):
+        traces, traced_by = loaded.linked(req.id, "traces"), loaded.linked(req.id, "traces", True)
+        linked = traces + traced_by
+        rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
+                     loaded.status(req), sorted({f.waived_by for f in loaded.uncovered.get(req.id, ())}),
+                     [deps.placement(graph.requirements[i], loaded) for i in linked]))
+    return rows
+
+
+class TraceabilityDirective(Ra2Directive):
+    option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
+                                         "section": directives.unchanged, "cited-by": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.loaded
+        graph = loaded.project.graph
+        if self.options.get("spec", "") not in graph.specs:
+            return self.problem(f"ra2:traceability: unknown spec {self.options.get('spec', '')!r}")
+        self.depend(traceability_files(loaded, self.options))
+        return [fill("traceability", **self.options)]
+
+
+@renderer("traceability")
+def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
+    loaded = ctx.loaded
+    reqs = select(loaded, options)
+    if not reqs:
+        return [para("No requirements match this selection.", ["ra2-empty"])]
+    traces = {r.id: loaded.linked(r.id, "traces") for r in reqs}
+    traced_by = {r.id: loaded.linked(r.id, "traces", True) for r in reqs}
+    notes: dict[str, int] = {}
+    columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
+        ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: r.title), ("Level", 6, lambda r: r.level)]
+    if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
+        columns.append(("Traces to", 16, lambda r: joined(xref(t) for t in traces[r.id])))
+    if any(traced_by.values()):
+        columns.append(("Traced by", 16, lambda r: joined(xref(t) for t in traced_by[r.id])))
+    columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes)))
+    rows = [[fn(r) for _, _, fn in columns] for r in reqs]
+    out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"],
+                 widths=[width for _, width, _ in columns])]
+    return out + waiver_notes(notes)
+
+
+def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:
+    return {(f.subject, f.scope.get("rule", ""), f.scope.get("profile", "")): f
+            for f in loaded.project.result.findings if f.code == "ra2.uncovered"}
+
+
+@deps.selector("ra2:coverage")
+def coverage_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
+    spec = options.get("spec", "")
+    reqs = [r for r in loaded.tree.requirements if not spec or r.spec == spec]
+    return files_of(loaded, reqs) | policy_files(loaded)
+
+
+@deps.digest("ra2:coverage")
+def coverage_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    spec = options.get("spec", "")
+    found = _findings_by_scope(loaded)
+    return [(rule, list(rule_rows(loaded, rule, found))) for rule in loaded.tree.policy.rules
+            if not spec or rule.spec == spec]
+
+
+class CoverageDirective(Ra2Directive):
+    option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.loaded
+        spec = self.options.get("spec", "")
+        self.depend(coverage_files(loaded, self.options))
+        return [fill("coverage", spec=spec)]
+
+
+@renderer("coverage")
+def render_coverage(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
+    loaded = ctx.loaded
+    spec = options.get("spec", "")
+    rules = [r for r in loaded.tree.policy.rules if not spec or r.spec == spec]
+    if not rules:
+        return [para("No coverage rule applies to this spec.", ["ra2-empty"])]
+    out: list[nodes.Node] = []
+    found = _findings_by_scope(loaded)
+    for rule in rules:
+        out.append(nodes.rubric("", "", nodes.Text(f"Rule {rule.id}: {rule.title or rule.spec}")))
+        out.append(table([["Chapter", "Profile", "In scope", "Covered", "Waived", "Gaps", "Covered %"]],
+                         rule_rows(loaded, rule, found), ["ra2-coverage"]))
+    return out
+
+
+def rule_rows(loaded: Loaded, rule: model.Rule,
+              found: dict[tuple[str, str, str], Finding]) -> Iterable[list[tuple[str, list[str]]]]:
+    graph = loaded.project.graph
+    titles = _chapter_titles(loaded, rule.spec)
+    for profile in rule.profiles or (None,):
+        counts: dict[str, Counter[str]] = {}
+        for req in graph.in_scope(rule, profile):
+            chapter = loaded.chapter_of(req)
+            count = counts.setdefault(chapter, Counter())
+            count["scope"] += 1
+            if graph.is_covered(req.id, rule.covered_by, rule.from_spec):
+                count["covered"] += 1
+            else:
+                finding = found.get((req.id, rule.id, profile or ""))
+                count["waived" if finding is not None and finding.waived_by else "gaps"] += 1
+        total: Counter[str] = sum(counts.values(), Counter())
+        label = profile or "all profiles"
+        for chapter in sorted(counts, key=lambda c: (list(titles).index(c) if c in titles else len(titles), c)):
+            yield _count_row(titles.get(chapter, chapter or "(no chapter)"), label, counts[chapter])
+        yield _count_row("All chapters", label, total, ["ra2-total"])
+
+
+def _count_row(chapter: str, profile: str, count: Counter[str],
+               classes: list[str] | None = None) -> list[tuple[str, list[str]]]:
+    scope = count["scope"]
+    share = f"{100 * count['covered'] / scope:.0f} %" if scope else "–"
+    cells = [chapter, profile, str(scope), str(count["covered"]), str(count["waived"]), str(count["gaps"]), share]
+    out = [(cell, list(classes or [])) for cell in cells]
+    if count["gaps"]:
+        out[5][1].append("ra2-gaps")
+    return out
+
+
+def _chapter_titles(loaded: Loaded, spec_id: str) -> dict[str, str]:
+    spec = loaded.project.graph.specs.get(spec_id)
+    if spec is None:
+        return {}
+    titles = {c.id: c.title or c.id for c in spec.sections}
+    titles.update({c.id: c.title or c.id for c in spec.categories})
+    return titles
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive_to_domain("ra2", "traceability", TraceabilityDirective)
+    app.add_directive_to_domain("ra2", "coverage", CoverageDirective)

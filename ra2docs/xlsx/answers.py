@@ -1,0 +1,310 @@
+"""Read an answered RFP workbook back and check it against the spec tree.
+
+Every problem names its sheet and cell (`Requirements!J12`). Workbook-level problems (wrong spec,
+changed spec, edited metadata, missing columns) block the import; row-level problems (an answer outside
+the vocabulary, an altered, added, duplicated or lost ID) block it too unless the caller accepts a
+partial import, which then stores only the rows without problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from ra2docs import model
+from ra2docs.project import Project
+from ra2docs.responses import ANSWERS, parse_answer
+from ra2docs.xlsx.export import FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, plan
+from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError, check_archive
+from ra2docs.xlsx.selection import Selection, SelectionError
+
+ERROR, WARNING = "error", "warning"
+
+# The closed list of problems an import reports; `ra2docs import --help` prints it.
+IMPORT_CODES: dict[str, str] = {
+    "xlsx.unreadable": "the file cannot be read",
+    "xlsx.not-xlsx": "not an xlsx workbook, or a truncated or damaged one",
+    "xlsx.macro": "a macro-enabled workbook (.xlsm or vbaProject.bin)",
+    "xlsx.too-large": "over the size limit, or a zip bomb",
+    "xlsx.malformed": "an xlsx archive whose content cannot be parsed",
+    "xlsx.no-metadata": "no ra2docs metadata sheet: not a workbook exported by `ra2docs export xlsx`",
+    "xlsx.bad-metadata": "the metadata sheet was edited or damaged",
+    "xlsx.wrong-spec": "the workbook was exported from specs this tree does not hold",
+    "xlsx.spec-changed": "the exported requirements differ from the tree's (checksum or version mismatch)",
+    "xlsx.bad-header": "the requirements sheet lacks a column it needs",
+    "xlsx.unknown-id": "a row's ID was not exported: altered or added",
+    "xlsx.duplicate-id": "an ID appears on more than one row",
+    "xlsx.lost-id": "an exported requirement's row is missing",
+    "xlsx.missing-id": "a row with an answer but no ID",
+    "xlsx.bad-answer": "a compliance answer outside the vocabulary",
+    "xlsx.missing-answer": "a comment or evidence without a compliance answer",
+    "xlsx.formula": "a formula where text is expected",
+    "xlsx.spec-edited": "a locked spec cell was edited in the workbook",
+    "xlsx.no-answers": "the workbook holds no answer at all (importing it would erase the stored ones)",
+    "xlsx.too-many-problems": "so many problems that reading stopped: probably not the workbook that was sent",
+}
+MAX_PROBLEMS = 500
+BLOCKING = {"xlsx.too-many-problems", "xlsx.no-answers", "xlsx.no-metadata", "xlsx.bad-metadata",
+            "xlsx.wrong-spec", "xlsx.spec-changed", "xlsx.bad-header"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    sheet: str = ""
+    cell: str = ""
+    severity: str = ERROR
+    subject: str = ""  # the requirement ID the problem is about, when there is one
+
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    def line(self, file: str) -> str:
+        where = f"{file}:{self.where()}" if self.where() else file
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+                "subject": self.subject, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    answers: list[model.Answer] = field(default_factory=list)  # accepted answers, in workbook order
+    problems: list[Problem] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)
+    checksum: str = ""
+    spec_versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def blocked(self) -> bool:
+        """A workbook-level error: nothing may be stored, not even with a partial import."""
+        return any(p.code in BLOCKING and p.severity == ERROR for p in self.problems)
+
+
+def read_answers(path: Path | str, project: Project, allow_changed_spec: bool = False,
+                 max_bytes: int = MAX_FILE_BYTES) -> ImportResult:
+    """Check and read an answered workbook; raises WorkbookError when it cannot be opened at all."""
+    path = Path(path)
+    check_archive(path, max_bytes)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False, keep_vba=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types on damaged content; none may escape as a traceback
+        raise WorkbookError("xlsx.malformed", f"cannot parse the workbook: {type(exc).__name__}: {exc}") from None
+    try:
+        return _Reader(wb, project, allow_changed_spec).read()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # damaged sheet XML surfaces lazily, while rows are read
+        raise WorkbookError("xlsx.malformed", f"cannot read the workbook: {type(exc).__name__}: {exc}") from None
+    finally:
+        wb.close()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class _TooMany(Exception):
+    """Raised inside the reader once the problem list is full."""
+
+
+class _Reader:
+    def __init__(self, wb: object, project: Project, allow_changed_spec: bool) -> None:
+        self.wb = wb
+        self.project = project
+        self.allow_changed_spec = allow_changed_spec
+        self.result = ImportResult()
+
+    def problem(self, code: str, message: str, sheet: str = "", cell: str = "", severity: str = ERROR,
+                subject: str = "") -> None:
+        if len(self.result.problems) >= MAX_PROBLEMS:
+            raise _TooMany
+        self.result.problems.append(Problem(code, message, sheet, cell, severity, subject))
+
+    def read(self) -> ImportResult:
+        try:
+            meta = self.metadata()
+            if meta is not None:
+                self.rows(meta[1])
+        except _TooMany:
+            self.result.answers = []
+            self.result.problems.append(Problem(
+                "xlsx.too-many-problems", f"stopped after {MAX_PROBLEMS} problems; is this the workbook that was "
+                "sent? Nothing is stored from it", REQUIREMENTS))
+        return self.result
+
+    # ---- metadata ------------------------------------------------------------------------------
+
+    def metadata(self) -> tuple[Selection, list[dict[str, str]]] | None:
+        names = self.wb.sheetnames  # type: ignore[attr-defined]
+        if METADATA not in names:
+            self.problem("xlsx.no-metadata", f"no '{METADATA}' sheet: this workbook was not exported by "
+                         "`ra2docs export xlsx` (or the sheet was deleted); export a new one and send that")
+            return None
+        items: dict[str, tuple[str, str]] = {}  # key -> (value, cell)
+        for row in self.wb[METADATA].iter_rows(min_row=2, max_col=2):  # type: ignore[index]
+            if len(row) < 2 or row[0].value is None:
+                continue
+            items[_text(row[0].value)] = (_text(row[1].value), f"B{row[1].row}")
+        if items.get("format", ("", ""))[0] != FORMAT_MARK:
+            self.problem("xlsx.bad-metadata", f"metadata 'format' is not {FORMAT_MARK!r}", METADATA,
+                         items.get("format", ("", "A1"))[1])
+            return None
+        try:
+            sel = Selection.from_json(items["selection"][0])
+            versions = json.loads(items["spec_versions"][0])
+            if not isinstance(versions, dict):
+                raise ValueError("spec_versions is not a JSON object")
+            sent_checksum, checksum_cell = items["checksum"]
+        except (KeyError, ValueError) as exc:
+            self.problem("xlsx.bad-metadata", f"metadata cannot be read ({exc}); the hidden sheet was edited",
+                         METADATA)
+            return None
+        self.result.checksum = sent_checksum
+        self.result.spec_versions = {str(k): str(v) for k, v in versions.items()}
+        specs = self.project.tree.spec_index()
+        unknown = sorted(s for s in versions if s not in specs)
+        if unknown:
+            self.problem("xlsx.wrong-spec", f"exported from spec(s) {', '.join(unknown)}, which this tree does "
+                         "not hold; import it into the tree it was exported from", METADATA,
+                         items["spec_versions"][1])
+            return None
+        severity = WARNING if self.allow_changed_spec else ERROR
+        advice = "" if self.allow_changed_spec else (
+            "; send the vendor a fresh export, or accept the answers with --allow-changed-spec")
+        for spec_id, version in sorted(versions.items()):
+            if specs[spec_id].version != version:
+                self.problem("xlsx.spec-changed", f"exported from {spec_id} version {version!r}, the tree holds "
+                             f"{specs[spec_id].version!r}{advice}", METADATA, items["spec_versions"][1], severity)
+        try:
+            p = plan(self.project, sel)
+        except SelectionError as exc:
+            self.problem("xlsx.bad-metadata", f"the stored selection cannot be applied: {exc}", METADATA,
+                         items["selection"][1])
+            return None
+        if p.checksum != sent_checksum:
+            self.problem("xlsx.spec-changed", "the requirements exported in this workbook differ from the "
+                         f"tree's (checksum {sent_checksum[:19]}… vs {p.checksum[:19]}…): the spec changed since "
+                         f"the export, or the metadata was edited{advice}", METADATA, checksum_cell, severity)
+        return sel, p.rows
+
+    # ---- the requirements sheet ----------------------------------------------------------------
+
+    def rows(self, exported: list[dict[str, str]]) -> None:
+        if REQUIREMENTS not in self.wb.sheetnames:  # type: ignore[attr-defined]
+            self.problem("xlsx.bad-header", f"no '{REQUIREMENTS}' sheet; it was renamed or deleted")
+            return
+        ws = self.wb[REQUIREMENTS]  # type: ignore[index]
+        rows = ws.iter_rows()
+        header = next(rows, ())
+        cols = {_text(c.value): i for i, c in enumerate(header)}
+        missing = [h for h in HEADERS if h not in cols]
+        if missing:
+            self.problem("xlsx.bad-header", f"the header row lacks {', '.join(repr(m) for m in missing)}; "
+                         "columns were renamed or deleted", REQUIREMENTS, "1")
+            return
+        expected = {r["id"]: (n, r) for n, r in enumerate(exported, 2)}
+        seen: Counter[str] = Counter()
+        candidates: dict[str, model.Answer] = {}
+        bad: set[str] = set()
+        for row in rows:
+            self.one_row(row, cols, expected, seen, candidates, bad)
+        for rid, (n, _) in expected.items():
+            if not seen[rid]:
+                self.problem("xlsx.lost-id", f"requirement '{rid}' (row {n} as exported) is missing: its row "
+                             "was deleted or its ID altered", REQUIREMENTS, subject=rid)
+        self.result.answers = [a for rid, a in candidates.items() if rid not in bad]
+        answered = {a.id for a in self.result.answers} | bad
+        self.result.unanswered = [rid for rid in expected if seen[rid] and rid not in answered]
+        if not candidates and not bad:
+            self.problem("xlsx.no-answers", "no requirement has a Compliance answer; was the right file sent?",
+                         REQUIREMENTS)
+
+    def one_row(self, row: tuple, cols: dict[str, int], expected: dict[str, tuple[int, dict[str, str]]],
+                seen: Counter[str], candidates: dict[str, model.Answer], bad: set[str]) -> None:
+        def cell_of(header: str) -> object | None:
+            i = cols[header]
+            return row[i] if i < len(row) else None
+
+        def ref(header: str) -> str:
+            return f"{get_column_letter(cols[header] + 1)}{row_no}"
+
+        cells = {h: cell_of(h) for h in HEADERS}
+        if not any(c is not None and c.value not in (None, "") for c in cells.values()):  # type: ignore[union-attr]
+            return
+        row_no = next(c.row for c in row if getattr(c, "row", None))
+        values = {h: _text(c.value if c is not None else None) for h, c in cells.items()}  # type: ignore[union-attr]
+        rid = values["ID"]
+        compliance_cell, answer_text = cells["Compliance"], values["Compliance"]
+        has_answer = bool(answer_text or values["Comment"] or values["Evidence"])
+        if not rid:
+            if has_answer:
+                self.problem("xlsx.missing-id", "this row has an answer but no requirement ID", REQUIREMENTS,
+                             ref("ID"))
+            return
+        seen[rid] += 1
+        if rid not in expected:
+            close = difflib.get_close_matches(rid, list(expected), n=1, cutoff=0.8)
+            hint = f" (was it '{close[0]}'?)" if close else ""
+            self.problem("xlsx.unknown-id", f"'{rid}' was not exported in this workbook{hint}: an ID was altered "
+                         "or a row added; answer only the exported rows", REQUIREMENTS, ref("ID"), subject=rid)
+            return
+        if seen[rid] > 1:
+            self.problem("xlsx.duplicate-id", f"'{rid}' appears on more than one row; keep one answer per "
+                         "requirement", REQUIREMENTS, ref("ID"), subject=rid)
+            bad.add(rid)
+            return
+        exported_row = expected[rid][1]
+        for key, header in (("title", "Title"), ("description", "Description"), ("level", "Level")):
+            if values[header] != exported_row[key].strip():
+                self.problem("xlsx.spec-edited", f"the {header} of '{rid}' was edited in the workbook; the answer "
+                             "is stored against the spec's own text", REQUIREMENTS, ref(header), WARNING, rid)
+        if not answer_text:
+            if has_answer:
+                self.problem("xlsx.missing-answer", f"'{rid}' has a comment or evidence but no Compliance "
+                             "answer; pick one from the drop-down list", REQUIREMENTS, ref("Compliance"),
+                             subject=rid)
+                bad.add(rid)
+            return
+        if getattr(compliance_cell, "data_type", "") == "f":
+            self.problem("xlsx.formula", f"the Compliance of '{rid}' is a formula ({answer_text[:40]!r}); pick "
+                         "an answer from the drop-down list", REQUIREMENTS, ref("Compliance"), subject=rid)
+            bad.add(rid)
+            return
+        compliance = parse_answer(answer_text) if isinstance(compliance_cell.value, str) else None  # type: ignore[union-attr]
+        if compliance is None:
+            labels = [a.label for a in ANSWERS]
+            close = difflib.get_close_matches(answer_text, labels, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.problem("xlsx.bad-answer", f"'{answer_text[:60]}' is not an answer{hint}; use one of: "
+                         f"{', '.join(labels)}", REQUIREMENTS, ref("Compliance"), subject=rid)
+            bad.add(rid)
+            return
+        for header in ("Comment", "Evidence"):
+            if getattr(cells[header], "data_type", "") == "f":
+                self.problem("xlsx.formula", f"the {header} of '{rid}' is a formula; it is stored as the text "
+                             "typed, not its result", REQUIREMENTS, ref(header), WARNING, rid)
+        candidates[rid] = model.Answer(rid, compliance, values["Comment"], values["Evidence"])

@@ -1,0 +1,190 @@
+"""Vendors side by side: per-requirement answers, a weighted compliance score, and the mandatory gaps.
+
+Score of a vendor, in percent, over the requirements any compared vendor answered (the RFP's scope):
+
+    score = 100 * sum(weight(level_r) * credit(answer_r)) / sum(weight(level_r))
+
+weight: must / must-not 3, should / should-not 2, may 1 (the level in --profile when one is given);
+credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, not compliant 0, no answer 0.
+A mandatory gap is a must / must-not requirement the vendor does not answer "fully compliant".
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from ra2docs import model
+from ra2docs.fileio import write_atomic
+from ra2docs.responses import ANSWER_BY_ID, ANSWERS
+from ra2docs.xlsx import workbook as wbk
+from ra2docs.xlsx.colours import ANSWER_COLOURS, equals_rule
+
+WEIGHTS = {"must": 3, "must-not": 3, "should": 2, "should-not": 2, "may": 1}
+MANDATORY = ("must", "must-not")
+UNANSWERED = "unanswered"
+
+
+@dataclass(frozen=True)
+class Row:
+    requirement: model.Requirement
+    level: str
+    answers: dict[str, model.Answer | None]  # vendor -> answer
+
+
+@dataclass
+class VendorScore:
+    vendor: str
+    score: float
+    earned: float
+    possible: float
+    counts: Counter[str] = field(default_factory=Counter)  # answer ID (or "unanswered") -> requirements
+    gaps: list[tuple[str, str]] = field(default_factory=list)  # mandatory (ID, answer) not fully met
+
+
+@dataclass
+class Comparison:
+    vendors: list[str]
+    rows: list[Row]
+    scores: list[VendorScore]
+    profile: str = ""
+
+    def score_of(self, vendor: str) -> VendorScore:
+        return next(s for s in self.scores if s.vendor == vendor)
+
+
+def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = None) -> Comparison:
+    responses = sorted(tree.responses, key=lambda r: r.vendor.lower())
+    if vendors:
+        responses = [r for r in responses if r.vendor in vendors]
+    by_vendor = {r.vendor: {a.id: a for a in r.answers} for r in responses}
+    names = list(by_vendor)
+    answered = {rid for answers in by_vendor.values() for rid in answers}
+    rows = []
+    for req in tree.requirement_index().values():
+        if req.id in answered and req.applies_to(profile or None):
+            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.id) for v in names}))
+    scores = []
+    for vendor in names:
+        earned = possible = 0.0
+        vs = VendorScore(vendor, 0.0, 0.0, 0.0)
+        for row in rows:
+            answer = row.answers[vendor]
+            weight = WEIGHTS.get(row.level, 1)
+            credit = ANSWER_BY_ID[answer.compliance].credit if answer and answer.compliance in ANSWER_BY_ID else 0.0
+            earned += weight * credit
+            possible += weight
+            vs.counts[answer.compliance if answer else UNANSWERED] += 1
+            if row.level in MANDATORY and (answer is None or answer.compliance != "fully-compliant"):
+                vs.gaps.append((row.requirement.id, answer.compliance if answer else UNANSWERED))
+        vs.earned, vs.possible = earned, possible
+        vs.score = round(100 * earned / possible, 1) if possible else 0.0
+        scores.append(vs)
+    return Comparison(names, rows, scores, profile)
+
+
+def label(answer: model.Answer | None) -> str:
+    if answer is None:
+        return "—"
+    term = ANSWER_BY_ID.get(answer.compliance)
+    return term.label if term else answer.compliance
+
+
+def render_text(cmp: Comparison) -> str:
+    if not cmp.vendors:
+        return "no vendor responses under responses/; import answered workbooks with `ra2docs import`\n"
+    header = ["ID", "Level", *cmp.vendors]
+    table = [header] + [[r.requirement.id, r.level, *(label(r.answers[v]) for v in cmp.vendors)] for r in cmp.rows]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
+    out = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    out.append("")
+    scope = f" (profile {cmp.profile})" if cmp.profile else ""
+    out.append(f"Scores{scope}: weights must 3, should 2, may 1; credit full 1, partial 0.5, roadmap 0.25, not 0")
+    for s in sorted(cmp.scores, key=lambda s: (-s.score, s.vendor.lower())):
+        counts = ", ".join(f"{s.counts[a.id]} {a.label.lower()}" for a in ANSWERS if s.counts[a.id])
+        if s.counts[UNANSWERED]:
+            counts += f"{', ' if counts else ''}{s.counts[UNANSWERED]} unanswered"
+        out.append(f"  {s.vendor}: {s.score:.1f}% ({s.earned:g} of {s.possible:g} points; {counts})")
+    for s in cmp.scores:
+        if s.gaps:
+            gaps = ", ".join(f"{rid} ({ANSWER_BY_ID[a].label.lower() if a in ANSWER_BY_ID else a})"
+                             for rid, a in s.gaps)
+            out.append(f"{s.vendor} does not fully meet {len(s.gaps)} mandatory requirement"
+                       f"{'s' if len(s.gaps) != 1 else ''}: {gaps}")
+        else:
+            out.append(f"{s.vendor} fully meets every mandatory requirement compared")
+    return "\n".join(out) + "\n"
+
+
+def to_dict(cmp: Comparison) -> dict[str, object]:
+    return {
+        "profile": cmp.profile, "vendors": cmp.vendors,
+        "weights": WEIGHTS, "credits": {a.id: a.credit for a in ANSWERS},
+        "scores": [{"vendor": s.vendor, "score": s.score, "earned": s.earned, "possible": s.possible,
+                    "counts": dict(sorted(s.counts.items())),
+                    "mandatory_gaps": [{"id": rid, "answer": a} for rid, a in s.gaps]} for s in cmp.scores],
+        "requirements": [{"id": r.requirement.id, "title": r.requirement.title, "level": r.level,
+                          "answers": {v: (None if a is None else {"compliance": a.compliance, "comment": a.comment,
+                                                                  "evidence": a.evidence})
+                                      for v, a in r.answers.items()}} for r in cmp.rows],
+    }
+
+
+def render_json(cmp: Comparison) -> str:
+    return json.dumps(to_dict(cmp), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_workbook(cmp: Comparison, path: Path | str) -> None:
+    """The comparison as a workbook: answers side by side, scores, mandatory gaps (text stays text)."""
+    wb = Workbook(write_only=True)
+    wbk.add_styles(wb)
+    c = wbk.cell
+    ws = wb.create_sheet("Comparison")
+    table = wbk.SheetRows(ws, [18, 40, 9] + [20, 40] * len(cmp.vendors))
+    ws.freeze_panes = "D2"
+    wbk.print_setup(ws, "1:1")
+    header = ["ID", "Title", "Level"]
+    for v in cmp.vendors:
+        header += [v, f"{v}: comment"]
+    table.append(wbk.header_row(ws, header))
+    for r in cmp.rows:
+        values = [c(ws, r.requirement.id, wbk.TEXT), c(ws, r.requirement.title, wbk.TEXT), c(ws, r.level, wbk.TEXT)]
+        for v in cmp.vendors:
+            answer = r.answers[v]
+            values += [c(ws, label(answer), wbk.TEXT), c(ws, answer.comment if answer else "", wbk.TEXT)]
+        table.append(values)
+    last = len(cmp.rows) + 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
+    for i in range(len(cmp.vendors)):
+        col = get_column_letter(4 + 2 * i)
+        for term in ANSWERS:
+            ws.conditional_formatting.add(f"{col}2:{col}{last}", equals_rule(f"{col}2", term.label,
+                                                                               ANSWER_COLOURS[term.id]))
+    scores = wb.create_sheet("Scores")
+    wbk.set_widths(scores, [28, 10, 10, 10] + [20] * len(ANSWERS) + [12, 16])
+    wbk.print_setup(scores)
+    scores.append(wbk.header_row(scores, ["Vendor", "Score %", "Points", "Possible", *(a.label for a in ANSWERS),
+                                          "Unanswered", "Mandatory gaps"]))
+    for s in cmp.scores:
+        scores.append([c(scores, s.vendor, wbk.TEXT), s.score, s.earned, s.possible,
+                       *(s.counts[a.id] for a in ANSWERS), s.counts[UNANSWERED], len(s.gaps)])
+    scores.append([])
+    scores.append([c(scores, "Score = 100 × Σ weight × credit / Σ weight; weights must 3, should 2, may 1; credit "
+                     "fully 1, partially 0.5, roadmap 0.25, not compliant or unanswered 0.", wbk.NOTE)])
+    gaps = wb.create_sheet("Mandatory gaps")
+    wbk.set_widths(gaps, [28, 18, 20, 50])
+    wbk.print_setup(gaps, "1:1")
+    gaps.append(wbk.header_row(gaps, ["Vendor", "ID", "Answer", "Title"]))
+    titles = {r.requirement.id: r.requirement.title for r in cmp.rows}
+    for s in cmp.scores:
+        for rid, answer in s.gaps:
+            term = ANSWER_BY_ID.get(answer)
+            gaps.append([c(gaps, s.vendor, wbk.TEXT), c(gaps, rid, wbk.TEXT),
+                         c(gaps, term.label if term else "—", wbk.TEXT), c(gaps, titles.get(rid, ""), wbk.TEXT)])
+    write_atomic(path, wb.save)

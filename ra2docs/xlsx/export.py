@@ -1,0 +1,327 @@
+"""Write an RFP workbook: cover, requirements with answer columns, support matrices, coverage, metadata.
+
+Everything is streamed (openpyxl write-only mode), so memory stays bounded for large specs. Cell values
+depend only on the tree, the selection and the given date, so the same inputs give the same workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ra2docs import __version__, model
+from ra2docs.fileio import write_atomic
+from ra2docs.graph import SpecGraph
+from ra2docs.project import Project
+from ra2docs.responses import ANSWERS
+from ra2docs.xlsx import workbook as wbk
+from ra2docs.xlsx.colours import ANSWER_COLOURS, begins_rule, equals_rule, ink, level_colour
+from ra2docs.xlsx.selection import Selection, checksum, exported_fields, select
+
+FORMAT_MARK = "ra2docs-rfp/1"
+COVER, REQUIREMENTS, COVERAGE, METADATA = "Instructions", "Requirements", "Coverage", "_ra2docs"
+# (key in exported_fields or answer, header, width); the answer columns come last
+SPEC_COLUMNS = (("id", "ID", 18), ("spec", "Spec", 8), ("title", "Title", 40), ("description", "Description", 70),
+                ("level", "Level", 9), ("profiles", "Profiles", 22), ("category", "Category", 14),
+                ("section", "Section", 10), ("traces", "Traces to", 20))
+ANSWER_COLUMNS = (("compliance", "Compliance", 20), ("comment", "Comment", 45), ("evidence", "Evidence", 30))
+HEADERS = [h for _, h, _ in SPEC_COLUMNS + ANSWER_COLUMNS]
+MATRIX_FIRST_ROW = 5  # title, legend, blank, header, then the rows
+
+
+@dataclass
+class ExportOptions:
+    selection: Selection = field(default_factory=Selection)
+    date: dt.date = field(default_factory=dt.date.today)
+    password: str | None = None
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    requirements: int
+    matrices: int
+    cells: int
+    checksum: str
+
+
+@dataclass
+class _Plan:
+    rows: list[dict[str, str]]
+    matrices: list[tuple[model.Matrix, str, list[model.Row]]]  # matrix, sheet name, kept rows
+    checksum: str
+    spec_versions: dict[str, str]
+
+
+def plan(project: Project, sel: Selection) -> _Plan:
+    """What the workbook will hold; import re-runs this to check an answered workbook."""
+    tree, sg = project.tree, project.graph
+    reqs = select(tree, sel)
+    rows = [exported_fields(r, sg, sel.profile) for r in reqs]
+    chosen = {r.id for r in reqs}
+    taken = [COVER, REQUIREMENTS, COVERAGE, METADATA]
+    matrices = []
+    for matrix in tree.matrices:
+        kept = [row for row in matrix.rows if row.feature or row.requirement in chosen]
+        if kept:
+            name = wbk.sheet_name(matrix.id, taken)
+            taken.append(name)
+            matrices.append((matrix, name, kept))
+    specs = sorted({r.spec for r in reqs})
+    index = tree.spec_index()
+    versions = {s: index[s].version for s in specs if s in index}
+    return _Plan(rows, matrices, checksum(rows), versions)
+
+
+def write_rfp(project: Project, path: Path | str, options: ExportOptions | None = None) -> ExportSummary:
+    options = options or ExportOptions()
+    p = plan(project, options.selection)
+    wb = Workbook(write_only=True)
+    wbk.add_styles(wb)
+    moment = dt.datetime.combine(options.date, dt.time())
+    wb.properties.creator = wb.properties.lastModifiedBy = f"ra2docs {__version__}"
+    wb.properties.created = wb.properties.modified = moment
+    wb.properties.title = "Request for proposal: requirements"
+    wb.security = WorkbookProtection(lockStructure=True)
+    if options.password:
+        wb.security.workbookPassword = options.password
+    _cover(wb, project, p, options)
+    _requirements(wb, p, options.password)
+    cells = 0
+    for matrix, name, rows in p.matrices:
+        cells += _matrix(wb, project.graph, matrix, name, rows, options.password)
+    _coverage(wb, project, p, options.selection, options.password)
+    _metadata(wb, p, options)
+    write_atomic(path, wb.save)
+    return ExportSummary(Path(path), len(p.rows), len(p.matrices), cells, p.checksum)
+
+
+def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> None:
+    ws = wb.create_sheet(COVER)
+    rows = wbk.SheetRows(ws, (30, 100))
+    wbk.print_setup(ws)
+    c = wbk.cell
+    index = project.tree.spec_index()
+    titles = ", ".join(index[s].title for s in p.spec_versions if s in index) or "no requirements selected"
+    rows.append([c(ws, "Request for proposal", wbk.TITLE)])
+    rows.append([c(ws, "Specifications", wbk.NOTE), c(ws, titles, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("Specification", "Version")))
+    for spec_id, version in p.spec_versions.items():
+        rows.append([c(ws, spec_id, wbk.TEXT), c(ws, version or "(unversioned)", wbk.TEXT)])
+    rows.append([])
+    for label, value in (("Date", options.date.isoformat()), ("Requirements to answer", str(len(p.rows))),
+                         ("Selection", options.selection.describe()), ("Checksum", p.checksum)):
+        rows.append([c(ws, label, wbk.HEADER), c(ws, value, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("How to answer", "")))
+    steps = (
+        f"Answer every row of the '{REQUIREMENTS}' sheet in the yellow columns: Compliance (pick from the "
+        "drop-down list), Comment and Evidence (a document, section or link that proves the answer).",
+        "The other columns are the specification: they are locked. Do not change, add, delete or reorder "
+        "requirement rows; the workbook is checked against the specification when it comes back.",
+        "A requirement left without a Compliance answer counts as not answered.",
+        "Save the file as .xlsx (not .xlsm, not .xls, not CSV) and return it under its own name or any other.",
+    )
+    for n, step in enumerate(steps, 1):
+        rows.append([c(ws, f"Step {n}", wbk.TEXT), c(ws, step, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("Compliance answer", "Meaning")))
+    for term in ANSWERS:
+        label = wbk.cell(ws, term.label, wbk.TEXT)
+        label.fill = PatternFill("solid", fgColor=ANSWER_COLOURS[term.id])  # type: ignore[union-attr]
+        rows.append([label, c(ws, term.meaning, wbk.TEXT)])
+    rows.append([])
+    rows.append(wbk.header_row(ws, ("Sheet", "What it holds")))
+    sheets = [(REQUIREMENTS, "The requirements and your answers.")]
+    sheets += [(name, f"Support matrix: {m.title}. Read-only; for reference.") for m, name, _ in p.matrices]
+    sheets.append((COVERAGE, "Counts of requirements, coverage and matrix cells."))
+    for name, what in sheets:
+        rows.append([c(ws, name, wbk.TEXT), c(ws, what, wbk.TEXT)])
+    wbk.protect(ws, options.password)
+
+
+def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
+    ws = wb.create_sheet(REQUIREMENTS)
+    wbk.set_widths(ws, [w for _, _, w in SPEC_COLUMNS + ANSWER_COLUMNS])
+    ws.freeze_panes = "B2"
+    wbk.print_setup(ws, "1:1")
+    ws.append(wbk.header_row(ws, HEADERS))
+    keys = [k for k, _, _ in SPEC_COLUMNS]
+    widths = [w for _, _, w in SPEC_COLUMNS]
+    cells = wbk.StyledRows(ws, [wbk.TEXT] * len(keys) + [wbk.ANSWER] * len(ANSWER_COLUMNS))
+    blank = [None] * len(ANSWER_COLUMNS)
+    for n, row in enumerate(p.rows, 2):
+        height = wbk.row_height((row[k], w) for k, w in zip(keys, widths, strict=True))
+        if height:
+            ws.row_dimensions[n].height = height
+        ws.append(cells.row([row[k] for k in keys] + blank))
+    last_row = len(p.rows) + 1
+    last_col = get_column_letter(len(HEADERS))
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    answer_col = get_column_letter(len(SPEC_COLUMNS) + 1)
+    labels = ",".join(a.label for a in ANSWERS)
+    dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showDropDown=False,
+                        showErrorMessage=True, errorTitle="Not an answer",
+                        error=f"Pick one of: {', '.join(a.label for a in ANSWERS)}.",
+                        showInputMessage=True, promptTitle="Compliance", prompt="Pick your answer from the list.")
+    if p.rows:
+        dv.add(f"{answer_col}2:{answer_col}{last_row}")
+        ws.data_validations.append(dv)
+        target = f"{answer_col}2:{answer_col}{last_row}"
+        for term in ANSWERS:
+            ws.conditional_formatting.add(target, equals_rule(f"{answer_col}2", term.label,
+                                                               ANSWER_COLOURS[term.id]))
+    wbk.protect(ws, password)
+
+
+def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: list[model.Row],
+            password: str | None) -> int:
+    ws = wb.create_sheet(name)
+    vocab = sg.vocabularies.get(matrix.vocabulary)
+    levels = vocab.levels if vocab else ()
+    width = 2 + len(matrix.columns)
+    wbk.set_widths(ws, [18, 40] + [18] * max(len(matrix.columns), len(levels)))
+    ws.freeze_panes = f"C{MATRIX_FIRST_ROW}"
+    wbk.print_setup(ws, f"{MATRIX_FIRST_ROW - 1}:{MATRIX_FIRST_ROW - 1}")
+    c = wbk.cell
+    ws.append([c(ws, matrix.title, wbk.TITLE)])
+    legend: list[object] = [c(ws, "Legend", wbk.HEADER), c(ws, "(cell text starts with the level)", wbk.NOTE)]
+    for lvl in levels:  # the legend: each level's label on its colour
+        swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
+        colour = level_colour(lvl)
+        swatch.fill = PatternFill("solid", fgColor=colour)  # type: ignore[union-attr]
+        swatch.font = Font(name=wbk.FONT, color=ink(colour))  # type: ignore[union-attr]
+        legend.append(swatch)
+    legend_height = wbk.row_height((lvl.label, 18) for lvl in levels)
+    if legend_height:
+        ws.row_dimensions[2].height = legend_height
+    ws.append(legend)
+    ws.append([])
+    comps = sg.components
+    titles = [matrix.column_titles.get(col) or (comps[col].name if col in comps else col) for col in matrix.columns]
+    header_height = wbk.row_height((t, 18) for t in titles)
+    if header_height:
+        ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
+    ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
+    position = {col: i for i, col in enumerate(matrix.columns)}
+    plain = {lvl.id: c(ws, lvl.label) for lvl in levels}  # one value (or text cell) per level, reused
+    labels = {lvl.id: lvl.label for lvl in levels}
+    names = {col: (comps[col].name if col in comps else col) for col in matrix.columns}
+    reqs = sg.requirements
+    cells = 0
+    for n, row in enumerate(rows, MATRIX_FIRST_ROW):
+        values: list[object] = [None] * width
+        values[0] = c(ws, row.key)
+        values[1] = c(ws, row.title or (reqs[row.requirement].title if row.requirement in reqs else ""))
+        for cl in row.cells:
+            at = position.get(cl.column)
+            if at is None:
+                continue  # the checks report cells in undeclared columns
+            cells += 1
+            if not cl.via and not cl.note:
+                values[at + 2] = plain.get(cl.level, cl.level)
+            else:
+                text = labels.get(cl.level, cl.level)
+                if cl.via:
+                    text += f" — via {names.get(cl.via, cl.via)}"
+                if cl.note:
+                    text += f"; {cl.note}"
+                values[at + 2] = c(ws, text, wbk.TEXT)  # wrapped: notes are longer than the column
+                height = wbk.row_height([(text, 18)])
+                if height and (ws.row_dimensions[n].height or 0) < height:
+                    ws.row_dimensions[n].height = height
+        ws.append(values)
+    last = MATRIX_FIRST_ROW - 1 + len(rows)
+    last_col = get_column_letter(width)
+    ws.auto_filter.ref = f"A{MATRIX_FIRST_ROW - 1}:{last_col}{last}"
+    if matrix.columns:
+        target = f"C{MATRIX_FIRST_ROW}:{last_col}{last}"
+        for lvl in sorted(levels, key=lambda lv: -len(lv.label)):  # longest first: no label shadows another
+            ws.conditional_formatting.add(target, begins_rule(f"C{MATRIX_FIRST_ROW}", lvl.label,
+                                                               level_colour(lvl)))
+    wbk.protect(ws, password)
+    return cells
+
+
+def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str], list[list[object]]]]:
+    """(title, header, rows) of each table on the coverage sheet."""
+    tree, sg = project.tree, project.graph
+    exported = Counter(r["spec"] for r in p.rows)
+    spec_rows: list[list[object]] = []
+    for spec in tree.specs:
+        reqs = sg.spec_requirements(spec.id)
+        levels = Counter(r.level for r in reqs)
+        traced = sum(1 for r in reqs if sg.traced_by(r.id))
+        supported = sum(1 for r in reqs if sg.is_covered(r.id, "support"))
+        spec_rows.append([spec.id, spec.version, len(reqs), levels["must"] + levels["must-not"],
+                          levels["should"] + levels["should-not"], levels["may"], traced, supported,
+                          exported[spec.id]])
+    yield ("Requirements by specification",
+           ["Spec", "Version", "Requirements", "Must", "Should", "May", "Traced by another spec",
+            "Supported by a component", "In this workbook"], spec_rows)
+    rule_rows: list[list[object]] = []
+    for rule in tree.policy.rules:
+        for profile in rule.profiles or (None,):
+            scope = list(sg.in_scope(rule, profile))
+            gaps = sg.uncovered(rule, profile)
+            rule_rows.append([rule.id, rule.title, profile or "all", len(scope), len(scope) - len(gaps), len(gaps)])
+    yield ("Coverage policy (before waivers)", ["Rule", "What it demands", "Profile", "In scope", "Covered",
+                                               "Uncovered"], rule_rows)
+    matrix_rows: list[list[object]] = []
+    for matrix, name, rows in p.matrices:
+        vocab = sg.vocabularies.get(matrix.vocabulary)
+        counts = Counter(cl.level for row in rows for cl in row.cells)
+        covering = sum(n for lvl, n in counts.items() if vocab and (v := vocab.level(lvl)) and v.covers)
+        detail = ", ".join(f"{(vocab.level(k).label if vocab and vocab.level(k) else k)}: {n}"  # type: ignore[union-attr]
+                           for k, n in sorted(counts.items()))
+        matrix_rows.append([name, detail, len(matrix.columns), len(rows), sum(counts.values()), covering])
+    yield ("Support matrices in this workbook", ["Sheet", "Cells by level", "Components", "Rows", "Cells",
+                                                 "Cells that cover"], matrix_rows)
+
+
+def _coverage(wb: Workbook, project: Project, p: _Plan, sel: Selection, password: str | None) -> None:
+    ws = wb.create_sheet(COVERAGE)
+    out = wbk.SheetRows(ws, (34, 40, 14, 12, 12, 12, 16, 16, 14))
+    wbk.print_setup(ws)
+    c = wbk.cell
+    out.append([c(ws, "Coverage summary", wbk.TITLE)])
+    out.append([c(ws, f"Selection: {sel.describe()}", wbk.NOTE)])
+    for title, header, rows in coverage_tables(project, p):
+        out.append([])
+        out.append([c(ws, title, wbk.TITLE)])
+        out.append(wbk.header_row(ws, header))
+        for row in rows:
+            out.append([c(ws, v, wbk.TEXT) for v in row])
+        if not rows:
+            out.append([c(ws, "(none)", wbk.NOTE)])
+    wbk.protect(ws, password)
+
+
+def metadata_items(p: _Plan, options: ExportOptions) -> list[tuple[str, str]]:
+    return [
+        ("format", FORMAT_MARK), ("tool", f"ra2docs {__version__}"), ("date", options.date.isoformat()),
+        ("spec_versions", json.dumps(p.spec_versions, sort_keys=True, ensure_ascii=False)),
+        ("selection", options.selection.to_json()), ("requirements", str(len(p.rows))),
+        ("checksum", p.checksum), ("sheet", REQUIREMENTS), ("header", json.dumps(HEADERS)),
+    ]
+
+
+def _metadata(wb: Workbook, p: _Plan, options: ExportOptions) -> None:
+    ws = wb.create_sheet(METADATA)
+    ws.sheet_state = "hidden"
+    wbk.set_widths(ws, (16, 80))
+    ws.append([wbk.cell(ws, "key"), wbk.cell(ws, "value")])
+    for key, value in metadata_items(p, options):
+        ws.append([wbk.cell(ws, key), wbk.cell(ws, value)])
+    wbk.protect(ws, options.password)

@@ -1,0 +1,210 @@
+"""Cell-writing helpers shared by every workbook ra2docs writes.
+
+All workbooks are written in openpyxl's write-only (streaming) mode, so memory stays bounded however
+large the spec. Text is never allowed to become a formula: openpyxl turns any string that starts with
+`=` into one, and a spreadsheet re-evaluates `+`, `-`, `@`, tab or CR-led text once a user edits the cell.
+Such text is written as a string cell with Excel's quote prefix (the leading apostrophe), which keeps it
+text on display, on edit and on re-save.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_CHARS = 32767  # Excel's limit; longer text is cut with a visible marker
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these control characters
+_TRUNCATED = " …[cut: over 32,767 characters]"
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+HEADER, TEXT, ANSWER, TITLE, NOTE = "ra2-header", "ra2-text", "ra2-answer", "ra2-title", "ra2-note"
+SWATCH = "ra2-swatch"
+FONT = "Calibri"
+
+
+def clean_text(value: str) -> str:
+    """Text a worksheet can hold: illegal control characters replaced, cut at Excel's limit."""
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("\ufffd", value)
+    if len(value) > MAX_CELL_CHARS:
+        value = value[: MAX_CELL_CHARS - len(_TRUNCATED)] + _TRUNCATED
+    return value
+
+
+def is_hazardous(value: str) -> bool:
+    """Whether a spreadsheet could read this text as a formula (or an error value)."""
+    return value.startswith(FORMULA_TRIGGERS) or value.startswith("#")
+
+
+def add_styles(wb: Workbook) -> None:
+    """Register the named styles; cells then take one style by name (fast in write-only mode)."""
+    top_wrap = Alignment(wrap_text=True, vertical="top")
+    body = Font(name=FONT, size=11)  # the workbook default font: styled and plain cells look alike
+    styles = [
+        NamedStyle(HEADER, font=Font(name=FONT, size=11, bold=True, color="FFFFFF"),
+                   fill=PatternFill("solid", fgColor="1F4E79"), alignment=Alignment(wrap_text=True, vertical="center"),
+                   protection=Protection(locked=True)),
+        NamedStyle(TEXT, font=body, alignment=top_wrap, protection=Protection(locked=True)),
+        NamedStyle(ANSWER, font=body, alignment=top_wrap, fill=PatternFill("solid", fgColor="FFF8DC"),
+                   protection=Protection(locked=False)),
+        NamedStyle(TITLE, font=Font(name=FONT, bold=True, size=14), protection=Protection(locked=True)),
+        NamedStyle(NOTE, font=Font(name=FONT, size=11, italic=True, color="555555"),
+                   protection=Protection(locked=True)),
+        NamedStyle(SWATCH, font=body, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+                   protection=Protection(locked=True)),
+    ]
+    for style in styles:
+        wb.add_named_style(style)
+
+
+def cell(ws: WriteOnlyWorksheet, value: object, style: str | None = None) -> Cell | object:
+    """A value ready for `ws.append`: plain when that is safe and unstyled, else a styled cell."""
+    if isinstance(value, str):
+        value = clean_text(value)
+        hazardous = is_hazardous(value)
+    else:
+        hazardous = False
+    if style is None and not hazardous:
+        return value
+    c = WriteOnlyCell(ws, value)
+    if style is not None:
+        c.style = style
+    if hazardous:
+        force_text(c, value)  # type: ignore[arg-type]
+    return c
+
+
+def force_text(c: Cell, value: str) -> None:
+    c._value = value  # bypass openpyxl's formula / error-code inference
+    c.data_type = "s"
+    c.quotePrefix = True
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
+    """An unstyled cell that always holds `value` as text (for reuse across a big sheet)."""
+    c = WriteOnlyCell(ws, None)
+    force_text(c, clean_text(value))
+    return c
+
+
+def row_height(texts: Iterable[tuple[str, float]]) -> float | None:
+    """A row height (points) that shows every wrapped (text, column width) pair in full, or None for one line.
+
+    Spreadsheets do not all re-measure wrapped rows when they open a file (LibreOffice's converter does
+    not), so the height is estimated here: about 1.15 characters per width unit, 15 points per line.
+    """
+    lines = 1
+    for text, width in texts:
+        if not text:
+            continue
+        per_line = max(1, int(width * 1.15))
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+    return None if lines == 1 else min(409.0, 15.0 * lines)
+
+
+class SheetRows:
+    """Appends rows to a small sheet, giving each the height its wrapped cells need."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+        self.ws = ws
+        self.widths = list(widths)
+        self.row = 0
+        set_widths(ws, widths)
+
+    def append(self, values: Sequence[object]) -> None:
+        self.row += 1
+        texts = [(str(v.value), w) for v, w in zip(values, self.widths, strict=False)
+                 if isinstance(v, Cell) and v.value is not None and v.alignment.wrap_text]
+        height = row_height(texts)
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(list(values))
+
+
+class StyledRows:
+    """Styled cells for a big sheet, one per column, reused row after row.
+
+    Creating a cell and looking up its style costs more than writing it; a write-only sheet writes each
+    cell as soon as its row is appended, so the same cell objects can carry the next row's values.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet, styles: Sequence[str]) -> None:
+        self.plain = [self._make(ws, style, False) for style in styles]
+        self.quoted = [self._make(ws, style, True) for style in styles]
+
+    @staticmethod
+    def _make(ws: WriteOnlyWorksheet, style: str, quoted: bool) -> Cell:
+        c = WriteOnlyCell(ws, None)
+        c.style = style
+        if quoted:
+            c.quotePrefix = True
+        return c
+
+    def row(self, values: Sequence[str | None]) -> list[Cell]:
+        out = []
+        for i, value in enumerate(values):
+            if not value:
+                c = self.plain[i]
+                c._value, c.data_type = None, "n"
+            else:
+                value = clean_text(value)
+                c = self.quoted[i] if is_hazardous(value) else self.plain[i]
+                c._value, c.data_type = value, "s"
+            out.append(c)
+        return out
+
+
+def set_widths(ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def protect(ws: WriteOnlyWorksheet, password: str | None) -> None:
+    """Lock the sheet (locked cells stay read-only) but leave filtering and resizing to the reader."""
+    prot = ws.protection
+    prot.sheet = True
+    prot.autoFilter = False  # False means "allowed" in the file format's inverted flags
+    prot.formatColumns = False
+    prot.formatRows = False
+    prot.selectLockedCells = False
+    prot.selectUnlockedCells = False
+    if password:
+        prot.password = password
+
+
+def print_setup(ws: WriteOnlyWorksheet, title_rows: str | None = None) -> None:
+    """Landscape, as wide as one page, the header repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def sheet_name(wanted: str, taken: Iterable[str]) -> str:
+    """A legal, unique sheet name (at most 31 characters, none of []:*?/\\, not taken, case-blind)."""
+    base = _SHEET_NAME_BAD.sub("_", wanted).strip("'") or "Sheet"
+    base = base[:31]
+    used = {t.lower() for t in taken}
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    return name
+
+
+def header_row(ws: WriteOnlyWorksheet, titles: Iterable[str]) -> list[Any]:
+    return [cell(ws, t, HEADER) for t in titles]

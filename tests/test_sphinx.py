@@ -1,0 +1,209 @@
+"""The ra2docs Sphinx extension, built for real on the sample project under tests/roots/sample."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
+
+from tests.conftest import require_tool
+from tests.sphinx_helpers import ROOTS, Build, build, copy_root
+
+EXPECTED = ROOTS / "sample-expected"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return build(copy_root("sample", tmp_path_factory.mktemp("sample")))
+
+
+def _fragment(html: str, start: str) -> str:
+    begin = html.index(start)
+    return html[begin:html.index("</table>", begin) + len("</table>")] + "\n"
+
+
+def _check_expected(name: str, actual: str) -> None:
+    """Compare with committed output; RA2DOCS_REGENERATE=1 rewrites it (review the diff)."""
+    path = EXPECTED / name
+    if os.environ.get("RA2DOCS_REGENERATE") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from the committed copy"
+
+
+def test_sample_builds_without_warnings(sample: Build) -> None:
+    assert sample.warnings == ""
+    assert sample.app.statuscode == 0
+
+
+def test_requirements_are_targets_with_links_both_ways(sample: Build) -> None:
+    rm = sample.html("rm")
+    assert 'id="ra2-req-req-inf-ntw-01"' in rm
+    assert "Pods reach each other" in rm and "Without address translation." in rm
+    # traced by, as a link to the RA page's anchor
+    assert 'href="ra.html#ra2-req-ra-ntw-001"' in rm
+    ra = sample.html("ra")
+    assert 'href="rm.html#ra2-req-req-inf-ntw-01"' in ra
+    assert 'href="https://example.org/rm"' in rm  # a source URL of http(s) becomes a link
+
+
+def test_matrix_cells_have_text_colour_class_via_and_notes(sample: Build) -> None:
+    html = sample.html("matrix")
+    _check_expected("matrix-cni.html", _fragment(html, '<table class="ra2-table ra2-matrix-table'))
+    assert "✔ Supported" in html and "↪ Via another plugin" in html
+    assert "Delegates to the plugin it wraps" in html
+    assert "meta-plugin" in html  # show_attributes header row
+    css = (sample.out / "_static" / "ra2docs-levels.css").read_text()
+    assert ".ra2-level-supported { background-color: #2e7d32" in css
+
+
+def test_traceability_and_coverage(sample: Build) -> None:
+    html = sample.html("trace")
+    _check_expected("trace-rm.html", _fragment(html, '<table class="ra2-table ra2-traceability'))
+    assert "✔ covered" in html
+    assert "All chapters" in html
+
+
+def test_catalogue_findings_and_codes(sample: Build) -> None:
+    cat = sample.html("catalogue")
+    assert 'id="ra2-comp-multus"' in cat and "CNI plugin" in cat and "CSI driver" in cat
+    assert 'href="matrix.html#ra2-matrix-cni"' in cat
+    findings = sample.html("findings")
+    assert "Open findings (0)" in findings
+    assert 'id="ra2-code-ra2-uncovered"' in findings
+
+
+def test_role_links_prose(sample: Build) -> None:
+    index = sample.html("index")
+    assert 'href="ra.html#ra2-req-ra-ntw-001"' in index
+    assert 'href="matrix.html#ra2-matrix-cni"' in index
+
+
+def test_diagram_links_its_neighbours(sample: Build) -> None:
+    require_tool("dot")
+    svgs = list((sample.out / "_images").glob("graphviz-*.svg"))
+    assert svgs, "no diagram rendered"
+    svg = svgs[0].read_text()
+    assert "req.inf.ntw.01" in svg and "Multus" in svg
+    assert "rm.html#ra2-req-req-inf-ntw-01" in svg
+    assert "ra.html#ra2-req-ra-ntw-001" in svg  # its own page, named so the link works from _images/
+    assert "../ra#" not in svg
+
+
+HOSTILE_TITLE = ':ref:`pwn` <script>alert(1)</script> `tick` **bold** .. raw:: html'
+HOSTILE_DESCRIPTION = (".. raw:: html\n\n   <b>raw</b>\n\n"
+                       "`link <https://evil.example>`_ and |sub| <img src=x onerror=alert(2)>")
+
+
+def test_yaml_text_never_becomes_markup(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    path = root / "requirements" / "rm-stg.yaml"
+    text = path.read_text().replace("title: Persistent volumes", f"title: '{HOSTILE_TITLE}'")
+    text += "    description: |\n" + "".join(f"      {line}\n" for line in HOSTILE_DESCRIPTION.splitlines())
+    path.write_text(text)
+    matrix = root / "mappings" / "matrix.yaml"
+    matrix.write_text(matrix.read_text().replace("note: Delegates to the plugin it wraps",
+                                                 f"note: '{HOSTILE_TITLE}'"))
+    result = build(root)
+    assert result.warnings == ""
+    matrix_html = result.html("matrix")
+    assert "<script>alert(1)" not in matrix_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in matrix_html
+    doctree = result.app.env.get_doctree("rm")
+    assert not list(doctree.findall(nodes.raw))
+    assert not [r for r in doctree.findall(nodes.reference) if "evil" in r.get("refuri", "")]
+    html = result.html("rm")
+    assert "<script>alert(1)" not in html and "<img src=x" not in html and "<b>raw</b>" not in html
+    assert ":ref:`pwn` &lt;script&gt;alert(1)&lt;/script&gt; `tick` **bold** .. raw:: html" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "https://evil.example" in html and 'href="https://evil.example"' not in html
+
+
+def _break_trace(root: Path) -> None:
+    path = root / "requirements" / "ra-stg.yaml"
+    path.write_text(path.read_text().replace("    traces: [req.inf.stg.01]\n", ""))
+
+
+def test_findings_are_located_warnings_and_fail_with_W(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    _break_trace(root)
+    result = build(root, warningiserror=True)
+    assert result.app.statuscode == 1
+    lines = [line for line in result.warnings.splitlines() if "ra2docs.ra2.uncovered" in line]
+    assert len(lines) == 1, result.warnings  # once per build, not once per page
+    assert re.search(r"requirements/rm-stg\.yaml:5:\d+: (WARNING|ERROR): RM requirement 'req\.inf\.stg\.01'",
+                     lines[0]), lines[0]
+    assert "[ra2docs.ra2.ra-no-trace]" in result.warnings
+    assert "requirements/ra-stg.yaml:5" in result.warnings
+
+
+def test_suppress_warnings_silences_one_code(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    _break_trace(root)
+    result = build(root, suppress_warnings=["ra2docs.ra2.uncovered"])
+    assert "ra2.uncovered" not in result.warnings
+    assert "ra2docs.ra2.ra-no-trace" in result.warnings
+
+
+def test_waived_findings_are_listed_not_warned(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    _break_trace(root)
+    (root / "mappings" / "waivers.yaml").write_text(
+        "kind: waivers\nwaivers:\n"
+        "  - {code: ra2.uncovered, target: req.inf.stg.01, reason: Storage is out of scope for release 1}\n"
+        "  - {code: ra2.ra-no-trace, target: ra.stg.001, reason: Traced in the next release}\n")
+    result = build(root, warningiserror=True)
+    assert result.warnings == ""
+    assert result.app.statuscode == 0
+    findings = result.html("findings")
+    assert "Storage is out of scope for release 1" in findings
+    assert "Accepted (waived) findings (2)" in findings
+    assert "⚑ waived" in result.html("trace")
+
+
+def test_unknown_id_in_prose_is_a_located_warning(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    index = root / "index.rst"
+    index.write_text(index.read_text() + "\nSee :ra2:req:`req.nope.99` and :ra2:req:`multus`.\n")
+    result = build(root)
+    assert re.search(r"index\.rst:\d+: WARNING: unknown ID 'req\.nope\.99'.*\[ra2docs\.unknown-id\]",
+                     result.warnings), result.warnings
+    assert "'multus' is a component, not a requirement" in result.warnings
+
+
+def test_directive_misuse_is_a_located_warning(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    (root / "matrix.rst").write_text("Matrices\n========\n\n.. ra2:matrix:: nope\n")
+    result = build(root)
+    assert re.search(r"matrix\.rst:\d+: WARNING: ra2:matrix: unknown matrix 'nope'", result.warnings)
+
+
+def test_other_builders_get_the_docutils_tables(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / "text"), str(tmp_path / "dt"), "text",
+                     status=io.StringIO(), warning=io.StringIO())
+        app.build()
+    text = (tmp_path / "text" / "matrix.txt").read_text()
+    assert "✔ Supported" in text and "Delegates" in text
+    assert "Pods reach" in (tmp_path / "text" / "rm.txt").read_text()
+
+
+def test_sparse_matrix_lists_only_stated_cells(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    matrix = root / "mappings" / "matrix.yaml"
+    matrix.write_text(matrix.read_text().replace("vocabulary: support\n", "vocabulary: support\nsparse: true\n")
+                      .replace("cells: {multus: supported, danm: supported}", "cells: {danm: supported}"))
+    result = build(root)
+    assert result.warnings == ""
+    html = result.html("matrix")
+    table = _fragment(html, '<table class="ra2-table ra2-matrix-table ra2-sparse')
+    assert "not stated" not in table
+    assert '<span class="ra2-badge ra2-level-supported">✔ Supported</span> <a' in table
+    assert table.count("ra2-stated") == 5  # the cells the YAML states, and no others

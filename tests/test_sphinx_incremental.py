@@ -1,0 +1,81 @@
+"""Incremental builds: editing one YAML file re-reads only the pages using it, and the result equals a clean
+build (real Sphinx application, twice on the same output directory)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from tests.sphinx_helpers import build, copy_root, html_files
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    time.sleep(0.01)  # a later modification time than the first build's reads
+    path.write_text(text.replace(old, new))
+
+
+def _assert_same_as_clean(root: Path, incremental_out: Path, tmp_path: Path) -> None:
+    clean_src = tmp_path / "clean-src"
+    shutil.copytree(root, clean_src, ignore=shutil.ignore_patterns("_build", "_out"))
+    clean = build(clean_src, tmp_path / "clean-out")
+    assert html_files(incremental_out / "html") == html_files(Path(clean.app.outdir))
+
+
+def test_editing_one_file_rereads_only_its_pages(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    first = build(root, out)
+    assert first.read == ["catalogue", "findings", "index", "matrix", "ra", "rm", "trace"]
+    assert build(root, out).read == []  # nothing changed, nothing re-read
+
+    _edit(root / "requirements" / "rm-stg.yaml", "title: Persistent volumes", "title: Volumes that outlive pods")
+    second = build(root, out)
+    # rm shows it, ra links to it (ra.stg.001 traces to it; a link's tooltip has the title), trace lists it;
+    # the findings, the matrices and the catalogue share no data with it and are not read again
+    assert second.read == ["ra", "rm", "trace"]
+    assert "Volumes that outlive pods" in second.html("rm")
+    _assert_same_as_clean(root, out, tmp_path)
+
+
+def test_matrix_edit_reaches_matrix_catalogue_and_coverage(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    build(root, out)
+    _edit(root / "mappings" / "storage.yaml", "{ceph: supported}", "{ceph: not-supported}")
+    second = build(root, out)
+    assert "rm" not in second.read and "matrix" in second.read and "catalogue" in second.read
+    assert "trace" in second.read  # ra.stg.001 lost its support: a gap now
+    assert "✖ gap" in second.html("trace")
+    _assert_same_as_clean(root, out, tmp_path)
+
+
+def test_a_requirement_moving_category_or_a_new_file_updates_the_pages_selecting_it(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    build(root, out)
+    # a new file adds a requirement to the RA spec: the RA chapter (which never read that file) must update
+    (root / "requirements" / "ra-more.yaml").write_text(
+        "kind: requirements\nspec: RA\ncategory: ntw\nrequirements:\n"
+        "  - id: ra.ntw.003\n    title: Network policies are enforced\n    traces: [req.inf.ntw.01]\n")
+    second = build(root, out)
+    assert "ra" in second.read and "Network policies are enforced" in second.html("ra")
+    _assert_same_as_clean(root, out, tmp_path / "a")
+
+
+def test_an_edit_that_changes_nothing_shown_rereads_nothing(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    build(root, out)
+    _edit(root / "requirements" / "rm-stg.yaml", "requirements:\n", "# a comment\nrequirements:\n")
+    assert build(root, out).read == []  # the sample has no findings whose lines could move
+
+
+def test_parallel_build_equals_serial(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    serial = build(root, tmp_path / "serial")
+    parallel = build(root, tmp_path / "parallel", parallel=2)
+    assert parallel.warnings == ""
+    assert html_files(Path(parallel.app.outdir)) == html_files(Path(serial.app.outdir))
