@@ -3,7 +3,9 @@
 For each N the tree is generated once (bench/generate.py); then, in this same run, the whole
 `ra2docs check` process and the floor process (bench/floor_check.py: C-parsed YAML, a networkx graph,
 the uncovered list) are timed alternately. Figures are ratios against the floor, so a noisy shared
-machine affects both sides alike.
+machine affects both sides alike. A second floor runs the same script with Python's cyclic garbage
+collector paused (as `ra2docs` pauses it while loading): the ratio against it shows what the check's
+own code costs, apart from that one setting. The run fails if `ra2docs check` does not exit 0.
 
     python bench/bench_check.py [--sizes 1000 5000 20000] [--big] [--repeat 3] [--keep DIR]
 """
@@ -37,15 +39,22 @@ def measure(sizes: list[int], big: bool, repeat: int, keep: Path | None) -> list
             shape = generate_tree(tree, n, seed=1, max_cells=cap, waive=True)
             times = 1 if n > 20_000 else repeat
             check = median_run(python("-m", "ra2docs", "check", str(tree)), times)
-            floor = median_run(python(str(Path(__file__).parent / "floor_check.py"), str(tree)), times)
+            floor_script = str(Path(__file__).parent / "floor_check.py")
+            floor = median_run(python(floor_script, str(tree)), times)
+            tuned = median_run(python(floor_script, str(tree), "--no-gc"), times)
+            if check.returncode != 0:
+                raise SystemExit(f"ra2docs check exited {check.returncode} on the N = {n:,} tree; expected 0")
             size_mb = sum(p.stat().st_size for p in tree.rglob("*.yaml")) / 1e6
             rows.append({"n": n, "cells": shape["cells"], "mb": size_mb, "check_s": check.seconds,
-                         "check_mib": check.peak_mib, "floor_s": floor.seconds, "floor_mib": floor.peak_mib})
+                         "check_mib": check.peak_mib, "floor_s": floor.seconds, "floor_mib": floor.peak_mib,
+                         "tuned_s": tuned.seconds, "tuned_mib": tuned.peak_mib})
             r = rows[-1]
             print(f"N={n:>7,} cells={r['cells']:>8,} yaml={r['mb']:5.1f} MB  "
                   f"check {r['check_s']:7.2f} s {r['check_mib']:7.0f} MiB   "
                   f"floor {r['floor_s']:7.2f} s {r['floor_mib']:7.0f} MiB   "
-                  f"ratio time {r['check_s'] / r['floor_s']:.2f}x  memory {r['check_mib'] / r['floor_mib']:.2f}x",
+                  f"ratio time {r['check_s'] / r['floor_s']:.2f}x  memory {r['check_mib'] / r['floor_mib']:.2f}x   "
+                  f"floor without GC {r['tuned_s']:7.2f} s {r['tuned_mib']:7.0f} MiB: "
+                  f"ratio time {r['check_s'] / r['tuned_s']:.2f}x  memory {r['check_mib'] / r['tuned_mib']:.2f}x",
                   flush=True)
     return rows
 
