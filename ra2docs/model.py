@@ -6,7 +6,9 @@ Every object keeps the Location it was defined at, so any message about it can p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ra2docs.errors import NOWHERE, Location
 
@@ -256,28 +258,16 @@ class Tree:
 
     def requirement_index(self) -> dict[str, Requirement]:
         """First definition wins; duplicates are reported by the checks."""
-        index: dict[str, Requirement] = {}
-        for req in self.requirements:
-            index.setdefault(req.id, req)
-        return index
+        return _first_by_id(self.requirements)
 
     def component_index(self) -> dict[str, Component]:
-        index: dict[str, Component] = {}
-        for comp in self.components:
-            index.setdefault(comp.id, comp)
-        return index
+        return _first_by_id(self.components)
 
     def spec_index(self) -> dict[str, Spec]:
-        index: dict[str, Spec] = {}
-        for spec in self.specs:
-            index.setdefault(spec.id, spec)
-        return index
+        return _first_by_id(self.specs)
 
     def vocabulary_index(self) -> dict[str, Vocabulary]:
-        index: dict[str, Vocabulary] = {}
-        for voc in self.vocabularies:
-            index.setdefault(voc.id, voc)
-        return index
+        return _first_by_id(self.vocabularies)
 
     def all_links(self) -> list[Link]:
         """Links stated on requirements (traces, traced_by, refines, depends) and in links files."""
@@ -293,3 +283,19 @@ class Tree:
                 links.append(Link(origin, req.id, "traces", location=where, stated_at="to"))
         links.extend(self.links)
         return links
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Identified)
+
+
+def _first_by_id(items: Iterable[_T]) -> dict[str, _T]:
+    """Items by ID, the first definition of an ID winning (duplicates are the checks' business)."""
+    index: dict[str, _T] = {}
+    for item in items:
+        index.setdefault(item.id, item)
+    return index
