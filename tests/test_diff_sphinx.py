@@ -1,4 +1,4 @@
-"""The `ra2docs-changelog` directive in a real Sphinx build, over two git revisions and two folders."""
+"""The `ra2:changelog` directive in a real Sphinx build, over two git revisions and two folders."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_changelog_from_a_revision_to_the_current_tree(project: Path) -> None:
-    html, stderr = build(project, ".. ra2docs-changelog::\n   :old: v1:specs\n")
-    assert "ra2docs-changelog" not in stderr
+    html, stderr = build(project, ".. ra2:changelog::\n   :old: v1:specs\n")
+    assert "ra2:changelog" not in stderr
     assert "Requirements renamed (1)" in html
     assert '<code class="docutils literal notranslate"><span class="pre">ra2.ntw.002</span></code> is now' in html
     assert "Requirements added (1)" in html and "Network policies" in html
@@ -61,8 +61,8 @@ def test_changelog_between_folders_keeps_markup_as_text(tmp_path: Path) -> None:
     src = tmp_path / "docs"
     shutil.copytree(BASIC, src / "specs")
     shutil.copytree(HOSTILE, src / "hostile")
-    html, stderr = build(src, ".. ra2docs-changelog::\n   :old: specs\n   :new: hostile\n")
-    assert "ra2docs-changelog" not in stderr
+    html, stderr = build(src, ".. ra2:changelog::\n   :old: specs\n   :new: hostile\n")
+    assert "ra2:changelog" not in stderr
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html
     assert "Requirements removed (7)" in html and "Requirements added (6)" in html
 
@@ -70,7 +70,7 @@ def test_changelog_between_folders_keeps_markup_as_text(tmp_path: Path) -> None:
 def test_bad_option_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     src = tmp_path / "docs"
     shutil.copytree(BASIC, src / "specs")
-    _, stderr = build(src, ".. ra2docs-changelog::\n   :old: no-such-thing\n\n.. ra2docs-changelog::\n")
-    assert "index.rst:4: WARNING: ra2docs-changelog: no-such-thing: no such folder" in stderr
+    _, stderr = build(src, ".. ra2:changelog::\n   :old: no-such-thing\n\n.. ra2:changelog::\n")
+    assert "index.rst:4: WARNING: ra2:changelog: no-such-thing: no such folder" in stderr
     assert "needs an :old: tree" in stderr
     assert "Traceback" not in stderr

@@ -1,8 +1,8 @@
-"""The `ra2docs-changelog` directive: a release's change log, computed from two trees.
+"""The `ra2:changelog` directive: a release's change log, computed from two trees.
 
 .. code-block:: rst
 
-   .. ra2docs-changelog::
+   .. ra2:changelog::
       :old: v1.0
       :new: .
 
@@ -102,7 +102,7 @@ class ChangelogDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         old_spec = self.options.get("old")
         if not old_spec:
-            logger.warning("ra2docs-changelog needs an :old: tree (a folder or a git revision)",
+            logger.warning("ra2:changelog needs an :old: tree (a folder or a git revision)",
                            location=self.get_location())
             return []
         confdir = Path(self.env.app.confdir)
@@ -119,14 +119,14 @@ class ChangelogDirective(SphinxDirective):
                     new = get_project(self.env)
                     self._note(new, str(tree_root(self.env)))
         except UsageError as exc:
-            logger.warning("ra2docs-changelog: %s", exc, location=self.get_location())
+            logger.warning("ra2:changelog: %s", exc, location=self.get_location())
             return []
         label = new_spec or "the current tree"
         result = diff_trees(old.tree, new.tree, old_spec, label, old.graph, new.graph)
-        container = nodes.container(classes=["ra2docs-changelog"])
+        container = nodes.container(classes=["ra2-changelog"])
         container.extend(changelog_nodes(result))
         return [container]
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("ra2docs-changelog", ChangelogDirective)
+    app.add_directive_to_domain("ra2", "changelog", ChangelogDirective)
