@@ -50,6 +50,9 @@ class Code:
     severity: Severity
     summary: str
     hint: str
+    # False: a waiver or a severity override cannot hide it, because it means the input itself could not be
+    # read as written (so every other result is in doubt) or it is about the waivers themselves.
+    waivable: bool = True
 
 
 def _codes(*codes: Code) -> dict[str, Code]:
@@ -61,13 +64,15 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 CATALOGUE: dict[str, Code] = _codes(
     # Reading files
     Code("ra2.file-unreadable", E, "A file could not be read or decoded.",
-         "Check the path, permissions and that the file is UTF-8 text."),
+         "Check the path, permissions and that the file is UTF-8 text. It cannot be waived.", waivable=False),
     Code("ra2.yaml-syntax", E, "A file is not well-formed YAML.",
-         "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type."),
+         "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type. It cannot be waived.",
+         waivable=False),
     Code("ra2.duplicate-key", E, "A mapping states the same key twice; YAML would silently keep one.",
-         "Remove or rename one of the two keys."),
+         "Remove or rename one of the two keys. It cannot be waived.", waivable=False),
     Code("ra2.unknown-kind", E, "A file's `kind` is missing or not one ra2docs knows.",
-         "Start the file with `kind:` and one of the kinds listed by `ra2docs schema --list`."),
+         "Start the file with `kind:` and one of the kinds listed by `ra2docs schema --list`. It cannot be waived.",
+         waivable=False),
     Code("ra2.wrong-type", E, "A value has the wrong type for its field.",
          "Use the type named in the message; the JSON Schema of the file kind describes every field."),
     Code("ra2.unknown-field", E, "A field is not part of the file kind's schema (often a typo).",
@@ -113,15 +118,18 @@ CATALOGUE: dict[str, Code] = _codes(
          "Add a component that supports the requirement to the stack, or waive the gap."),
     # Waivers
     Code("ra2.waiver-unused", W, "A waiver matches no finding: the gap it accepted is gone or misspelt.",
-         "Remove the waiver, or correct its code or target."),
+         "Remove the waiver, or correct its code or target. It cannot be waived.", waivable=False),
     Code("ra2.waiver-expired", E, "A waiver has passed its expiry date; the finding it covered is back.",
-         "Fix the gap, or renew the waiver with a new date and reason."),
+         "Fix the gap, or renew the waiver with a new date and reason. It cannot be waived.", waivable=False),
     # Vendor responses
     Code("ra2.response-unknown-id", E, "A vendor response answers a requirement that does not exist.",
          "Re-import the vendor's workbook or correct the ID in the responses file."),
     Code("ra2.response-bad-answer", E, "A vendor response uses an answer outside the vocabulary.",
          "Use one of: fully-compliant, partially-compliant, not-compliant, roadmap."),
 )
+
+# Findings meaning a file's content could not be read at all: everything it defines is missing from the tree.
+UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax"})
 
 
 @dataclass(frozen=True, slots=True)

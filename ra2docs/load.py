@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ra2docs import model
-from ra2docs.errors import Finding, Location
+from ra2docs.errors import Finding, Location, Severity
 from ra2docs.schema import KINDS, SLUG, F
 
 try:  # the C parser is ~10x faster; pure Python is the fallback on exotic installs
@@ -232,6 +232,19 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _plain_yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """PyYAML's wording, or plainer words for the mistakes people make most."""
+    mark = exc.problem_mark
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: mark.column + 1] and not line[: mark.column].strip(" \t"):
+            return "a tab indents this line; YAML indents with spaces only"
+    if exc.context and "single document" in exc.context:
+        return "a second YAML document starts here ('---'); keep one document per file"
+    return str(exc.problem or exc)
+
+
 def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, Rec] | None:
     """Parse one file: its kind and checked top-level record, or None (with findings)."""
     try:
@@ -241,17 +254,25 @@ def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, R
                                     f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
                                     Location(display)))
             return None
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc}", Location(display)))
+        raw = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc.strerror or exc}", Location(display)))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        where = Location(display, raw.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
+        findings.append(Finding("ra2.file-unreadable", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be "
+                                "decoded; save the file as UTF-8", where))
         return None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        problem = str(exc.problem or exc)
-        if exc.context:
+        problem = _plain_yaml_problem(exc, text)
+        if exc.context and problem == str(exc.problem or exc):  # PyYAML's own words: add where it started
             started = exc.context_mark
             since = f" (started at line {started.line + 1}, column {started.column + 1})" if started else ""
             problem = f"{problem} {exc.context}{since}"
@@ -268,7 +289,9 @@ def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, R
         return None
     walker = _Walker(display, findings)
     if root is None:
-        return None  # an empty file holds nothing; not an error
+        findings.append(Finding("ra2.unknown-kind", "the file is empty: give it a 'kind:' and its content, or "
+                                "delete it", Location(display, 1, 1), severity=Severity.WARNING))
+        return None
     if not isinstance(root, yaml.MappingNode):
         walker.report("ra2.unknown-kind", "a spec file must be a mapping that starts with 'kind:'", root)
         return None
@@ -357,6 +380,7 @@ class _Builder:
         self.rules: list[model.Rule] = []
         self.both_directions: list[str] = []
         self.severities: dict[str, str] = {}
+        self.severity_locations: dict[str, Location] = {}
         self.waivers: list[model.Waiver] = []
         self.responses: list[model.VendorResponse] = []
 
@@ -369,7 +393,7 @@ class _Builder:
             description=r.get("description", ""), based_on=tuple(r.get("based_on", ())),
             profiles=_named(r.get("profiles", ())), categories=_named(r.get("categories", ())),
             sections=_named(r.get("sections", ())), url=r.get("url", ""), source=_source(r.get("source")),
-            location=r.loc))
+            location=r.loc, field_locations=dict(r.locs)))
 
     def _add_requirements(self, r: Rec) -> None:
         spec, category, section = r["spec"], r.get("category", ""), r.get("section", "")
@@ -449,7 +473,10 @@ class _Builder:
                 profiles=tuple(ru.get("profiles", ())), stacks=ru.get("stacks", False),
                 severity=ru.get("severity", ""), location=ru.loc))
         self.both_directions.extend(r.get("both_directions", ()))
-        self.severities.update(r.get("severities", {}))
+        severities = r.get("severities", {})
+        self.severities.update(severities)
+        for code in severities:
+            self.severity_locations[code] = severities.at(code) if isinstance(severities, Rec) else r.at("severities")
 
     def _add_waivers(self, r: Rec) -> None:
         for w in r["waivers"]:
@@ -473,5 +500,5 @@ class _Builder:
             vocabularies=tuple(self.vocabularies), matrices=tuple(self.matrices), links=tuple(self.links),
             stacks=tuple(self.stacks),
             policy=model.Policy(tuple(self.rules), tuple(dict.fromkeys(self.both_directions)),
-                                self.severities),
+                                self.severities, self.severity_locations),
             waivers=tuple(self.waivers), responses=tuple(self.responses), files=tuple(self.files))

@@ -49,6 +49,7 @@ class Spec:
     url: str = ""
     source: Source | None = None
     location: Location = NOWHERE
+    field_locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,7 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     both_directions: tuple[str, ...] = ()
     severities: dict[str, str] = field(default_factory=dict)
+    severity_locations: dict[str, Location] = field(default_factory=dict)  # where each override is written
 
 
 @dataclass(frozen=True, slots=True)

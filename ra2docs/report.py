@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 
-from ra2docs.errors import CATALOGUE, Finding, Severity
+from ra2docs.errors import CATALOGUE, UNREAD_CODES, Finding, Severity
 from ra2docs.validate import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
@@ -35,14 +35,28 @@ def summary(result: CheckResult) -> str:
     by_severity = Counter(f.effective_severity for f in result.open)
     parts = [f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 else ''}"
              for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
-    return (f"checked {_count(counts['files'], 'files')} ({checked or 'nothing'}): {', '.join(parts)}, "
+    text = (f"checked {_count(counts['files'], 'files')} ({checked or 'nothing'}): {', '.join(parts)}, "
             f"{len(result.waived)} waived")
+    unread = unread_files(result)
+    if len(unread) == 1:
+        text += "; 1 file could not be read: fix it first, other findings may only follow from its missing content"
+    elif unread:
+        text += (f"; {len(unread)} files could not be read: fix them first, other findings may only follow from "
+                 "their missing content")
+    return text
+
+
+def unread_files(result: CheckResult) -> list[str]:
+    """Files whose content could not be read at all (syntax errors, undecodable bytes)."""
+    return sorted({f.location.file for f in result.findings if f.code in UNREAD_CODES})
 
 
 def render_text(result: CheckResult, threshold: Severity = Severity.INFO, show_waived: bool = False,
                 hints: bool = False) -> str:
     out = []
-    for f in result.findings:
+    # The files that could not be read come first: the other findings may only be their consequences.
+    ordered = sorted(result.findings, key=lambda f: f.code not in UNREAD_CODES)
+    for f in ordered:
         if f.waived_by and not show_waived:
             continue
         if not f.waived_by and f.effective_severity < threshold:

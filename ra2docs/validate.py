@@ -98,7 +98,7 @@ def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
         except re.error as exc:
             patterns[spec.id] = None
             yield Finding("ra2.bad-value", f"id_pattern of spec '{spec.id}' is not a valid regular "
-                          f"expression: {exc}", spec.location, subject=spec.id)
+                          f"expression: {exc}", spec.field_locations.get("id_pattern", spec.location), subject=spec.id)
     for req in sg.tree.requirements:
         if req.spec not in sg.specs:
             yield Finding("ra2.dangling-ref", f"requirement '{req.id}' belongs to spec '{req.spec}', which is "
@@ -142,14 +142,26 @@ def spec_references(sg: SpecGraph) -> Iterator[Finding]:
             yield Finding("ra2.unknown-section", f"requirement '{req.id}' cites section '{req.section}', "
                           f"which spec '{req.spec}' does not declare{_suggest(req.section, declared)}",
                           req.field_locations.get("section", req.location), subject=req.id)
-    for code in sg.tree.policy.severities:
+    policy = sg.tree.policy
+    for code in policy.severities:
+        where = policy.severity_locations.get(code, Location(sg.tree.root))
         if code not in CATALOGUE:
             yield Finding("ra2.bad-value", f"the policy overrides the severity of '{code}', which is no "
-                          f"finding code{_suggest(code, CATALOGUE)}", Location(sg.tree.root), subject=code)
+                          f"finding code{_suggest(code, CATALOGUE)}", where, subject=code)
+        elif not CATALOGUE[code].waivable:
+            yield Finding("ra2.bad-value", f"the policy overrides the severity of '{code}', which cannot be "
+                          "changed: fix what it reports instead; the override is ignored", where, subject=code)
+    waivable = [code for code, info in CATALOGUE.items() if info.waivable]
     for waiver in sg.tree.waivers:
         if not any(fnmatch.fnmatchcase(code, waiver.code) for code in CATALOGUE):
             yield Finding("ra2.bad-value", f"waiver names code '{waiver.code}', which is no finding "
                           f"code{_suggest(waiver.code, CATALOGUE)}", waiver.location, subject=waiver.code)
+        elif not any(fnmatch.fnmatchcase(code, waiver.code) for code in waivable):
+            yield Finding("ra2.bad-value", f"waiver names code '{waiver.code}', which cannot be waived: "
+                          "fix what it reports instead", waiver.location, subject=waiver.code)
+        if is_placeholder(waiver.reason):
+            yield Finding("ra2.missing-field", f"waiver for {waiver.code} on '{waiver.target}' gives no reason: "
+                          "say why the finding is accepted", waiver.location, subject=waiver.target)
     for rule in sg.tree.policy.rules:
         for spec_id in filter(None, (rule.spec, rule.from_spec)):
             if spec_id not in sg.specs:
@@ -382,8 +394,12 @@ def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
 
 
 def apply_waivers(findings: list[Finding], waivers: Iterable[model.Waiver],
-                  today: dt.date | None = None) -> list[Finding]:
+                  today: dt.date | None = None, config_files: Iterable[str] = ()) -> list[Finding]:
+    """Mark the findings a waiver accepts. Never waived: codes the catalogue marks unwaivable, and
+    findings in the files that configure the checks (waivers, `config_files`): a waiver must not hide
+    a mistake in the waivers or the policy themselves."""
     today = today or dt.date.today()
+    waivers = list(waivers)
     active, out, used = [], [], set()
     for w in waivers:
         if w.expires and w.expires < today:
@@ -399,7 +415,11 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[model.Waiver],
             globs.append((i, w))
         else:
             exact.setdefault(w.target, []).append((i, w))
+    unwaivable_files = {w.location.file for w in waivers} | set(config_files)
     for finding in findings:
+        if not CATALOGUE[finding.code].waivable or finding.location.file in unwaivable_files:
+            out.append(finding)
+            continue
         candidates = itertools.chain(exact.get(finding.subject, ()), globs)
         first = min(((i, w) for i, w in candidates if waiver_matches(w, finding)), default=None,
                     key=lambda pair: pair[0])  # the first waiver in file order wins
@@ -419,8 +439,8 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[model.Waiver],
 def _override_severities(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:
     if not overrides:
         return findings
-    return [replace(f, severity=Severity.parse(overrides[f.code])) if f.code in overrides and f.severity is None
-            else f for f in findings]
+    return [replace(f, severity=Severity.parse(overrides[f.code]))
+            if f.code in overrides and f.severity is None and CATALOGUE[f.code].waivable else f for f in findings]
 
 
 def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.date | None = None,
@@ -430,7 +450,9 @@ def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.d
         findings.extend(fn(sg))
     unknown = [f for f in findings if f.code not in CATALOGUE]
     assert not unknown, f"finding codes missing from the catalogue: {unknown}"
-    findings = apply_waivers(findings, sg.tree.waivers, today)
+    policy = sg.tree.policy
+    policy_files = {r.location.file for r in policy.rules} | {loc.file for loc in policy.severity_locations.values()}
+    findings = apply_waivers(findings, sg.tree.waivers, today, policy_files)
     findings = _override_severities(findings, sg.tree.policy.severities)
     findings.sort(key=Finding.sort_key)
     return CheckResult(findings, _counts(sg.tree))

@@ -35,3 +35,18 @@ def test_waived_finding_is_kept_with_its_reason() -> None:
     out = check_output(TREES / "waived")
     assert "(waived: no sample CNI supports dual stack yet)" in out
     assert "0 errors" in out and "1 waived" in out
+
+
+def test_a_wildcard_waiver_cannot_hide_unreadable_input_or_its_own_mistakes() -> None:
+    out = check_output(TREES / "unwaivable")
+    open_lines = [line for line in out.splitlines()[:-1] if "(waived:" not in line]
+    for code in ("ra2.yaml-syntax", "ra2.duplicate-key"):  # what the `ra2.*` / `*` waiver would have hidden
+        assert any(f"[{code}]" in line for line in open_lines), code
+    assert any("mappings/policy.yaml" in line and "cannot be changed" in line for line in open_lines)
+    assert any("gives no reason" in line for line in open_lines)
+    assert any("'2027-02-30'" in line for line in open_lines)  # a bad date in the waivers file stays open
+    assert out.splitlines()[0].startswith("mappings/broken.yaml:"), "the unreadable file is reported first"
+    assert out.splitlines()[-1].endswith("1 file could not be read: fix it first, other findings may only "
+                                         "follow from its missing content")
+    # a genuine gap is still accepted by the same wildcard waiver
+    assert "[ra2.uncovered] (waived: accept everything while the draft settles)" in out
