@@ -77,6 +77,8 @@ CATALOGUE: dict[str, Code] = _codes(
          "Use the type named in the message; the JSON Schema of the file kind describes every field."),
     Code("ra2.unknown-field", E, "A field is not part of the file kind's schema (often a typo).",
          "Remove it or correct its spelling; the message lists the fields allowed here."),
+    Code("ra2.duplicate-item", W, "A list of names or IDs states the same entry twice.",
+         "Remove the repeat; the entry counts once."),
     Code("ra2.missing-field", E, "A required field is missing.", "Add the field named in the message."),
     Code("ra2.bad-value", E, "A value is not one of the allowed values or does not match its format.",
          "Use one of the values listed in the message."),

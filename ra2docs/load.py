@@ -113,8 +113,21 @@ class _Walker:
                 self.report("ra2.wrong-type", f"'{name}' must be a list, not {_node_word(node)}", node)
                 return None
             assert spec.items is not None
-            items = (self.convert(item, spec.items, f"{name} item") for item in node.value)
-            return [v for v in items if v is not None]
+            values = []
+            seen: dict[object, yaml.Node] = {}
+            for item in node.value:
+                value = self.convert(item, spec.items, f"{name} item")
+                if value is None:
+                    continue
+                if spec.items.type == "string":  # lists of names are sets: a repeat is a slip, kept once
+                    if value in seen:
+                        first = seen[value].start_mark.line + 1
+                        self.report("ra2.duplicate-item", f"'{name}' lists {value!r} twice (first at line "
+                                    f"{first}); it counts once", item, subject=str(value))
+                        continue
+                    seen[value] = item
+                values.append(value)
+            return values
         if not isinstance(node, yaml.ScalarNode):
             self.report("ra2.wrong-type",
                         f"'{name}' must be {_JSON_TYPE_WORD.get(kind, kind)}, not {_node_word(node)}", node)

@@ -222,6 +222,8 @@ def to_json_schema(f: F) -> dict[str, object]:
         out["type"] = "array"
         if f.items:
             out["items"] = to_json_schema(f.items)
+            if f.items.type == "string":
+                out["uniqueItems"] = True
     elif f.type == "object":
         fields = f.fields or {}
         out["type"] = "object"
