@@ -504,7 +504,7 @@ class _Builder:
         self.responses.append(model.VendorResponse(
             vendor=r["vendor"], answers=answers, imported_from=r.get("imported_from", ""),
             imported_at=r.get("imported_at", ""), checksum=r.get("checksum", ""),
-            spec_versions=dict(r.get("spec_versions", {})), location=r.loc))
+            spec_versions=dict(r.get("spec_versions", {})), asked=tuple(r.get("asked", ())), location=r.loc))
 
     def build(self) -> model.Tree:
         return model.Tree(

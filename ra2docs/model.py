@@ -237,6 +237,9 @@ class VendorResponse:
     imported_at: str = ""
     checksum: str = ""
     spec_versions: dict[str, str] = field(default_factory=dict)
+    # The requirements the workbook asked about, answered or not: the scope a comparison scores over.
+    # Empty in files written before it was recorded; the answered requirements are the scope then.
+    asked: tuple[str, ...] = ()
     location: Location = NOWHERE
 
 

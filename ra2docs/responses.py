@@ -77,6 +77,8 @@ def render(response: model.VendorResponse, target: Path) -> str:
             doc[key] = getattr(response, key)
     if response.spec_versions:
         doc["spec_versions"] = dict(sorted(response.spec_versions.items()))
+    if response.asked:
+        doc["asked"] = list(response.asked)
     answers = []
     for a in response.answers:
         item = {"id": a.id, "compliance": a.compliance}

@@ -198,6 +198,7 @@ KINDS: dict[str, F] = {
         kind=KIND, vendor=s("Vendor name", required=True), imported_from=s("Workbook file name"),
         imported_at=s("When it was imported (ISO 8601)"), checksum=s("Checksum of the exported requirements"),
         spec_versions=F("map", doc="Spec ID to version", items=s("Version")),
+        asked=arr(s("Requirement ID"), "Every requirement the workbook asked about, answered or not"),
         answers=arr(obj(
             id=s("Requirement ID", required=True),
             compliance=s(f"Compliance statement: one of {', '.join(COMPLIANCE)}", required=True),

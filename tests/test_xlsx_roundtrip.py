@@ -237,10 +237,13 @@ def test_compare_two_vendors(tree: Path, book: Path) -> None:
     check_expected("compare.txt", text)
     doc = json.loads(run_cli("compare", "tree", "--format", "json", cwd=tree.parent, check=True).stdout)
     scores = {s["vendor"]: s for s in doc["scores"]}
-    # scope: the 6 requirements anyone answered; weights must 3 x4, should 2, may 1 -> 15 points
-    assert scores["ACME"]["possible"] == 15
+    # scope: the 8 requirements the workbook asked about, answered or not (a vendor cannot raise its score
+    # by leaving rows blank): the 6 anyone answered (must 3 x4, should 2, may 1 -> 15 points) plus
+    # req.inf.ntw.02 (should, 2) and req.inf.ntw.03 (may, 1) that nobody answered -> 18 points
+    assert scores["ACME"]["possible"] == scores["Globex"]["possible"] == 18
     assert scores["ACME"]["earned"] == 3 + 3 * 0.5 + 2 * 0.25 + 0 + 3  # os.002 unanswered
-    assert scores["ACME"]["score"] == round(100 * 8 / 15, 1)
+    assert scores["ACME"]["score"] == round(100 * 8 / 18, 1)
+    assert scores["ACME"]["counts"]["unanswered"] == 3
     assert scores["Globex"]["earned"] == 3 + 3 + 0 + 3 + 0.5
     assert [g["id"] for g in scores["ACME"]["mandatory_gaps"]] == ["ra2.ntw.002", "ra2.os.001"]
     assert [g["id"] for g in scores["Globex"]["mandatory_gaps"]] == ["req.inf.ntw.01"]
@@ -249,7 +252,7 @@ def test_compare_two_vendors(tree: Path, book: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Comparison", "Scores", "Mandatory gaps"]
     rows = list(wb["Scores"].iter_rows(min_row=2, max_row=3, values_only=True))
-    assert [(r[0], r[1]) for r in rows] == [("ACME", 53.3), ("Globex", 63.3)]
+    assert [(r[0], r[1]) for r in rows] == [("ACME", round(100 * 8 / 18, 1)), ("Globex", round(100 * 9.5 / 18, 1))]
     comment = wb["Comparison"]["E3"]
     assert comment.value == "=cmd|'/C calc'!A0" and comment.data_type == "s"
 

@@ -1,7 +1,8 @@
 """Compare vendors' stored answers (responses/*.yaml) side by side.
 
-Prints, per requirement any vendor answered, each vendor's compliance; then a score per vendor weighted
-by normative level, and the mandatory requirements each vendor does not fully meet:
+Prints, per requirement the vendors were asked about (the rows of the workbooks they answered), each
+vendor's compliance; then a score per vendor weighted by normative level, and the mandatory requirements
+each vendor does not fully meet:
 
     score = 100 * sum(weight(level) * credit(answer)) / sum(weight(level))
     weight: must / must-not 3, should / should-not 2, may 1

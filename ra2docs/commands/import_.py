@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     if store:
         write(project.root, model.VendorResponse(
             vendor=args.vendor, answers=tuple(result.answers), imported_from=file.name,
-            imported_at=import_time(args.date), checksum=result.checksum, spec_versions=result.spec_versions))
+            imported_at=import_time(args.date), checksum=result.checksum, spec_versions=result.spec_versions,
+            asked=tuple(result.asked)))
     shown = str(Path(args.root) / "responses" / target.name) if args.root != "." else f"responses/{target.name}"
     if args.format == "json":
         _report_json(args, result, changes, store, shown)

@@ -26,7 +26,7 @@ FORMAT_VERSION = 1
 
 # field names as the JSON calls them, where they differ from the model's
 _RENAMES = {model.Link: {"source_id": "from", "target_id": "to"}}
-_SKIP = {"field_locations"}
+_SKIP = {"field_locations", "severity_locations"}  # positions of single fields: the objects carry theirs
 
 
 def plain(value: Any) -> Any:

@@ -34,7 +34,7 @@ from ra2docs.xlsx.compare import UNANSWERED, Comparison, compare
 
 logger = logging.getLogger(__name__)
 CSS = "ra2docs-vendors.css"
-FORMULA = ("Score = 100 × Σ weight × credit ÷ Σ weight, over the requirements any vendor answered; weight: "
+FORMULA = ("Score = 100 × Σ weight × credit ÷ Σ weight, over the requirements the vendors were asked; weight: "
            "must 3, should 2, may 1; credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, "
            "not compliant or unanswered 0.")
 

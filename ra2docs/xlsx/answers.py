@@ -83,6 +83,7 @@ class ImportResult:
     answers: list[model.Answer] = field(default_factory=list)  # accepted answers, in workbook order
     problems: list[Problem] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)  # every requirement the workbook was exported with
     checksum: str = ""
     spec_versions: dict[str, str] = field(default_factory=dict)
 
@@ -227,6 +228,7 @@ class _Reader:
                          "columns were renamed or deleted", REQUIREMENTS, "1")
             return
         expected = {r["id"]: (n, r) for n, r in enumerate(exported, 2)}
+        self.result.asked = list(expected)
         seen: Counter[str] = Counter()
         candidates: dict[str, model.Answer] = {}
         bad: set[str] = set()

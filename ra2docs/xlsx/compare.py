@@ -1,6 +1,8 @@
 """Vendors side by side: per-requirement answers, a weighted compliance score, and the mandatory gaps.
 
-Score of a vendor, in percent, over the requirements any compared vendor answered (the RFP's scope):
+Score of a vendor, in percent, over the RFP's scope: every requirement a compared vendor's workbook asked
+about (recorded at import as `asked`), answered or not; for responses stored without it, the requirements
+any compared vendor answered:
 
     score = 100 * sum(weight(level_r) * credit(answer_r)) / sum(weight(level_r))
 
@@ -64,10 +66,10 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
         responses = [r for r in responses if r.vendor in vendors]
     by_vendor = {r.vendor: {a.id: a for a in r.answers} for r in responses}
     names = list(by_vendor)
-    answered = {rid for answers in by_vendor.values() for rid in answers}
+    scope = {rid for r in responses for rid in (r.asked or (a.id for a in r.answers))}
     rows = []
     for req in tree.requirement_index().values():
-        if req.id in answered and req.applies_to(profile or None):
+        if req.id in scope and req.applies_to(profile or None):
             rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.id) for v in names}))
     scores = []
     for vendor in names:
