@@ -59,13 +59,14 @@ def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 @deps.digest("ra2:catalogue")
 def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
-    out: list[object] = [loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
-                         list(graph.vocabularies.values())]
-    for comp in select(loaded, options):
-        supported = graph.supports(comp.id)
-        out.append((comp, supported, [deps.placement(graph.requirements[t], loaded) for t, _, _ in supported
-                                      if t in graph.requirements]))
-    return out
+    comps = select(loaded, options)
+    # what each component supports comes from the matrices: their files' bytes stand in for them, and
+    # each requirement they name counts once (not once per cell)
+    targets = sorted({t for c in comps for t, _, _ in loaded.supports.get(c.id, ()) if t in graph.requirements})
+    return (loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
+            list(graph.vocabularies.values()), comps,
+            [loaded.file_digest(m.location.file) for m in loaded.tree.matrices],
+            [deps.placement(graph.requirements[t], loaded) for t in targets])
 
 
 class CatalogueDirective(Ra2Directive):
@@ -115,8 +116,9 @@ def component_row(loaded: Loaded, comp: model.Component, limit: int) -> list[obj
 def supports(loaded: Loaded, comp: model.Component, limit: int) -> list[nodes.Node]:
     graph = loaded.project.graph
     by_matrix: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for target, level, matrix_id in graph.supports(comp.id):
-        shown = target.split("/", 1)[1] if graph.g.nodes[target].get("type") == FEATURE else target
+    nodes_data = graph.g.nodes
+    for target, level, matrix_id in loaded.supports.get(comp.id, ()):
+        shown = target.split("/", 1)[1] if nodes_data[target].get("type") == FEATURE else target
         by_matrix[matrix_id][level].append(shown)
     out: list[nodes.Node] = []
     matrices = {m.id: m for m in loaded.tree.matrices}

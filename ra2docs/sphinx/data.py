@@ -6,6 +6,7 @@ The tree is loaded in the main process at `builder-inited`, before any page is r
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -58,6 +59,45 @@ class Loaded:
 
     def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
         return self.links.get(req_id, {}).get((link_type, incoming), [])
+
+    @cached_property
+    def supports(self) -> dict[str, list[tuple[str, str, str]]]:
+        """`SpecGraph.supports` of every component, from one pass over the graph's edges.
+
+        Asking the graph per component walks that component's edges through networkx views each time:
+        at 375k support edges that was seconds per pass, and the catalogue asks twice per component.
+        """
+        found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for comp, target, key, data in self.project.graph.g.edges(keys=True, data=True):
+            if data["type"] == "supports":
+                found[comp].append((target, str(data["level"]), str(key)))
+        for listing in found.values():
+            listing.sort()
+        return dict(found)
+
+    def file_digest(self, display_file: str) -> str:
+        """A digest of a file's bytes: a cheap stand-in in page digests for everything read from a file that
+        holds one object (a matrix). It changes whenever the parsed object could, and more often.
+
+        A file changed since it was loaded gets a digest matching nothing, so its pages are read again."""
+        found = self._file_digests.get(display_file)
+        if found is None:
+            path = self.path(display_file)
+            try:
+                data = Path(path).read_bytes()
+                st = os.stat(path)
+            except OSError:
+                data, st = b"", None
+            if st is None or self.stamps.get(path) != (st.st_mtime_ns, st.st_size):
+                found = f"changed since loaded {os.urandom(8).hex()}"
+            else:
+                found = hashlib.blake2b(data, digest_size=16).hexdigest()
+            self._file_digests[display_file] = found
+        return found
+
+    @cached_property
+    def _file_digests(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def placements(self) -> dict[str, tuple[object, ...]]:

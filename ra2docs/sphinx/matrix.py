@@ -7,6 +7,7 @@ in the cell. Component attributes named in the matrix's `show_attributes` become
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -23,6 +24,7 @@ from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, para
 from ra2docs.sphinx.requirements import source_node
 
 
+@functools.cache
 def level_class(level_id: str) -> str:
     return f"ra2-level-{nodes.make_id(level_id)}"
 
@@ -62,7 +64,8 @@ def matrix_digest(loaded: Loaded, options: dict[str, str]) -> object:
     comps = [graph.components.get(c) for c in matrix.columns]
     reqs = [deps.placement(graph.requirements[r.requirement], loaded) for r in matrix.rows
             if r.requirement in graph.requirements]
-    return matrix, graph.vocabularies.get(matrix.vocabulary), comps, reqs
+    # the matrix is all its file holds: the file's bytes stand in for it (repr of 60k cells took seconds)
+    return loaded.file_digest(matrix.location.file), graph.vocabularies.get(matrix.vocabulary), comps, reqs
 
 
 class MatrixDirective(Ra2Directive):
