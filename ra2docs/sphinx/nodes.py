@@ -59,6 +59,7 @@ class RenderContext:
     builder: Builder
     docname: str
     objects: dict[str, tuple[str, str, str, str]]
+    section_level: int = 0  # sections around the placeholder being rendered (1: inside the page's title)
     _uris: dict[str, str] = field(default_factory=dict)
 
     def href(self, docname: str, anchor: str) -> str:
@@ -111,9 +112,18 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
     token = _CONTEXT.set(ctx)
     try:
         for node in placeholders:
+            ctx.section_level = sum(1 for _ in _section_ancestors(node))
             node.replace_self(RENDERERS[node["renderer"]](ctx, node["args"]))
     finally:
         _CONTEXT.reset(token)
+
+
+def _section_ancestors(node: nodes.Node) -> Iterable[nodes.section]:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section):
+            yield parent
+        parent = parent.parent
 
 
 def joined(items: Iterable[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
