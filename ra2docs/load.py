@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,17 +232,37 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, Rec] | None:
+Parsed = tuple[str, Rec] | None  # a file's kind and checked top-level record, or None (findings say why)
+FileReader = Callable[[Path, str, list[Finding]], Parsed]
+
+
+def read_file(path: Path, display: str, findings: list[Finding]) -> Parsed:
     """Parse one file: its kind and checked top-level record, or None (with findings)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            findings.append(Finding("ra2.file-unreadable",
-                                    f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
-                                    Location(display)))
+            findings.append(_too_big(size, display))
             return None
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc}", Location(display)))
+        return None
+    return parse_bytes(data, display, findings)
+
+
+def _too_big(size: int, display: str) -> Finding:
+    return Finding("ra2.file-unreadable", f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
+                   Location(display))
+
+
+def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
+    """Parse the bytes of one file (named `display` in findings): what `read_file` returns."""
+    if len(data) > MAX_FILE_BYTES:
+        findings.append(_too_big(len(data), display))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc}", Location(display)))
         return None
     try:
@@ -290,8 +310,8 @@ def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, R
     return (kind, rec) if rec is not None else None
 
 
-def load_tree(root: Path | str, display_root: str | None = None) -> LoadResult:
-    """Load every YAML file of the spec tree at `root`."""
+def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file) -> LoadResult:
+    """Load every YAML file of the spec tree at `root` (each parsed by `reader`, e.g. a cache)."""
     root = Path(root)
     prefix = display_root if display_root is not None else str(root)
     findings: list[Finding] = []
@@ -300,7 +320,7 @@ def load_tree(root: Path | str, display_root: str | None = None) -> LoadResult:
     for path in files:
         rel = path.relative_to(root).as_posix()
         display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
-        parsed = read_file(path, display, findings)
+        parsed = reader(path, display, findings)
         builder.files.append(str(path))
         if parsed is not None:
             builder.add(*parsed)

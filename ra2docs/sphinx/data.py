@@ -22,8 +22,9 @@ from sphinx.environment import BuildEnvironment
 
 from ra2docs import model
 from ra2docs.errors import Finding
-from ra2docs.load import discover
+from ra2docs.load import discover, read_file
 from ra2docs.project import Project
+from ra2docs.sphinx.parse_cache import CACHE_DIR, ParseCache
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -169,8 +170,10 @@ def _fingerprint(root: Path) -> Fingerprint:
 _CACHE: dict[str, Loaded] = {}
 
 
-def load(confdir: Path, configured_root: str) -> Loaded:
-    """The loaded, checked spec tree; reloaded only when a file of it changed, appeared or went away."""
+def load(confdir: Path, configured_root: str, doctreedir: Path | None = None) -> Loaded:
+    """The loaded, checked spec tree; reloaded only when a file of it changed, appeared or went away.
+
+    With `doctreedir`, files parsed by an earlier build and unchanged since are taken from its parse cache."""
     root = resolve_root(confdir, configured_root)
     fingerprint = _fingerprint(root)
     cached = _CACHE.get(str(root))
@@ -178,8 +181,11 @@ def load(confdir: Path, configured_root: str) -> Loaded:
         return cached
     display = os.path.relpath(root, confdir)
     _CACHE.pop(str(root), None)
+    reader = ParseCache(doctreedir / CACHE_DIR) if doctreedir is not None else read_file
     with _project_outside_gc():
-        loaded = Loaded(Project.load(root, display_root=display), confdir, fingerprint)
+        loaded = Loaded(Project.load(root, display_root=display, reader=reader), confdir, fingerprint)
+    if isinstance(reader, ParseCache):
+        reader.prune()
     _CACHE[str(root)] = loaded
     return loaded
 
@@ -205,7 +211,9 @@ def get_loaded(env: BuildEnvironment) -> Loaded:
     """The tree as loaded at the start of this build (`builder-inited` refreshes it)."""
     confdir = Path(env.config.ra2docs_confdir)
     cached = _CACHE.get(str(resolve_root(confdir, env.config.ra2docs_root)))
-    return cached if cached is not None and cached.confdir == confdir else load(confdir, env.config.ra2docs_root)
+    if cached is not None and cached.confdir == confdir:
+        return cached
+    return load(confdir, env.config.ra2docs_root, Path(env.doctreedir))
 
 
 def get_project(env: BuildEnvironment) -> Project:
@@ -219,7 +227,7 @@ def _remember_confdir(app: Sphinx, config: Config) -> None:
 
 
 def _load_early(app: Sphinx) -> None:
-    load(Path(app.confdir), app.config.ra2docs_root)
+    load(Path(app.confdir), app.config.ra2docs_root, Path(app.doctreedir))
 
 
 def setup(app: Sphinx) -> None:
