@@ -31,7 +31,7 @@ class ra2_html(nodes.General, nodes.Element):
 
 
 def visit_ra2_html(self: HTML5Translator, node: ra2_html) -> None:
-    self.body.append(node["html"])
+    self.body.append(node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
     raise nodes.SkipNode
 
 
