@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 
 import yaml
 
@@ -433,10 +434,11 @@ class _Builder:
             cells = []
             for column, value in cells_rec.items():
                 where = cells_rec.at(column)
+                # a matrix repeats a few component and level IDs hundreds of thousands of times: one copy each
                 if isinstance(value, str):
-                    cells.append(model.Cell(column, value, location=where))
+                    cells.append(model.Cell(intern(column), intern(value), location=where))
                 else:
-                    cells.append(model.Cell(column, value["level"], value.get("via", ""),
+                    cells.append(model.Cell(intern(column), intern(value["level"]), value.get("via", ""),
                                             value.get("note", ""), value.get("text", ""), where))
             rows.append(model.Row(
                 requirement=row.get("requirement", ""), feature=row.get("feature", ""),
