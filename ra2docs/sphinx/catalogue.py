@@ -61,8 +61,11 @@ def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     comps = select(loaded, options)
     # what each component supports comes from the matrices: their files' bytes stand in for them, and
-    # each requirement they name counts once (not once per cell)
-    targets = sorted({t for c in comps for t, _, _ in loaded.supports.get(c.id, ()) if t in graph.requirements})
+    # each requirement they name counts once (not once per cell). These are the requirements the
+    # components' support edges reach, found without indexing every edge (which only a re-read needs).
+    ids, reqs = {c.id for c in comps}, graph.requirements
+    targets = sorted({row.requirement for m in loaded.tree.matrices for row in m.rows
+                      if row.requirement in reqs and any(cell.column in ids for cell in row.cells)})
     return (loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
             list(graph.vocabularies.values()), comps,
             [loaded.file_digest(m.location.file) for m in loaded.tree.matrices],
