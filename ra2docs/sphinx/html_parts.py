@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.writers.html5 import HTML5Translator
 
-from ra2docs.sphinx.nodes import RenderContext
+from ra2docs.sphinx.nodes import RenderContext, note_generated
 
 # docutils' HTMLTranslator.special_characters and attval: the same escaping as the nodes path
 _SPECIAL = {ord("&"): "&amp;", ord("<"): "&lt;", ord('"'): "&quot;", ord(">"): "&gt;", ord("@"): "&#64;"}
@@ -45,6 +45,7 @@ def direct(ctx: RenderContext) -> bool:
 
 
 def block(html: str, searchable: Iterable[nodes.Node] = ()) -> ra2_html:
+    note_generated(html)
     node = ra2_html(html=html)
     node.extend(searchable)
     return node

@@ -20,7 +20,18 @@ from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
 from ra2docs.sphinx.matrix_html import matrix_html, ra2_html_table
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, para, paragraphs, renderer, table, xref
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    fill,
+    inline,
+    note_generated,
+    para,
+    paragraphs,
+    renderer,
+    table,
+    xref,
+)
 from ra2docs.sphinx.requirements import source_node
 
 
@@ -110,7 +121,9 @@ def render_matrix(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
         else:
             out.append(para(f"Levels as in the legend of {vocab.title or vocab.id} above.", ["ra2-legend-ref"]))
     if ctx.builder.format == "html":
-        out.append(ra2_html_table(html=matrix_html(ctx, matrix, vocab)))
+        html = matrix_html(ctx, matrix, vocab)
+        note_generated(html)
+        out.append(ra2_html_table(html=html))
     else:
         out.append(matrix_table(loaded, matrix, vocab))
     return out
