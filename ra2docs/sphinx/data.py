@@ -201,10 +201,14 @@ def _project_outside_gc() -> Iterator[None]:
     """
     gc.unfreeze()
     gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()  # Project.load pauses the collector too; re-enabled before freezing, it would walk it all once
     try:
         yield
     finally:
         gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def get_loaded(env: BuildEnvironment) -> Loaded:
