@@ -56,6 +56,11 @@ class SpecGraph:
             if link.source_id in reqs and link.target_id in reqs:
                 g.add_edge(link.source_id, link.target_id, key=f"{link.type}:{link.stated_at}", type=link.type)
         vocabularies = tree.vocabulary_index()
+        # One attribute dict per (matrix, level, via) shared by its support edges, not one per cell: at 375k
+        # cells the dicts were half the graph's memory. Edges of different matrices keep different dicts
+        # (`_matrix_of` tells them apart by identity); nothing writes to edge data after this.
+        shared: dict[tuple[str, str, bool, str], dict[str, object]] = {}
+        adjacency = g._adj  # networkx's own (u -> v -> key -> data); add_edge would copy the dict
         for matrix in tree.matrices:
             vocab = vocabularies.get(matrix.vocabulary)
             covering = {lv.id for lv in vocab.levels if lv.covers} if vocab else set()
@@ -69,8 +74,13 @@ class SpecGraph:
                     g.add_node(target, type=FEATURE, title=row.title)
                 for cell in row.cells:
                     if cell.column in comps:
-                        g.add_edge(cell.column, target, key=matrix.id, type="supports", level=cell.level,
-                                   covers=cell.level in covering, via=cell.via)
+                        covers = cell.level in covering
+                        data = shared.get((matrix.id, cell.level, covers, cell.via))
+                        if data is None:
+                            data = shared[(matrix.id, cell.level, covers, cell.via)] = {
+                                "type": "supports", "level": cell.level, "covers": covers, "via": cell.via}
+                        g.add_edge(cell.column, target, key=matrix.id)
+                        adjacency[cell.column][target][matrix.id] = data
         for stack in tree.stacks:
             node = f"stack:{stack.id}"
             g.add_node(node, type=STACK)

@@ -12,9 +12,10 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 
 import yaml
 
@@ -258,25 +259,41 @@ def _plain_yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
     return str(exc.problem or exc)
 
 
-def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, Rec] | None:
+Parsed = tuple[str, Rec] | None  # a file's kind and checked top-level record, or None (findings say why)
+FileReader = Callable[[Path, str, list[Finding]], Parsed]
+
+
+def read_file(path: Path, display: str, findings: list[Finding]) -> Parsed:
     """Parse one file: its kind and checked top-level record, or None (with findings)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            findings.append(Finding("ra2.file-unreadable",
-                                    f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
-                                    Location(display)))
+            findings.append(_too_big(size, display))
             return None
-        raw = path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
-        findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc.strerror or exc}", Location(display)))
+        findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc.strerror or exc}",
+                                Location(display)))
+        return None
+    return parse_bytes(data, display, findings)
+
+
+def _too_big(size: int, display: str) -> Finding:
+    return Finding("ra2.file-unreadable", f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
+                   Location(display))
+
+
+def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
+    """Parse the bytes of one file (named `display` in findings): what `read_file` returns."""
+    if len(data) > MAX_FILE_BYTES:
+        findings.append(_too_big(len(data), display))
         return None
     try:
-        text = raw.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        where = Location(display, raw.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
-        findings.append(Finding("ra2.file-unreadable", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be "
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        where = Location(display, data.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
+        findings.append(Finding("ra2.file-unreadable", f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be "
                                 "decoded; save the file as UTF-8", where))
         return None
     try:
@@ -326,8 +343,8 @@ def read_file(path: Path, display: str, findings: list[Finding]) -> tuple[str, R
     return (kind, rec) if rec is not None else None
 
 
-def load_tree(root: Path | str, display_root: str | None = None) -> LoadResult:
-    """Load every YAML file of the spec tree at `root`."""
+def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file) -> LoadResult:
+    """Load every YAML file of the spec tree at `root` (each parsed by `reader`, e.g. a cache)."""
     root = Path(root)
     prefix = display_root if display_root is not None else str(root)
     findings: list[Finding] = []
@@ -336,7 +353,7 @@ def load_tree(root: Path | str, display_root: str | None = None) -> LoadResult:
     for path in files:
         rel = path.relative_to(root).as_posix()
         display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
-        parsed = read_file(path, display, findings)
+        parsed = reader(path, display, findings)
         builder.files.append(str(path))
         if parsed is not None:
             builder.add(*parsed)
@@ -450,10 +467,11 @@ class _Builder:
             cells = []
             for column, value in cells_rec.items():
                 where = cells_rec.at(column)
+                # a matrix repeats a few component and level IDs hundreds of thousands of times: one copy each
                 if isinstance(value, str):
-                    cells.append(model.Cell(column, value, location=where))
+                    cells.append(model.Cell(intern(column), intern(value), location=where))
                 else:
-                    cells.append(model.Cell(column, value["level"], value.get("via", ""),
+                    cells.append(model.Cell(intern(column), intern(value["level"]), value.get("via", ""),
                                             value.get("note", ""), value.get("text", ""), where))
             rows.append(model.Row(
                 requirement=row.get("requirement", ""), feature=row.get("feature", ""),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ra2docs import model
 from ra2docs.graph import SpecGraph
-from ra2docs.load import LoadResult, load_tree
+from ra2docs.load import FileReader, LoadResult, load_tree, read_file
 from ra2docs.validate import CheckResult, run_checks
 
 
@@ -28,10 +28,10 @@ class Project:
 
     @classmethod
     def load(cls, root: Path | str = ".", display_root: str | None = None,
-             today: dt.date | None = None) -> Project:
-        """Load, build the graph and run every check (waivers applied)."""
+             today: dt.date | None = None, reader: FileReader = read_file) -> Project:
+        """Load, build the graph and run every check (waivers applied); `reader` parses each file."""
         with _no_cyclic_gc():
-            loaded = load_tree(Path(root), display_root)
+            loaded = load_tree(Path(root), display_root, reader)
             graph = SpecGraph.build(loaded.tree)
             return cls(Path(root), loaded, graph, run_checks(graph, loaded.findings, today))
 

@@ -203,12 +203,15 @@ def matrices(sg: SpecGraph) -> Iterator[Finding]:
                 yield Finding("ra2.dangling-ref", f"matrix '{matrix.id}' has column '{column}', which is "
                               f"no component{_suggest(column, sg.components)}", matrix.location, subject=column)
         columns = set(matrix.columns)
+        levels: dict[str, model.Level] = {}
+        for lv in vocab.levels if vocab is not None else ():
+            levels.setdefault(lv.id, lv)  # as Vocabulary.level: the first of a duplicated ID
         for row in matrix.rows:
-            yield from _row_findings(sg, matrix, row, columns, vocab)
+            yield from _row_findings(sg, matrix, row, columns, vocab, levels)
 
 
 def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: set[str],
-                  vocab: model.Vocabulary | None) -> Iterator[Finding]:
+                  vocab: model.Vocabulary | None, levels: dict[str, model.Level]) -> Iterator[Finding]:
     row_name = f"'{row.key}'" if row.key else f"at line {row.location.line}"
     where = f"matrix '{matrix.id}', row {row_name}"
     if bool(row.requirement) == bool(row.feature):
@@ -221,12 +224,15 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
     seen = set()
     for cell in row.cells:
         seen.add(cell.column)
+        level = levels.get(cell.level)
+        level_fine = vocab is None or (level is not None and not level.placeholder)
+        if cell.column in columns and level_fine and (not cell.via or cell.via in sg.components):
+            continue  # the common case, hundreds of thousands of times: nothing to report
         subject = f"{matrix.id}/{row.key}/{cell.column}"
         if cell.column not in columns:
             yield Finding("ra2.matrix-unknown-column", f"{where}: cell for '{cell.column}', which is not a "
                           f"column of the matrix{_suggest(cell.column, columns)}", cell.location, subject=subject)
         if vocab is not None:
-            level = vocab.level(cell.level)
             if level is None:
                 labels = [lv.id for lv in vocab.levels]
                 yield Finding("ra2.unknown-level", f"{where}, column '{cell.column}': level '{cell.level}' is "

@@ -3,10 +3,16 @@ build (real Sphinx application, twice on the same output directory)."""
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 import time
 from pathlib import Path
 
+import pytest
+
+from ra2docs import load
+from ra2docs.sphinx.data import _CACHE
 from tests.sphinx_helpers import build, copy_root, html_files
 
 
@@ -79,3 +85,80 @@ def test_parallel_build_equals_serial(tmp_path: Path) -> None:
     parallel = build(root, tmp_path / "parallel", parallel=2)
     assert parallel.warnings == ""
     assert html_files(Path(parallel.app.outdir)) == html_files(Path(serial.app.outdir))
+
+
+def _cache_entries(out: Path) -> list[Path]:
+    return sorted((out / "doctrees" / "ra2docs-parse-cache").glob("*.pickle"))
+
+
+def _age(root: Path) -> None:
+    """Date every YAML file an hour back: their cache entries can then be trusted by stamp."""
+    past = time.time_ns() - 3600 * 10**9
+    for path in root.rglob("*.yaml"):
+        os.utime(path, ns=(past, past))
+
+
+def _new_process(out: Path) -> None:
+    """What a new sphinx-build process starts from: no loaded tree in memory (and here, no environment)."""
+    _CACHE.clear()
+    (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+
+
+def test_parse_cache_parses_only_changed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    _age(root)
+    build(root, out)
+    assert len(_cache_entries(out)) == len(list(root.rglob("*.yaml")))
+    parsed: list[str] = []
+    original = load.parse_bytes
+    monkeypatch.setattr(load, "parse_bytes", lambda data, display, findings: parsed.append(display)
+                        or original(data, display, findings))
+    _edit(root / "requirements" / "rm-stg.yaml", "title: Persistent volumes", "title: Volumes kept by the cache")
+    _new_process(out)
+    assert "Volumes kept by the cache" in build(root, out).html("rm")
+    assert parsed == ["requirements/rm-stg.yaml"]
+    _assert_same_as_clean(root, out, tmp_path)
+
+
+def test_parse_cache_is_not_fooled_by_an_edit_keeping_size_and_time(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    path = root / "requirements" / "rm-stg.yaml"
+    path.touch()  # written just now: its entry will be checked by content, not trusted by stamp
+    build(root, out)
+    stat = path.stat()
+    path.write_text(path.read_text().replace("Persistent volumes", "Persistent VOLUMES"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    _new_process(out)
+    assert "Persistent VOLUMES" in build(root, out).html("rm")
+
+
+def test_a_corrupt_or_foreign_cache_is_only_a_miss(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    build(root, out)
+    entries = _cache_entries(out)
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(entries[1].read_bytes()[:20])
+    for entry in entries[2:]:
+        entries[0].parent.joinpath(entry.name).write_bytes(pickle.dumps({"version": "an older ra2docs"}))
+    _edit(root / "requirements" / "rm-stg.yaml", "title: Persistent volumes", "title: Rebuilt despite the cache")
+    _new_process(out)
+    result = build(root, out)
+    assert result.warnings == ""
+    assert "Rebuilt despite the cache" in result.html("rm")
+    _assert_same_as_clean(root, out, tmp_path)
+
+
+def test_a_deleted_file_leaves_no_cache_entry(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    (root / "requirements" / "rm-more.yaml").write_text(
+        "kind: requirements\nspec: RM\ncategory: ntw\nrequirements:\n  - id: req.inf.ntw.09\n    title: Extra\n")
+    build(root, out)
+    before = len(_cache_entries(out))
+    (root / "requirements" / "rm-more.yaml").unlink()
+    build(root, out)
+    assert len(_cache_entries(out)) == before - 1

@@ -22,6 +22,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.trace",
     "ra2docs.sphinx.matrix",
     "ra2docs.sphinx.matrix_html",  # big matrices straight to HTML
+    "ra2docs.sphinx.html_parts",  # chapters, traceability tables and the catalogue straight to HTML
     "ra2docs.sphinx.catalogue",
     "ra2docs.sphinx.findings",  # findings as warnings, the known-issues page, the code catalogue
     "ra2docs.sphinx.diagram",

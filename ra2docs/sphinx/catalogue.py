@@ -16,7 +16,7 @@ from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.graph import FEATURE
-from ra2docs.sphinx import deps
+from ra2docs.sphinx import deps, html_parts
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import anchor, get_domain
 from ra2docs.sphinx.matrix import level_class, level_text
@@ -59,13 +59,17 @@ def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 @deps.digest("ra2:catalogue")
 def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
-    out: list[object] = [loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
-                         list(graph.vocabularies.values())]
-    for comp in select(loaded, options):
-        supported = graph.supports(comp.id)
-        out.append((comp, supported, [deps.placement(graph.requirements[t], loaded) for t, _, _ in supported
-                                      if t in graph.requirements]))
-    return out
+    comps = select(loaded, options)
+    # what each component supports comes from the matrices: their files' bytes stand in for them, and
+    # each requirement they name counts once (not once per cell). These are the requirements the
+    # components' support edges reach, found without indexing every edge (which only a re-read needs).
+    ids, reqs = {c.id for c in comps}, graph.requirements
+    targets = sorted({row.requirement for m in loaded.tree.matrices for row in m.rows
+                      if row.requirement in reqs and any(cell.column in ids for cell in row.cells)})
+    return (loaded.tree.component_kinds, [(m.id, m.title, m.vocabulary) for m in loaded.tree.matrices],
+            list(graph.vocabularies.values()), comps,
+            [loaded.file_digest(m.location.file) for m in loaded.tree.matrices],
+            [deps.placement(graph.requirements[t], loaded) for t in targets])
 
 
 class CatalogueDirective(Ra2Directive):
@@ -98,6 +102,11 @@ def render_catalogue(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Nod
         out.append(nodes.rubric("", "", nodes.Text(named.title if named and named.title else kind)))
         if named and named.description:
             out.extend(paragraphs(named.description))
+        if html_parts.direct(ctx):
+            html_rows = [component_row_html(ctx, comp, args["limit"]) for comp in by_kind[kind]]
+            out.append(html_parts.block(html_parts.table(["Component", "Versions", "Status", "About", "Supports"],
+                                                         html_rows, ["ra2-catalogue"])))
+            continue
         rows = [component_row(loaded, comp, args["limit"]) for comp in by_kind[kind]]
         out.append(table([["Component", "Versions", "Status", "About", "Supports"]], rows,
                          ["ra2-catalogue"], widths=[14, 10, 8, 30, 38]))
@@ -112,30 +121,66 @@ def component_row(loaded: Loaded, comp: model.Component, limit: int) -> list[obj
     return [name, ", ".join(comp.versions), comp.status, about, supports(loaded, comp, limit)]
 
 
-def supports(loaded: Loaded, comp: model.Component, limit: int) -> list[nodes.Node]:
+SupportLine = tuple[str, str, list[str]]  # level ID, its label, the requirement IDs or feature names
+SupportListing = list[tuple[model.Matrix, list[SupportLine]]]
+
+
+def support_listing(loaded: Loaded, comp: model.Component) -> SupportListing:
+    """What a component supports, by matrix and then level in the vocabulary's order."""
     graph = loaded.project.graph
     by_matrix: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for target, level, matrix_id in graph.supports(comp.id):
-        shown = target.split("/", 1)[1] if graph.g.nodes[target].get("type") == FEATURE else target
+    nodes_data = graph.g.nodes
+    for target, level, matrix_id in loaded.supports.get(comp.id, ()):
+        shown = target.split("/", 1)[1] if nodes_data[target].get("type") == FEATURE else target
         by_matrix[matrix_id][level].append(shown)
-    out: list[nodes.Node] = []
+    out: SupportListing = []
     matrices = {m.id: m for m in loaded.tree.matrices}
     for matrix_id, levels in by_matrix.items():
         matrix = matrices[matrix_id]
         vocab = graph.vocabularies.get(matrix.vocabulary)
-        out.append(nodes.paragraph("", "", xref(matrix_id, matrix.title, "matrix"), classes=["ra2-in-matrix"]))
         order = [lv.id for lv in vocab.levels] if vocab else []
-        for level in sorted(levels, key=lambda lv: order.index(lv) if lv in order else len(order)):
-            items = levels[level]
-            label = inline(level_text(vocab.level(level) if vocab else None, level),
-                           ["ra2-badge", level_class(level)])
+        lines = [(level, level_text(vocab.level(level) if vocab else None, level), levels[level])
+                 for level in sorted(levels, key=lambda lv: order.index(lv) if lv in order else len(order))]
+        out.append((matrix, lines))
+    return out
+
+
+def supports(loaded: Loaded, comp: model.Component, limit: int) -> list[nodes.Node]:
+    reqs = loaded.project.graph.requirements
+    out: list[nodes.Node] = []
+    for matrix, lines in support_listing(loaded, comp):
+        out.append(nodes.paragraph("", "", xref(matrix.id, matrix.title, "matrix"), classes=["ra2-in-matrix"]))
+        for level, label_text, items in lines:
+            label = inline(label_text, ["ra2-badge", level_class(level)])
             if len(items) > limit:
                 listed: list[nodes.Node] = [nodes.Text(f" {len(items)} rows (see the matrix)")]
             else:
-                listed = [nodes.Text(" "), *joined(xref(i) if i in graph.requirements else nodes.Text(i)
-                                                   for i in items)]
+                listed = [nodes.Text(" "), *joined(xref(i) if i in reqs else nodes.Text(i) for i in items)]
             out.append(nodes.paragraph("", "", label, *listed, classes=["ra2-support-line"]))
     return out or [para("Not in any matrix.", ["ra2-empty"])]
+
+
+def component_row_html(ctx: RenderContext, comp: model.Component, limit: int) -> list[str]:
+    """`component_row` as table cells, as the HTML translator writes them."""
+    h = html_parts
+    name = h.para(f"<strong>{h.text(comp.name)}</strong> {h.literal(comp.id)}", ids=[anchor("comp", comp.id)])
+    about = h.paragraphs(comp.description)
+    about += [h.para(h.text(f"{key}: {value}"), ["ra2-attribute"]) for key, value in comp.attributes.items()]
+    reqs = ctx.loaded.project.graph.requirements
+    listing: list[str] = []
+    for matrix, lines in support_listing(ctx.loaded, comp):
+        listing.append(h.para(h.xref(ctx, matrix.id, matrix.title, "matrix"), ["ra2-in-matrix"]))
+        for level, label_text, items in lines:
+            label = h.span(h.text(label_text), ["ra2-badge", level_class(level)])
+            if len(items) > limit:
+                listed = h.text(f" {len(items)} rows (see the matrix)")
+            else:
+                listed = " " + h.joined(h.xref(ctx, i) if i in reqs else h.text(i) for i in items)
+            listing.append(h.para(label + listed, ["ra2-support-line"]))
+    versions = ", ".join(comp.versions)
+    return [h.cell([name]), h.cell([h.para(h.text(versions))] if versions else []),
+            h.cell([h.para(h.text(comp.status))] if comp.status else []), h.cell(about),
+            h.cell(listing or [h.para("Not in any matrix.", ["ra2-empty"])])]
 
 
 def setup(app: Sphinx) -> None:

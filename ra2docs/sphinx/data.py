@@ -6,8 +6,12 @@ The tree is loaded in the main process at `builder-inited`, before any page is r
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,8 +22,9 @@ from sphinx.environment import BuildEnvironment
 
 from ra2docs import model
 from ra2docs.errors import Finding
-from ra2docs.load import discover
+from ra2docs.load import discover, read_file
 from ra2docs.project import Project
+from ra2docs.sphinx.parse_cache import CACHE_DIR, ParseCache
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -58,6 +63,45 @@ class Loaded:
 
     def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
         return self.links.get(req_id, {}).get((link_type, incoming), [])
+
+    @cached_property
+    def supports(self) -> dict[str, list[tuple[str, str, str]]]:
+        """`SpecGraph.supports` of every component, from one pass over the graph's edges.
+
+        Asking the graph per component walks that component's edges through networkx views each time:
+        at 375k support edges that was seconds per pass, and the catalogue asks twice per component.
+        """
+        found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for comp, target, key, data in self.project.graph.g.edges(keys=True, data=True):
+            if data["type"] == "supports":
+                found[comp].append((target, str(data["level"]), str(key)))
+        for listing in found.values():
+            listing.sort()
+        return dict(found)
+
+    def file_digest(self, display_file: str) -> str:
+        """A digest of a file's bytes: a cheap stand-in in page digests for everything read from a file that
+        holds one object (a matrix). It changes whenever the parsed object could, and more often.
+
+        A file changed since it was loaded gets a digest matching nothing, so its pages are read again."""
+        found = self._file_digests.get(display_file)
+        if found is None:
+            path = self.path(display_file)
+            try:
+                data = Path(path).read_bytes()
+                st = os.stat(path)
+            except OSError:
+                data, st = b"", None
+            if st is None or self.stamps.get(path) != (st.st_mtime_ns, st.st_size):
+                found = f"changed since loaded {os.urandom(8).hex()}"
+            else:
+                found = hashlib.blake2b(data, digest_size=16).hexdigest()
+            self._file_digests[display_file] = found
+        return found
+
+    @cached_property
+    def _file_digests(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def placements(self) -> dict[str, tuple[object, ...]]:
@@ -126,24 +170,54 @@ def _fingerprint(root: Path) -> Fingerprint:
 _CACHE: dict[str, Loaded] = {}
 
 
-def load(confdir: Path, configured_root: str) -> Loaded:
-    """The loaded, checked spec tree; reloaded only when a file of it changed, appeared or went away."""
+def load(confdir: Path, configured_root: str, doctreedir: Path | None = None) -> Loaded:
+    """The loaded, checked spec tree; reloaded only when a file of it changed, appeared or went away.
+
+    With `doctreedir`, files parsed by an earlier build and unchanged since are taken from its parse cache."""
     root = resolve_root(confdir, configured_root)
     fingerprint = _fingerprint(root)
     cached = _CACHE.get(str(root))
     if cached is not None and cached.fingerprint == fingerprint and cached.confdir == confdir:
         return cached
     display = os.path.relpath(root, confdir)
-    loaded = Loaded(Project.load(root, display_root=display), confdir, fingerprint)
+    _CACHE.pop(str(root), None)
+    reader = ParseCache(doctreedir / CACHE_DIR) if doctreedir is not None else read_file
+    with _project_outside_gc():
+        loaded = Loaded(Project.load(root, display_root=display, reader=reader), confdir, fingerprint)
+    if isinstance(reader, ParseCache):
+        reader.prune()
     _CACHE[str(root)] = loaded
     return loaded
+
+
+@contextmanager
+def _project_outside_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector from walking the project for the rest of the process.
+
+    The project (millions of objects on a big tree) lives as long as the build; every full collection
+    walked all of it, during the build and once more at exit (seconds at N = 5,000). Frozen objects are
+    never collected, so what an earlier load froze is unfrozen and collected first: a process that
+    builds again (tests, autobuild) does not keep old projects' cycles.
+    """
+    gc.unfreeze()
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()  # Project.load pauses the collector too; re-enabled before freezing, it would walk it all once
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def get_loaded(env: BuildEnvironment) -> Loaded:
     """The tree as loaded at the start of this build (`builder-inited` refreshes it)."""
     confdir = Path(env.config.ra2docs_confdir)
     cached = _CACHE.get(str(resolve_root(confdir, env.config.ra2docs_root)))
-    return cached if cached is not None and cached.confdir == confdir else load(confdir, env.config.ra2docs_root)
+    if cached is not None and cached.confdir == confdir:
+        return cached
+    return load(confdir, env.config.ra2docs_root, Path(env.doctreedir))
 
 
 def get_project(env: BuildEnvironment) -> Project:
@@ -157,7 +231,7 @@ def _remember_confdir(app: Sphinx, config: Config) -> None:
 
 
 def _load_early(app: Sphinx) -> None:
-    load(Path(app.confdir), app.config.ra2docs_root)
+    load(Path(app.confdir), app.config.ra2docs_root, Path(app.doctreedir))
 
 
 def setup(app: Sphinx) -> None:

@@ -7,6 +7,7 @@ in the cell. Component attributes named in the matrix's `show_attributes` become
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -19,10 +20,22 @@ from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
 from ra2docs.sphinx.matrix_html import matrix_html, ra2_html_table
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, para, paragraphs, renderer, table, xref
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    fill,
+    inline,
+    note_generated,
+    para,
+    paragraphs,
+    renderer,
+    table,
+    xref,
+)
 from ra2docs.sphinx.requirements import source_node
 
 
+@functools.cache
 def level_class(level_id: str) -> str:
     return f"ra2-level-{nodes.make_id(level_id)}"
 
@@ -62,7 +75,8 @@ def matrix_digest(loaded: Loaded, options: dict[str, str]) -> object:
     comps = [graph.components.get(c) for c in matrix.columns]
     reqs = [deps.placement(graph.requirements[r.requirement], loaded) for r in matrix.rows
             if r.requirement in graph.requirements]
-    return matrix, graph.vocabularies.get(matrix.vocabulary), comps, reqs
+    # the matrix is all its file holds: the file's bytes stand in for it (repr of 60k cells took seconds)
+    return loaded.file_digest(matrix.location.file), graph.vocabularies.get(matrix.vocabulary), comps, reqs
 
 
 class MatrixDirective(Ra2Directive):
@@ -107,7 +121,9 @@ def render_matrix(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
         else:
             out.append(para(f"Levels as in the legend of {vocab.title or vocab.id} above.", ["ra2-legend-ref"]))
     if ctx.builder.format == "html":
-        out.append(ra2_html_table(html=matrix_html(ctx, matrix, vocab)))
+        html = matrix_html(ctx, matrix, vocab)
+        note_generated(html)
+        out.append(ra2_html_table(html=html))
     else:
         out.append(matrix_table(loaded, matrix, vocab))
     return out

@@ -129,7 +129,7 @@ def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabular
 
 
 def visit_html_table(self: HTML5Translator, node: ra2_html_table) -> None:
-    self.body.append(node["html"])
+    self.body.append(node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
     raise nodes.SkipNode
 
 

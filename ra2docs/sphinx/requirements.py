@@ -12,10 +12,11 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.locale import admonitionlabels
 from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
-from ra2docs.sphinx import deps
+from ra2docs.sphinx import deps, html_parts
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import anchor, get_domain
 from ra2docs.sphinx.nodes import (
@@ -139,6 +140,8 @@ def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.
     transforms and table-of-contents machinery nothing; the page's contents list shows its groups.
     """
     index = ctx.loaded.project.graph.requirements
+    if html_parts.direct(ctx):
+        return [requirements_html(ctx, [index[i] for i in args["ids"] if i in index])]
     out: list[nodes.Node] = []
     for req_id in args["ids"]:
         req = index.get(req_id)
@@ -153,6 +156,62 @@ def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.
             section += nodes.note("", *paragraphs(req.notes))
         out.append(section)
     return out
+
+
+def requirements_html(ctx: RenderContext, reqs: list[model.Requirement]) -> nodes.Node:
+    """The sections `render_requirements` makes, as the HTML translator would write them.
+
+    The block's children (each requirement's ID, title and description as a section) are what the search
+    index reads: requirements stay findable by ID and words of their title and text."""
+    level = ctx.section_level + 1
+    out: list[str] = []
+    searchable: list[nodes.Node] = []
+    for req in reqs:
+        target = anchor("req", req.id)
+        title = f"{html_parts.literal(req.id)} {html_parts.text(req.title)}"
+        out.append(f'<section class="ra2-requirement" id="{target}">\n')
+        out.append(html_parts.heading(ctx, level, title, target))
+        out.append(html_parts.field_list(requirement_fields_html(ctx, req), ["ra2-fields"]))
+        out.append(html_parts.blocks(html_parts.paragraphs(req.description)))
+        if req.notes:
+            out.append(f'<div class="admonition note">\n<p class="admonition-title">{admonitionlabels["note"]}'
+                       f"</p>\n{html_parts.blocks(html_parts.paragraphs(req.notes))}</div>\n")
+        out.append("</section>\n")
+        section = nodes.section(ids=[target])
+        section += nodes.title("", f"{req.id} {req.title}")
+        section.extend(paragraphs(req.description))
+        searchable.append(section)
+    return html_parts.block("".join(out), searchable)
+
+
+def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
+    """`requirement_fields` as (name, HTML) pairs, empty fields left out as there."""
+    def refs(ids: list[str]) -> str:
+        return html_parts.joined(html_parts.xref(ctx, i) for i in ids)
+
+    linked = ctx.loaded.linked
+    level = html_parts.span(html_parts.text(req.level),
+                            ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
+    source = ""
+    if req.source is not None:
+        label = html_parts.text(str(req.source))
+        url = req.source.url
+        source = (f'<a class="reference external" href="{html_parts.attr(url)}">{label}</a>'
+                  if url.startswith(SAFE_URL_SCHEMES) else label)
+    fields = [
+        ("Level", level),
+        ("Profiles", html_parts.text(_profiles(req))),
+        ("Status", html_parts.text(req.status)),
+        ("Tags", html_parts.text(", ".join(req.tags))),
+        ("Source", source),
+        ("Traces to", refs(linked(req.id, "traces"))),
+        ("Traced by", refs(linked(req.id, "traces", True))),
+        ("Refines", refs(linked(req.id, "refines"))),
+        ("Refined by", refs(linked(req.id, "refines", incoming=True))),
+        ("Depends on", refs(linked(req.id, "depends"))),
+        ("Needed by", refs(linked(req.id, "depends", incoming=True))),
+    ]
+    return [(name, value) for name, value in fields if value]
 
 
 def _refs(ids: Iterable[str]) -> list[nodes.Node]:

@@ -14,7 +14,7 @@ from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import Finding
-from ra2docs.sphinx import deps
+from ra2docs.sphinx import deps, html_parts
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, joined, para, renderer, table, xref
 from ra2docs.sphinx.requirements import files_of, select
@@ -94,6 +94,8 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
     traces = {r.id: loaded.linked(r.id, "traces") for r in reqs}
     traced_by = {r.id: loaded.linked(r.id, "traces", True) for r in reqs}
     notes: dict[str, int] = {}
+    if html_parts.direct(ctx):
+        return [html_parts.block(traceability_html(ctx, reqs, traces, traced_by, notes)), *waiver_notes(notes)]
     columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
         ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: r.title), ("Level", 6, lambda r: r.level)]
     if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
@@ -105,6 +107,37 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
     out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"],
                  widths=[width for _, width, _ in columns])]
     return out + waiver_notes(notes)
+
+
+def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces: dict[str, list[str]],
+                      traced_by: dict[str, list[str]], notes: dict[str, int]) -> str:
+    """The table `render_traceability` makes, as the HTML translator writes it."""
+    loaded = ctx.loaded
+
+    def refs(ids: list[str]) -> str:
+        return html_parts.cell([html_parts.para(html_parts.joined(html_parts.xref(ctx, i) for i in ids))]
+                               if ids else [])
+
+    def status(req: model.Requirement) -> str:
+        content, classes = status_cell(loaded, req, notes)
+        inner = "".join(html_parts.span(html_parts.text(n.astext()), n["classes"]) for n in content)
+        return html_parts.cell([html_parts.para(inner)], classes)
+
+    header = ["ID", "Title", "Level"]
+    with_traces, with_traced_by = any(traces.values()), any(traced_by.values())
+    header += ["Traces to"] * with_traces + ["Traced by"] * with_traced_by + ["Coverage"]
+    rows = []
+    for req in reqs:
+        row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.id))]),
+               html_parts.cell([html_parts.para(html_parts.text(req.title))] if req.title else []),
+               html_parts.cell([html_parts.para(html_parts.text(req.level))] if req.level else [])]
+        if with_traces:
+            row.append(refs(traces[req.id]))
+        if with_traced_by:
+            row.append(refs(traced_by[req.id]))
+        row.append(status(req))
+        rows.append(row)
+    return html_parts.table(header, rows, ["ra2-traceability"])
 
 
 def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:

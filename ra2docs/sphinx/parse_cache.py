@@ -1,0 +1,152 @@
+"""A persistent cache of parsed YAML files in the Sphinx build directory: a rebuild parses only changed files.
+
+Parsing (YAML composition and the schema walk) was most of loading a big tree, and every build, full or
+incremental, loaded the whole tree. Each file's parse result (its kind and checked record, plus its findings)
+is kept in its own pickle under ``<doctreedir>/ra2docs-parse-cache/``, so a build rewrites only the entries
+of files it parsed and memory holds one entry at a time.
+
+An entry is used only when it can give nothing but what parsing would:
+
+* it was written by this very parser (a digest of the modules that shape parse results, and the PyYAML
+  version, is part of every entry) for this file named the same way in findings;
+* the file has the size and modification time it had when it was parsed, and that time was at least
+  two seconds before the parse (an edit within the file system's time granularity could keep both; such
+  an entry is checked by content like a changed stamp, as git does for "racily clean" files);
+* or else the file's bytes have the digest they had then (a touched or checked-out but unchanged file).
+
+Anything else (no entry, an unreadable or corrupt one, another version) means parsing the file again.
+The build directory is trusted as Sphinx trusts its own pickled environment there.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+import ra2docs
+from ra2docs import fileio, load
+from ra2docs.errors import Finding, Location
+
+CACHE_DIR = "ra2docs-parse-cache"
+RACY_NS = 2_000_000_000  # coarser than any file system's modification time granularity
+
+
+def _parser_version() -> str:
+    """Changes whenever the code that shapes parse results might have (not only on releases)."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(ra2docs.__file__).parent
+    for name in ("load.py", "schema.py", "errors.py", "model.py"):
+        digest.update((package / name).read_bytes())
+    digest.update(f"{ra2docs.__version__} {yaml.__version__} {pickle.DEFAULT_PROTOCOL}".encode())
+    return digest.hexdigest()
+
+
+def _location(loc: Location) -> tuple[type[Location], tuple[str, int, int]]:
+    return Location, (loc.file, loc.line, loc.column)
+
+
+# A location per parsed value: its constructor is twice as fast to pickle and unpickle as dataclass state.
+_DISPATCH = copyreg.dispatch_table.copy()
+_DISPATCH[Location] = _location
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: str
+    path: str
+    display: str
+    size: int
+    mtime_ns: int
+    racy: bool  # modified too close to its parse for the stamp alone to vouch for it
+    digest: str
+    parsed: load.Parsed
+    findings: tuple[Finding, ...]
+
+
+class ParseCache:
+    """A `load.FileReader` that keeps parse results between builds in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.version = _parser_version()
+        self.parsed = 0  # files parsed (not served from the cache) by this reader
+        self._used: set[str] = set()
+
+    def __call__(self, path: Path, display: str, findings: list[Finding]) -> load.Parsed:
+        key = hashlib.blake2b(os.path.abspath(path).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        self._used.add(f"{key}.pickle")
+        entry_file = self.directory / f"{key}.pickle"
+        try:
+            before = os.stat(path)
+        except OSError:
+            return load.read_file(path, display, findings)  # its finding says why
+        entry = self._read_entry(entry_file, path, display)
+        if entry is not None and not entry.racy and (entry.size, entry.mtime_ns) == _stamp(before):
+            findings.extend(entry.findings)
+            return entry.parsed
+        try:
+            data = path.read_bytes()
+            after = os.stat(path)
+        except OSError:
+            return load.read_file(path, display, findings)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        stable = _stamp(before) == _stamp(after)  # not being written while read
+        if entry is not None and entry.digest == digest:
+            if stable and (entry.size, entry.mtime_ns, entry.racy) != (*_stamp(after), _racy(after)):
+                self._write_entry(entry_file, _Entry(**{**entry.__dict__, "size": after.st_size,
+                                                        "mtime_ns": after.st_mtime_ns, "racy": _racy(after)}))
+            findings.extend(entry.findings)
+            return entry.parsed
+        self.parsed += 1
+        own: list[Finding] = []
+        parsed = load.parse_bytes(data, display, own)
+        findings.extend(own)
+        if stable:
+            self._write_entry(entry_file, _Entry(self.version, os.path.abspath(path), display, after.st_size,
+                                                 after.st_mtime_ns, _racy(after), digest, parsed, tuple(own)))
+        return parsed
+
+    def prune(self) -> None:
+        """Remove the entries of files this reader was not asked about (deleted or renamed files)."""
+        if not self.directory.is_dir():
+            return
+        for child in self.directory.iterdir():
+            if child.suffix == ".pickle" and child.name not in self._used:
+                child.unlink(missing_ok=True)
+
+    def _read_entry(self, entry_file: Path, path: Path, display: str) -> _Entry | None:
+        try:
+            with open(entry_file, "rb") as fh:
+                entry = pickle.load(fh)
+        except Exception:  # missing, truncated, corrupt or from another version: only a miss
+            return None
+        if (not isinstance(entry, _Entry) or entry.version != self.version
+                or entry.path != os.path.abspath(path) or entry.display != display):
+            return None
+        return entry
+
+    def _write_entry(self, entry_file: Path, entry: _Entry) -> None:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.DEFAULT_PROTOCOL)
+        pickler.dispatch_table = _DISPATCH
+        try:
+            pickler.dump(entry)
+            fileio.write_bytes_atomic(entry_file, buffer.getvalue())
+        except (OSError, pickle.PicklingError, RecursionError):
+            pass  # a cache that cannot be written costs the next build a parse, nothing else
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
+
+
+def _racy(st: os.stat_result) -> bool:
+    return st.st_mtime_ns >= time.time_ns() - RACY_NS
