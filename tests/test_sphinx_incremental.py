@@ -162,3 +162,19 @@ def test_a_deleted_file_leaves_no_cache_entry(tmp_path: Path) -> None:
     (root / "requirements" / "rm-more.yaml").unlink()
     build(root, out)
     assert len(_cache_entries(out)) == before - 1
+
+
+def test_a_page_that_warned_warns_again_until_it_is_fixed(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    index = root / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8") + "\nSee :ra2:req:`rm.nope.999`.\n", encoding="utf-8")
+    first = build(root, out)
+    assert "unknown ID 'rm.nope.999'" in first.warnings
+    again = build(root, out)  # nothing changed: Sphinx alone would not write index again, nor warn
+    assert again.read == ["index"]
+    assert "index.rst" in again.warnings and "unknown ID 'rm.nope.999'" in again.warnings
+    _edit(index, "See :ra2:req:`rm.nope.999`.", "See nothing.")
+    fixed = build(root, out)
+    assert "rm.nope.999" not in fixed.warnings
+    assert build(root, out).read == []  # fixed pages are not read again
