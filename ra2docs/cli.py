@@ -70,9 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(_requested_command(argv))
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "output", None):
+            from ra2docs.commands.common import check_output
+            check_output(args.output, getattr(args, "force", False), getattr(args, "protect_sources", True))
         return int(args.run(args))
     except UsageError as exc:
         print(f"ra2docs {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # reading or writing failed after the checks: one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ra2docs {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -31,7 +31,7 @@ needs_reproducible_json = True
 def build_importer(root: Path, tmp_path: Path) -> tuple[dict[str, dict], str]:
     """Export `root` into a Sphinx project that imports it; the project's own needs.json and its HTML."""
     src = tmp_path / "importer"
-    src.mkdir()
+    (src / "exported").mkdir(parents=True)  # -o does not create folders
     run_cli("export", "needs-json", str(root), "-o", str(src / "exported" / "needs.json"), check=True)
     (src / "conf.py").write_text(CONF, encoding="utf-8")
     (src / "index.rst").write_text("Imported\n========\n\n.. needimport:: exported/needs.json\n", encoding="utf-8")

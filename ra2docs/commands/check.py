@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ra2docs.commands.common import add_root_argument, load_project
+from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_text_atomic
 from ra2docs.report import FORMATS, render
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 when an open finding at or above this severity exists (default: error)")
     parser.add_argument("--show-waived", action="store_true", help="also print waived findings (text format)")
     parser.add_argument("--hints", action="store_true", help="print what to do under each finding (text)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    add_output_argument(parser, "write the report to FILE instead of stdout")
 
 
 def run(args: argparse.Namespace) -> int:

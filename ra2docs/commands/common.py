@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import tempfile
 from pathlib import Path
 
 from ra2docs.cli import UsageError
-from ra2docs.load import TREE_DIRS, is_tree
+from ra2docs.load import TREE_DIRS, YAML_SUFFIXES, is_tree
 from ra2docs.project import Project
 
 
@@ -26,3 +29,52 @@ def tree_root(text: str) -> Path:
 
 def load_project(text: str) -> Project:
     return Project.load(tree_root(text), display_root=text)
+
+
+def add_output_argument(parser: argparse.ArgumentParser, help: str, metavar: str = "FILE",
+                        required: bool = False) -> None:
+    """-o FILE and --force, checked by `check_output` before the command runs (see `ra2docs.cli.main`)."""
+    parser.add_argument("-o", "--output", metavar=metavar, required=required, help=help)
+    parser.add_argument("--force", action="store_true",
+                        help="write -o FILE even over a YAML source file of a spec tree")
+
+
+_KIND_LINE = re.compile(r"^kind\s*:", re.MULTILINE)
+
+
+def is_source_file(path: Path) -> bool:
+    """A YAML file of a spec tree: under a tree's requirements/, mappings/ or responses/, or one with `kind:`."""
+    resolved = path.resolve()
+    for folder in resolved.parents:
+        if folder.name in TREE_DIRS and is_tree(folder.parent):
+            return True
+    if path.suffix.lower() in YAML_SUFFIXES and path.is_file():
+        try:
+            with path.open("r", encoding="utf-8", errors="replace") as fh:
+                head = fh.read(1024 * 1024)
+        except OSError:
+            return False
+        return bool(_KIND_LINE.search(head))
+    return False
+
+
+def check_output(text: str, force: bool = False, protect_sources: bool = True) -> None:
+    """Refuse an -o FILE that cannot or must not be written, before any work is done."""
+    if text == "-":
+        return
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"{text}: is a folder; give a file path")
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise UsageError(f"{text}: the folder {parent} {what}; create it first or give another path")
+    if protect_sources and not force and path.exists() and is_source_file(path):
+        raise UsageError(f"{text}: is a YAML source file of a spec tree; refusing to overwrite it "
+                         "(give another path, or --force to replace it)")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)
+    except OSError as exc:
+        raise UsageError(f"{text}: cannot write in {parent}: {exc.strerror or exc}") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)

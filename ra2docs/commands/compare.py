@@ -17,7 +17,7 @@ import argparse
 import sys
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import add_root_argument, load_project
+from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.xlsx.compare import compare, render_json, render_text, write_workbook
 
 NAME = "compare"
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--profile", default="", help="levels as in this profile; only its requirements")
     parser.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
-    parser.add_argument("-o", "--output", metavar="FILE.xlsx", help="also write the comparison as a workbook")
+    add_output_argument(parser, "also write the comparison as a workbook", metavar="FILE.xlsx")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 
+from ra2docs.commands.common import add_output_argument
 from ra2docs.diff import diff_trees, render_text
 from ra2docs.diff_sources import tree_at
 from ra2docs.fileio import write_text_atomic
@@ -26,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", metavar="NEW", nargs="?", default=".",
                         help="the newer tree: a folder, REV or REV:PATH (default: .)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_output_argument(parser, "write to FILE instead of stdout")
     parser.add_argument("--exit-code", action="store_true", help="exit 1 when the trees differ")
 
 

@@ -20,7 +20,7 @@ import os
 import sys
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import load_project
+from ra2docs.commands.common import add_output_argument, load_project
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
@@ -30,7 +30,7 @@ HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    add_output_argument(parser, "the workbook to write (.xlsx)", required=True)
     parser.usage = "ra2docs export xlsx -o FILE [ROOT] [ID ...] [options]"
     parser.add_argument("targets", nargs="*", metavar="ROOT ID",
                         help="the spec tree (default: .), then only these requirement IDs")

@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", action="append", metavar="TYPE", help="import only needs of this type "
                         "(repeatable; default: all)")
     parser.add_argument("--force", action="store_true", help="replace an existing output file that differs")
+    parser.set_defaults(protect_sources=False)  # it writes requirements files; it guards them itself (--force)
 
 
 def _clean_load_problems(text: str) -> list[str]:

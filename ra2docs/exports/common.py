@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ra2docs import model
-from ra2docs.commands.common import add_root_argument, tree_root
+from ra2docs.commands.common import add_output_argument, add_root_argument, tree_root
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_bytes_atomic
 from ra2docs.project import Project
@@ -14,8 +14,7 @@ from ra2docs.project import Project
 
 def add_common_arguments(parser: argparse.ArgumentParser, default_name: str) -> None:
     add_root_argument(parser)
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help=f"write to FILE (atomically) instead of stdout; e.g. {default_name}")
+    add_output_argument(parser, f"write to FILE (atomically) instead of stdout; e.g. {default_name}")
 
 
 def load_for_export(root_text: str) -> Project:

@@ -1,0 +1,74 @@
+"""The command line with bad input: one clear line on stderr and exit 2, never a traceback or lost data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+
+def clean(stderr: str) -> None:
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A writable copy of the shipped tree (requirements/ and mappings/)."""
+    root = tmp_path / "X"
+    root.mkdir()
+    for sub in ("requirements", "mappings"):
+        shutil.copytree(REPO / sub, root / sub)
+    return root
+
+
+# 1. -o handling, the same for every command that writes a file
+
+WRITERS = [
+    ("check",), ("export", "json"), ("export", "csv"), ("export", "needs-json"), ("export", "reqif"),
+    ("export", "xlsx"), ("compare",), ("diff", "."),
+]
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+def test_output_is_a_folder(command: tuple[str, ...], sample_tree: Path, tmp_path: Path) -> None:
+    proc = run_cli(*command, "-o", str(tmp_path), cwd=sample_tree)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{tmp_path}: is a folder; give a file path" in proc.stderr
+    clean(proc.stderr)
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+def test_output_folder_missing_is_not_created(command: tuple[str, ...], sample_tree: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "out.xlsx"
+    proc = run_cli(*command, "-o", str(target), cwd=sample_tree)
+    assert proc.returncode == 2, proc.stderr
+    assert "does not exist; create it first" in proc.stderr
+    assert not (tmp_path / "no").exists()
+    clean(proc.stderr)
+
+
+@pytest.mark.parametrize("command", [("export", "json"), ("export", "xlsx"), ("compare",), ("check",)], ids=" ".join)
+def test_output_unwritable(command: tuple[str, ...], sample_tree: Path) -> None:
+    proc = run_cli(*command, "-o", "/proc/ra2docs-out.xlsx", cwd=sample_tree)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "cannot write in /proc" in proc.stderr, proc.stderr
+    clean(proc.stderr)
+
+
+def test_output_never_replaces_a_source_file_without_force(shipped: Path) -> None:
+    policy = shipped / "mappings" / "policy.yaml"
+    before = policy.read_bytes()
+    proc = run_cli("export", "json", "-o", "mappings/policy.yaml", cwd=shipped)
+    assert proc.returncode == 2
+    assert "mappings/policy.yaml: is a YAML source file of a spec tree" in proc.stderr and "--force" in proc.stderr
+    assert policy.read_bytes() == before
+    other = shipped.parent / "spec.yaml"
+    other.write_text("kind: spec\nid: X\n", encoding="utf-8")
+    assert run_cli("check", "-o", str(other), cwd=shipped).returncode == 2
+    assert other.read_text(encoding="utf-8") == "kind: spec\nid: X\n"
+    forced = run_cli("export", "json", "-o", "mappings/policy.yaml", "--force", cwd=shipped)
+    assert forced.returncode == 0, forced.stderr
+    assert policy.read_bytes().startswith(b"{")
