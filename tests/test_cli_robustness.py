@@ -72,3 +72,28 @@ def test_output_never_replaces_a_source_file_without_force(shipped: Path) -> Non
     forced = run_cli("export", "json", "-o", "mappings/policy.yaml", "--force", cwd=shipped)
     assert forced.returncode == 0, forced.stderr
     assert policy.read_bytes().startswith(b"{")
+
+
+# 2. exports refuse a tree with a file that cannot be read
+
+
+def break_yaml(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("broken: [\n")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json", "csv", "needs-json", "reqif"])
+def test_export_refuses_unreadable_file(fmt: str, shipped: Path, tmp_path: Path) -> None:
+    broken = sorted((shipped / "requirements").rglob("*.yaml"))[0]
+    break_yaml(broken)
+    out = tmp_path / f"out.{fmt}"
+    proc = run_cli("export", fmt, "-o", str(out), cwd=shipped)
+    assert proc.returncode == 2, proc.stderr
+    rel = broken.relative_to(shipped).as_posix()
+    assert f"{rel}:" in proc.stderr and "[ra2.yaml-syntax]" in proc.stderr
+    assert "fix it, or pass --allow-errors to export what could be read" in proc.stderr
+    assert not out.exists()
+    clean(proc.stderr)
+    allowed = run_cli("export", fmt, "-o", str(out), "--allow-errors", cwd=shipped)
+    assert allowed.returncode == 0, allowed.stderr
+    assert out.exists()

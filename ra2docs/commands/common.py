@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ra2docs.cli import UsageError
+from ra2docs.errors import UNREAD_CODES, Finding
 from ra2docs.load import TREE_DIRS, YAML_SUFFIXES, is_tree
 from ra2docs.project import Project
 
@@ -78,3 +81,35 @@ def check_output(text: str, force: bool = False, protect_sources: bool = True) -
         raise UsageError(f"{text}: cannot write in {parent}: {exc.strerror or exc}") from None
     os.close(fd)
     Path(probe).unlink(missing_ok=True)
+
+
+def add_allow_errors_argument(parser: argparse.ArgumentParser, what: str = "export") -> None:
+    parser.add_argument("--allow-errors", action="store_true",
+                        help=f"{what} what could be read even when some files of the tree cannot be read")
+
+
+def unread_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings saying a file could not be read at all: what it defines is missing."""
+    return sorted((f for f in findings if f.code in UNREAD_CODES), key=Finding.sort_key)
+
+
+def located(f: Finding, prefix: str = "") -> str:
+    """`file:line:col: message [code]`, the file shown under `prefix` (the tree as the user named it)."""
+    where = str(f.location)
+    if prefix and prefix != ".":
+        where = str(Path(prefix) / where)
+    return f"{where}: {f.message} [{f.code}]"
+
+
+def refuse_unread(findings: Iterable[Finding], allow_errors: bool, prefix: str = "", what: str = "export",
+                  side: str = "") -> None:
+    """Stop (exit 2) when files could not be read, unless --allow-errors: never a silently partial result."""
+    unread = unread_findings(findings)
+    if not unread or allow_errors:
+        return
+    for f in unread:
+        sys.stderr.write(f"{located(f, prefix)}\n")
+    files = len({f.location.file for f in unread})
+    them = "it" if files == 1 else "them"
+    raise UsageError(f"{files} file{'s' if files != 1 else ''} of {side or 'the tree'} could not be read "
+                     f"(above); fix {them}, or pass --allow-errors to {what} what could be read")

@@ -17,7 +17,13 @@ import argparse
 import sys
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
+from ra2docs.commands.common import (
+    add_allow_errors_argument,
+    add_output_argument,
+    add_root_argument,
+    load_project,
+    refuse_unread,
+)
 from ra2docs.xlsx.compare import compare, render_json, render_text, write_workbook
 
 NAME = "compare"
@@ -30,10 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default="", help="levels as in this profile; only its requirements")
     parser.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     add_output_argument(parser, "also write the comparison as a workbook", metavar="FILE.xlsx")
+    add_allow_errors_argument(parser, "write the workbook from")
 
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.root)
+    if args.output:
+        refuse_unread(project.result.findings, args.allow_errors, what="write the workbook from")
     known = {r.vendor for r in project.tree.responses}
     missing = [v for v in args.vendor if v not in known]
     if missing:

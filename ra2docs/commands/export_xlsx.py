@@ -20,7 +20,7 @@ import os
 import sys
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import add_output_argument, load_project
+from ra2docs.commands.common import add_allow_errors_argument, add_output_argument, load_project, refuse_unread
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
@@ -31,6 +31,7 @@ HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_argument(parser, "the workbook to write (.xlsx)", required=True)
+    add_allow_errors_argument(parser)
     parser.usage = "ra2docs export xlsx -o FILE [ROOT] [ID ...] [options]"
     parser.add_argument("targets", nargs="*", metavar="ROOT ID",
                         help="the spec tree (default: .), then only these requirement IDs")
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.root}: no such folder (to select requirements by ID, give ROOT first, "
                          "e.g. `.`, or use --id)")
     project = load_project(args.root)
+    refuse_unread(project.result.findings, args.allow_errors)
     sel = Selection(specs=tuple(args.spec), profile=args.profile, categories=tuple(args.category),
                     levels=tuple(args.level), ids=tuple(dict.fromkeys(args.ids + args.more_ids)),
                     match=tuple(args.match), regex=args.regex)

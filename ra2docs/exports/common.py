@@ -6,7 +6,13 @@ import argparse
 import sys
 
 from ra2docs import model
-from ra2docs.commands.common import add_output_argument, add_root_argument, tree_root
+from ra2docs.commands.common import (
+    add_allow_errors_argument,
+    add_output_argument,
+    add_root_argument,
+    refuse_unread,
+    tree_root,
+)
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_bytes_atomic
 from ra2docs.project import Project
@@ -15,14 +21,17 @@ from ra2docs.project import Project
 def add_common_arguments(parser: argparse.ArgumentParser, default_name: str) -> None:
     add_root_argument(parser)
     add_output_argument(parser, f"write to FILE (atomically) instead of stdout; e.g. {default_name}")
+    add_allow_errors_argument(parser)
 
 
-def load_for_export(root_text: str) -> Project:
+def load_for_export(root_text: str, allow_errors: bool = False) -> Project:
     """Load the tree with file names relative to its root, so the export does not depend on the cwd.
 
-    A tree with errors is still exported (the data is what it is), with a warning on stderr.
+    A file that cannot be read stops the export (exit 2) unless `allow_errors`. A tree with other errors
+    is still exported (the data is what it is), with a warning on stderr.
     """
     project = Project.load(tree_root(root_text), display_root="")
+    refuse_unread(project.result.findings, allow_errors, prefix=root_text)
     errors = project.result.at_or_above(Severity.ERROR)
     if errors:
         sys.stderr.write(f"ra2docs export: warning: {root_text} has {len(errors)} open error(s); "
