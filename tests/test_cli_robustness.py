@@ -97,3 +97,27 @@ def test_export_refuses_unreadable_file(fmt: str, shipped: Path, tmp_path: Path)
     allowed = run_cli("export", fmt, "-o", str(out), "--allow-errors", cwd=shipped)
     assert allowed.returncode == 0, allowed.stderr
     assert out.exists()
+
+
+# 3. compare: a broken responses file stops it; answers it cannot score are warned about
+
+TREES = REPO / "tests" / "trees"
+
+
+def test_compare_refuses_broken_responses_file(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    shutil.copytree(TREES / "response-bad-answer", root, ignore=shutil.ignore_patterns("expected.txt"))
+    break_yaml(root / "responses" / "acme.yaml")
+    proc = run_cli("compare", cwd=root)
+    assert proc.returncode == 2
+    assert "responses/acme.yaml:" in proc.stderr and "[ra2.yaml-syntax]" in proc.stderr
+    assert "1 responses file could not be read" in proc.stderr
+    clean(proc.stderr)
+
+
+def test_compare_warns_about_answers_it_cannot_score() -> None:
+    proc = run_cli("compare", str(TREES / "response-bad-answer"))
+    assert proc.returncode == 0
+    assert "ra2docs compare: warning: " in proc.stderr and "[ra2.response-bad-answer]" in proc.stderr
+    proc = run_cli("compare", str(TREES / "response-unknown-id"))
+    assert "[ra2.response-unknown-id]" in proc.stderr
