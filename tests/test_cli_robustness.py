@@ -121,3 +121,22 @@ def test_compare_warns_about_answers_it_cannot_score() -> None:
     assert "ra2docs compare: warning: " in proc.stderr and "[ra2.response-bad-answer]" in proc.stderr
     proc = run_cli("compare", str(TREES / "response-unknown-id"))
     assert "[ra2.response-unknown-id]" in proc.stderr
+
+
+# 4. diff reports the files it cannot read on either side
+
+
+def test_diff_refuses_unreadable_files_on_either_side(sample_tree: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(sample_tree, old)
+    old_file = sorted((old / "requirements").rglob("*.yaml"))[0]
+    new_file = sorted((sample_tree / "mappings").rglob("*.yaml"))[0]
+    break_yaml(old_file)
+    break_yaml(new_file)
+    proc = run_cli("diff", str(old), str(sample_tree))
+    assert proc.returncode == 2
+    assert f"{old_file}:" in proc.stderr and f"{new_file}:" in proc.stderr
+    assert "2 files of OLD" in proc.stderr and "--allow-errors" in proc.stderr
+    assert proc.stdout == ""
+    clean(proc.stderr)
+    assert run_cli("diff", str(old), str(sample_tree), "--allow-errors").returncode == 0

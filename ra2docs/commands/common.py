@@ -96,20 +96,31 @@ def unread_findings(findings: Iterable[Finding]) -> list[Finding]:
 def located(f: Finding, prefix: str = "") -> str:
     """`file:line:col: message [code]`, the file shown under `prefix` (the tree as the user named it)."""
     where = str(f.location)
-    if prefix and prefix != ".":
+    if prefix.endswith((":", "/")):  # a git revision, REV: or REV:PATH/
+        where = prefix + where
+    elif prefix and prefix != ".":
         where = str(Path(prefix) / where)
     return f"{where}: {f.message} [{f.code}]"
 
 
-def refuse_unread(findings: Iterable[Finding], allow_errors: bool, prefix: str = "", what: str = "export",
-                  side: str = "") -> None:
-    """Stop (exit 2) when files could not be read, unless --allow-errors: never a silently partial result."""
+def report_unread(findings: Iterable[Finding], prefix: str = "") -> int:
+    """Print each unreadable file's findings (`file:line:col: message [code]`) on stderr; how many files."""
     unread = unread_findings(findings)
-    if not unread or allow_errors:
-        return
     for f in unread:
         sys.stderr.write(f"{located(f, prefix)}\n")
-    files = len({f.location.file for f in unread})
+    return len({f.location.file for f in unread})
+
+
+def unread_error(files: int, what: str = "export", side: str = "") -> UsageError:
     them = "it" if files == 1 else "them"
-    raise UsageError(f"{files} file{'s' if files != 1 else ''} of {side or 'the tree'} could not be read "
-                     f"(above); fix {them}, or pass --allow-errors to {what} what could be read")
+    return UsageError(f"{files} file{'s' if files != 1 else ''} of {side or 'the tree'} could not be read "
+                      f"(above); fix {them}, or pass --allow-errors to {what} what could be read")
+
+
+def refuse_unread(findings: Iterable[Finding], allow_errors: bool, prefix: str = "", what: str = "export") -> None:
+    """Stop (exit 2) when files could not be read, unless --allow-errors: never a silently partial result."""
+    if allow_errors:
+        return
+    files = report_unread(findings, prefix)
+    if files:
+        raise unread_error(files, what)
