@@ -140,3 +140,25 @@ def test_diff_refuses_unreadable_files_on_either_side(sample_tree: Path, tmp_pat
     assert proc.stdout == ""
     clean(proc.stderr)
     assert run_cli("diff", str(old), str(sample_tree), "--allow-errors").returncode == 0
+
+
+# 5. import-needs writes nothing and exits 1 when nothing would be imported
+
+
+def test_import_needs_with_nothing_to_import_writes_nothing(shipped: Path, tmp_path: Path) -> None:
+    needs = tmp_path / "needs.json"
+    run_cli("export", "needs-json", "-o", str(needs), cwd=shipped, check=True)
+    proc = run_cli("import-needs", str(needs), "--spec", "RA2", cwd=shipped)
+    assert proc.returncode == 1, proc.stderr
+    assert "nothing to import into RA2" in proc.stderr and "nothing was written" in proc.stderr
+    assert not list((shipped / "requirements").glob("*-imported.yaml"))
+    clean(proc.stderr)
+
+
+def test_import_needs_counts_entries_that_are_not_objects(sample_tree: Path, tmp_path: Path) -> None:
+    needs = tmp_path / "needs.json"
+    needs.write_text('{"versions": {"1": {"needs": {"X": 5}}}}', encoding="utf-8")
+    proc = run_cli("import-needs", str(needs), "--spec", "RA", "-o", str(tmp_path / "out.yaml"), cwd=sample_tree)
+    assert "skipped need X: it is not a JSON object" in proc.stderr
+    assert proc.returncode == 1 and "1 of 1 needs skipped" in proc.stderr
+    assert not (tmp_path / "out.yaml").exists()

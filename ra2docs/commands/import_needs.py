@@ -67,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the imported YAML would not load clean: " + "; ".join(problems))
     for line in result.report_lines():
         sys.stderr.write(f"ra2docs import-needs: {line}\n")
+    if not result.requirements:
+        sys.stderr.write(f"ra2docs import-needs: nothing to import into {spec.id}: "
+                         f"{len(result.skipped)} of {len(needs)} needs skipped (see above); nothing was written\n")
+        return 1
     if output.exists():
         current = output.read_bytes()
         if current == text.encode("utf-8"):
