@@ -162,3 +162,25 @@ def test_import_needs_counts_entries_that_are_not_objects(sample_tree: Path, tmp
     assert "skipped need X: it is not a JSON object" in proc.stderr
     assert proc.returncode == 1 and "1 of 1 needs skipped" in proc.stderr
     assert not (tmp_path / "out.yaml").exists()
+
+
+# 6. options and positionals in any order, for every command
+
+
+def test_import_vendor_before_file_and_root(sample_tree: Path, tmp_path: Path) -> None:
+    workbook = tmp_path / "rfp.xlsx"
+    run_cli("export", "xlsx", "-o", str(workbook), str(sample_tree), check=True)
+    proc = run_cli("import", "--vendor", "ACME", str(workbook), str(sample_tree), "--dry-run")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "dry run" in proc.stdout and proc.stderr == ""
+    help_text = run_cli("import", "--help").stdout
+    assert "--vendor NAME" in help_text and "[ROOT ...]" not in help_text
+
+
+def test_options_between_positionals(sample_tree: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    run_cli("export", "json", "-o", str(out), str(sample_tree), "--findings", check=True)
+    assert out.exists()
+    proc = run_cli("diff", "--format", "json", str(sample_tree), "--exit-code", str(sample_tree))
+    assert proc.returncode == 0, proc.stderr
+

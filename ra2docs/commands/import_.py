@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ra2docs import model
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import load_project
+from ra2docs.commands.common import add_root_argument, load_project
 from ra2docs.errors import Severity
 from ra2docs.load import load_files
 from ra2docs.responses import diff, responses_path, vendor_slug, write
@@ -35,12 +35,10 @@ HELP = "check a vendor's answered RFP workbook and store its answers under respo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    # argparse reads positionals in one run, so a ROOT written after `--vendor NAME` is taken by --vendor
-    parser.usage = "ra2docs import FILE --vendor NAME [ROOT] [options]"
-    parser.add_argument("paths", nargs="+", metavar="FILE [ROOT]",
-                        help="the answered workbook (.xlsx), then the spec tree (default: .)")
-    parser.add_argument("--vendor", required=True, nargs="+", metavar=("NAME", "ROOT"),
-                        help="the vendor's name (answers go to responses/<slug>.yaml), optionally then ROOT")
+    parser.add_argument("file", metavar="FILE", help="the answered workbook (.xlsx)")
+    add_root_argument(parser)
+    parser.add_argument("--vendor", required=True, metavar="NAME",
+                        help="the vendor's name (answers go to responses/<slug>.yaml)")
     parser.add_argument("--partial", action="store_true",
                         help="store the rows without errors even when other rows have errors")
     parser.add_argument("--allow-changed-spec", action="store_true",
@@ -81,11 +79,6 @@ def previous_answers(path: Path, vendor: str) -> tuple[model.Answer, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = args.paths + args.vendor[1:]
-    if len(paths) > 2:
-        raise UsageError(f"expected FILE and at most one ROOT, got {' '.join(paths)}")
-    args.file, args.root = paths[0], (paths[1] if len(paths) == 2 else ".")
-    args.vendor = args.vendor[0]
     if not vendor_slug(args.vendor):
         raise UsageError(f"--vendor {args.vendor!r} has no letters or digits to name a file with")
     project = load_project(args.root)
