@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse("ra2docs", {m.NAME: m for m in modules}, "COMMAND", DESCRIPTION,
                   exit_codes_epilog(sys.modules[__name__]), argv)
     try:
+        if "root" in vars(args) and args.root is None:
+            from ra2docs.commands.common import find_root
+            args.root = find_root()
         if getattr(args, "output", None):
             from ra2docs.commands.common import check_output
             check_output(args.output, getattr(args, "force", False), getattr(args, "protect_sources", True))

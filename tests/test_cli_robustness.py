@@ -184,3 +184,32 @@ def test_options_between_positionals(sample_tree: Path, tmp_path: Path) -> None:
     proc = run_cli("diff", "--format", "json", str(sample_tree), "--exit-code", str(sample_tree))
     assert proc.returncode == 0, proc.stderr
 
+
+
+# 7. error texts about ROOT and FILE; the tree is found in a parent folder
+
+
+def test_root_that_is_a_file(sample_tree: Path) -> None:
+    proc = run_cli("check", str(sample_tree / "requirements" / "ra-ntw.yaml"))
+    assert proc.returncode == 2
+    assert "is a file, not a spec tree folder" in proc.stderr
+
+
+def test_import_file_that_is_a_folder(sample_tree: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "d.xlsx"
+    folder.mkdir()
+    proc = run_cli("import", str(folder), "--vendor", "X", str(sample_tree))
+    assert proc.returncode == 2
+    assert "is a folder, not a workbook" in proc.stderr and "no such file" not in proc.stderr
+
+
+def test_tree_found_in_a_parent_folder(sample_tree: Path, tmp_path: Path) -> None:
+    inside = sample_tree / "requirements"
+    proc = run_cli("check", cwd=inside)
+    assert proc.returncode == 0, proc.stderr
+    assert "0 errors" in proc.stdout
+    outside = tmp_path / "empty"
+    outside.mkdir()
+    proc = run_cli("check", cwd=outside)
+    assert proc.returncode == 2
+    assert "no spec tree here or in any parent folder" in proc.stderr and "pass ROOT" in proc.stderr

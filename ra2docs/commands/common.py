@@ -15,14 +15,30 @@ from ra2docs.errors import UNREAD_CODES, Finding
 from ra2docs.load import TREE_DIRS, YAML_SUFFIXES, is_tree
 from ra2docs.project import Project
 
+ROOT_HELP = ("the spec tree: a folder holding requirements/ and mappings/ (default: the current folder, "
+             "or the nearest parent folder that is one)")
 
-def add_root_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("root", nargs="?", default=".", metavar="ROOT",
-                        help="the spec tree: a folder holding requirements/ and mappings/ (default: .)")
+
+def add_root_argument(parser: argparse.ArgumentParser, help: str = ROOT_HELP) -> None:
+    # None: not given; `ra2docs.cli.main` replaces it with `find_root()` before the command runs
+    parser.add_argument("root", nargs="?", default=None, metavar="ROOT", help=help)
+
+
+def find_root() -> str:
+    """The spec tree when no ROOT is given: `.`, else the nearest parent folder that is one (as git does)."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if is_tree(folder):
+            return "." if folder == here else os.path.relpath(folder, here)
+    raise UsageError(f"no spec tree here or in any parent folder (a folder holding "
+                     f"{' or '.join(d + '/' for d in TREE_DIRS[:2])}); pass ROOT, e.g. `ra2docs check path/to/tree`")
 
 
 def tree_root(text: str) -> Path:
     root = Path(text)
+    if root.is_file():
+        raise UsageError(f"{text}: is a file, not a spec tree folder; give the folder holding "
+                         f"{' and '.join(d + '/' for d in TREE_DIRS[:2])}")
     if not root.is_dir():
         raise UsageError(f"{text}: no such folder")
     if not is_tree(root):

@@ -20,7 +20,13 @@ import os
 import sys
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import add_allow_errors_argument, add_output_argument, load_project, refuse_unread
+from ra2docs.commands.common import (
+    add_allow_errors_argument,
+    add_output_argument,
+    find_root,
+    load_project,
+    refuse_unread,
+)
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
@@ -61,8 +67,8 @@ def export_date(text: str | None) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    args.root, args.ids = (args.targets[0], args.targets[1:]) if args.targets else (".", [])
-    if not os.path.isdir(args.root):
+    args.root, args.ids = (args.targets[0], args.targets[1:]) if args.targets else (find_root(), [])
+    if not os.path.exists(args.root):
         raise UsageError(f"{args.root}: no such folder (to select requirements by ID, give ROOT first, "
                          "e.g. `.`, or use --id)")
     project = load_project(args.root)

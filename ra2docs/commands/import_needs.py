@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import tree_root
+from ra2docs.commands.common import add_root_argument, tree_root
 from ra2docs.exports.needs_import import NeedsFileError, convert, read_needs, requirements_yaml
 from ra2docs.fileio import write_text_atomic
 from ra2docs.load import load_files, load_tree
@@ -26,8 +26,8 @@ HELP = "import requirements from a sphinx-needs needs.json into a YAML requireme
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("needs_json", metavar="NEEDS_JSON", help="the needs.json file to read")
-    parser.add_argument("root", nargs="?", default=".", metavar="ROOT",
-                        help="the spec tree to import into (default: .)")
+    add_root_argument(parser, "the spec tree to import into (default: the current folder or the nearest parent "
+                              "folder that is a spec tree)")
     parser.add_argument("--spec", required=True, help="the spec (declared in ROOT) the requirements belong to")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the YAML file to write (default: ROOT/requirements/<spec>-imported.yaml)")
