@@ -213,3 +213,15 @@ def test_tree_found_in_a_parent_folder(sample_tree: Path, tmp_path: Path) -> Non
     proc = run_cli("check", cwd=outside)
     assert proc.returncode == 2
     assert "no spec tree here or in any parent folder" in proc.stderr and "pass ROOT" in proc.stderr
+
+
+# 10. duplicate IDs: one line, the same in every format keyed by ID
+
+
+@pytest.mark.parametrize("fmt", ["needs-json", "reqif"])
+def test_duplicate_ids_are_one_warning_line(fmt: str, tmp_path: Path) -> None:
+    proc = run_cli("export", fmt, "-o", str(tmp_path / "out"), str(REPO), check=True)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"ra2docs export {fmt}: warning: ")
+    assert "defined more than once" in lines[0] and "the first definition of each is exported" in lines[0]

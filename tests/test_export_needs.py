@@ -119,7 +119,8 @@ def test_an_id_defined_twice_is_exported_once_with_a_warning(tmp_path: Path) -> 
         out = tmp_path / f"out.{fmt}"
         proc = run_cli("export", fmt, str(tree), "-o", str(out))
         assert proc.returncode == 0
-        assert "requirements/zz-again.yaml:4:5" in proc.stderr
-        assert "'ra2.ntw.001' is defined again" in proc.stderr and "open error" in proc.stderr
+        assert f"ra2docs export {fmt}: warning: 1 ID is defined more than once (1 extra definition; " \
+            "ra2.duplicate-id, see `ra2docs check`); the first definition of each is exported" in proc.stderr
+        assert f"ra2docs export {fmt}: warning: " in proc.stderr and "open error" in proc.stderr
         text = out.read_text(encoding="utf-8")
         assert "Second definition" not in text and "CNI plugin for pod networking" in text

@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--table matrix needs --matrix ID")
     if args.table == "requirements" and args.matrix:
         raise UsageError("--matrix goes with --table matrix")
-    tree = load_for_export(args.root, args.allow_errors).tree
+    tree = load_for_export(args).tree
     if args.table == "matrix":
         header, rows = matrix_rows(tree, args.matrix, args.layout)
     else:

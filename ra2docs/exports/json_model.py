@@ -103,6 +103,6 @@ def add_arguments(parser: Any) -> None:
 def run(args: Any) -> int:
     from ra2docs.exports.common import emit, load_for_export
 
-    project = load_for_export(args.root, args.allow_errors)
+    project = load_for_export(args)
     emit(args.output, dumps(model_document(project.tree, project.result if args.findings else None)))
     return 0

@@ -175,7 +175,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
-    tree = load_for_export(args.root, args.allow_errors).tree
+    tree = load_for_export(args).tree
     warn_duplicates(FORMAT, tree)
     emit(args.output, dumps(needs_document(tree, args.project, args.needs_version, args.type)))
     return 0

@@ -203,7 +203,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
-    tree = load_for_export(args.root, args.allow_errors).tree
+    tree = load_for_export(args).tree
     warn_duplicates(FORMAT, tree)
     data, replaced = reqif_document(tree, export_stamp(), args.title)
     if replaced:
