@@ -95,9 +95,10 @@ def _parse(prog: str, choices: dict[str, ModuleType], metavar: str, description:
         args = _parse(full, subs, getattr(module, "METAVAR", "SUBCOMMAND"), _description(module),
                       exit_codes_epilog(module), rest)
         return args
-    parser = argparse.ArgumentParser(prog=full, description=_description(module), epilog=exit_codes_epilog(module),
+    parser = argparse.ArgumentParser(prog=full, description=_description(module),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    module.add_arguments(parser)
+    module.add_arguments(parser)  # may set an epilog of its own (import: the problem codes)
+    parser.epilog = "\n\n".join(filter(None, (parser.epilog, exit_codes_epilog(module))))
     args = parser.parse_intermixed_args(rest)
     args.run, args.command = module.run, full.removeprefix("ra2docs ")
     return args

@@ -225,3 +225,30 @@ def test_duplicate_ids_are_one_warning_line(fmt: str, tmp_path: Path) -> None:
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"ra2docs export {fmt}: warning: ")
     assert "defined more than once" in lines[0] and "the first definition of each is exported" in lines[0]
+
+
+# 8. help texts: exit codes everywhere, user text only
+
+HELPS = [("check",), ("codes",), ("schema",), ("compare",), ("import-needs",), ("diff",), ("import",),
+         ("export",), ("export", "xlsx"), ("export", "json"), ("export", "csv"), ("export", "needs-json"),
+         ("export", "reqif"), ()]
+
+
+@pytest.mark.parametrize("command", HELPS, ids=" ".join)
+def test_help_has_exit_codes_and_no_developer_notes(command: tuple[str, ...]) -> None:
+    proc = run_cli(*command, "--help")
+    assert proc.returncode == 0
+    assert "exit codes:\n  0  " in proc.stdout
+    for internal in ("FORMAT_MODULES", "add_arguments", "FORMAT_VERSION", "DYNAMIC_ESCAPE", "SUBCOMMANDS"):
+        assert internal not in proc.stdout
+
+
+@pytest.mark.parametrize("command", ["codes", "diff", "compare"])
+def test_format_option_has_help(command: str) -> None:
+    text = run_cli(command, "--help").stdout
+    assert "json for machines" in text
+
+
+def test_export_errors_and_warnings_name_the_format(tmp_path: Path) -> None:
+    proc = run_cli("export", "csv", "--table", "matrix", str(REPO))
+    assert proc.returncode == 2 and proc.stderr.startswith("ra2docs export csv: error: ")

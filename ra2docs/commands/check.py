@@ -16,6 +16,8 @@ from ra2docs.report import FORMATS, render
 
 NAME = "check"
 HELP = "validate the spec tree and report findings (exit 1 on findings at or above --fail-on)"
+EXIT_CODES = ((0, "no open finding at or above --fail-on"), (1, "open findings at or above --fail-on"),
+              (2, "usage error, or a ROOT that cannot be read or used"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

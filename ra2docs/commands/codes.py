@@ -11,10 +11,12 @@ from ra2docs.report import catalogue_text
 
 NAME = "codes"
 HELP = "list every finding code, its default severity and what to do about it"
+EXIT_CODES = ((0, "listed"), (2, "usage error"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people, json for machines (default: text)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,11 +31,14 @@ from ra2docs.xlsx.compare import compare, render_json, render_text, write_workbo
 
 NAME = "compare"
 HELP = "compare vendors' answers side by side with a weighted compliance score"
+EXIT_CODES = ((0, "compared (warnings allowed)"),
+              (2, "usage error, a responses file that cannot be read, or -o that cannot be written"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people, json for machines (default: text)")
     parser.add_argument("--profile", default="", help="levels as in this profile; only its requirements")
     parser.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     add_output_argument(parser, "also write the comparison as a workbook", metavar="FILE.xlsx")

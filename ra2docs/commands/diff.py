@@ -3,7 +3,7 @@ coverage and support cells.
 
 OLD and NEW are folders or git revisions (`HEAD~3`, `v1.0`, `v1.0:path/to/tree`); NEW defaults to
 the current folder. Revisions are read with `git archive` into a temporary folder: the checkout is
-never modified. Exit status: 0, or with --exit-code 1 when anything changed; 2 on bad arguments.
+never modified. A file that cannot be read on either side stops the comparison unless --allow-errors.
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from ra2docs.project import Project
 
 NAME = "diff"
 HELP = "what changed between two releases (folders or git revisions) of a spec tree"
+EXIT_CODES = ((0, "compared (with --exit-code: no differences)"), (1, "with --exit-code: the trees differ"),
+              (2, "usage error, or a side that cannot be read (a file of it, unless --allow-errors)"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="the older tree: a folder, REV or REV:PATH")
     parser.add_argument("new", metavar="NEW", nargs="?", default=".",
                         help="the newer tree: a folder, REV or REV:PATH (default: .)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people, json for machines (default: text)")
     add_output_argument(parser, "write to FILE instead of stdout")
     parser.add_argument("--exit-code", action="store_true", help="exit 1 when the trees differ")
     add_allow_errors_argument(parser, "compare")

@@ -33,6 +33,8 @@ from ra2docs.xlsx.selection import Selection, SelectionError
 
 FORMAT = "xlsx"
 HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,7 @@ or lost, and every answer must come from the vocabulary. Each problem is printed
 What is written: nothing at all when any error is found, unless --partial is given; then the rows without
 errors are stored and the others left out (workbook-level errors such as a wrong spec still block).
 Re-importing replaces that vendor's file and lists the answers added, changed and removed. No other file
-is touched. Exit codes: 0 imported (warnings allowed), 1 errors were found (with --partial: the good rows
-were stored), 2 usage error or a file that cannot be read (not xlsx, truncated, macro-enabled, too large).
+is touched.
 """
 
 from __future__ import annotations
@@ -32,6 +31,9 @@ from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError
 
 NAME = "import"
 HELP = "check a vendor's answered RFP workbook and store its answers under responses/"
+EXIT_CODES = ((0, "imported (warnings allowed)"),
+              (1, "errors were found (with --partial: the good rows were stored)"),
+              (2, "usage error or a file that cannot be read (not xlsx, truncated, macro-enabled, too large)"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -22,6 +22,8 @@ from ra2docs.load import load_files, load_tree
 
 NAME = "import-needs"
 HELP = "import requirements from a sphinx-needs needs.json into a YAML requirements file"
+EXIT_CODES = ((0, "imported, or the output is up to date"), (1, "nothing to import: every need was skipped"),
+              (2, "usage error, a needs.json that cannot be read, or an output that must not be replaced"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,6 +15,7 @@ from ra2docs.schema import KINDS, schema_text
 
 NAME = "schema"
 HELP = "print the JSON Schema of a file kind (or --list the kinds)"
+EXIT_CODES = ((0, "printed"), (2, "usage error (unknown kind)"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

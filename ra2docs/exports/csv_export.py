@@ -27,6 +27,8 @@ from ra2docs.cli import UsageError
 
 FORMAT = "csv"
 HELP = "requirements (or one support matrix with --table matrix --matrix ID) as a CSV table"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 REQUIREMENT_COLUMNS = ("id", "spec", "title", "level", "profiles", "category", "section", "status", "tags",
                        "traces", "traced_by", "refines", "depends", "source", "description", "notes",

@@ -34,6 +34,8 @@ from ra2docs.schema import LEVELS
 
 FORMAT = "reqif"
 HELP = "requirements, their attributes and links as a ReqIF 1.2 document"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 LINK_TYPES = ("traces", "refines", "depends")
