@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -252,3 +253,19 @@ def test_format_option_has_help(command: str) -> None:
 def test_export_errors_and_warnings_name_the_format(tmp_path: Path) -> None:
     proc = run_cli("export", "csv", "--table", "matrix", str(REPO))
     assert proc.returncode == 2 and proc.stderr.startswith("ra2docs export csv: error: ")
+
+
+# 9. codes lists the import problem codes; schema prints the export document's schema
+
+
+def test_codes_lists_import_problems() -> None:
+    text = run_cli("codes", check=True).stdout
+    assert "ra2.duplicate-id" in text and "xlsx.macro" in text and "problems of `ra2docs import`" in text
+    doc = json.loads(run_cli("codes", "--format", "json", check=True).stdout)
+    assert {"xlsx.macro", "ra2.duplicate-id"} <= {c["code"] for c in doc}
+
+
+def test_schema_model_export() -> None:
+    proc = run_cli("schema", "model-export", check=True)
+    assert json.loads(proc.stdout)["title"] == "ra2docs model export"
+    assert "model-export" in run_cli("schema", "--list", check=True).stdout
