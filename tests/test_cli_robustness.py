@@ -269,3 +269,22 @@ def test_schema_model_export() -> None:
     proc = run_cli("schema", "model-export", check=True)
     assert json.loads(proc.stdout)["title"] == "ra2docs model export"
     assert "model-export" in run_cli("schema", "--list", check=True).stdout
+
+
+# 11. small things
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "x"])
+def test_max_size_must_be_positive(value: str, sample_tree: Path) -> None:
+    proc = run_cli("import", "none.xlsx", "--vendor", "X", "--max-size", value, str(sample_tree))
+    assert proc.returncode == 2
+    assert "argument --max-size:" in proc.stderr
+    clean(proc.stderr)
+
+
+def test_check_to_a_file_prints_the_summary(sample_tree: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    proc = run_cli("check", "-o", str(report), str(sample_tree))
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.stderr.startswith("checked ") and f"report written to {report}" in proc.stderr
+    assert report.read_text(encoding="utf-8").startswith("checked ")

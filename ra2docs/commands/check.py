@@ -12,7 +12,7 @@ import sys
 from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_text_atomic
-from ra2docs.report import FORMATS, render
+from ra2docs.report import FORMATS, render, summary
 
 NAME = "check"
 HELP = "validate the spec tree and report findings (exit 1 on findings at or above --fail-on)"
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints)
     if args.output:
         write_text_atomic(args.output, text)
+        sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")
     else:
         sys.stdout.write(text)
     if args.fail_on == "never":

@@ -15,6 +15,18 @@ from ra2docs.errors import UNREAD_CODES, Finding
 from ra2docs.load import TREE_DIRS, YAML_SUFFIXES, is_tree
 from ra2docs.project import Project
 
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0")
+    return value
+
+
 ROOT_HELP = ("the spec tree: a folder holding requirements/ and mappings/ (default: the current folder, "
              "or the nearest parent folder that is one)")
 

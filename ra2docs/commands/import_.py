@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ra2docs import model
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import add_root_argument, load_project
+from ra2docs.commands.common import add_root_argument, load_project, positive_int
 from ra2docs.errors import Severity
 from ra2docs.load import load_files
 from ra2docs.responses import diff, responses_path, vendor_slug, write
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-changed-spec", action="store_true",
                         help="accept a workbook exported from an older version of the requirements (warning only)")
     parser.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
-    parser.add_argument("--max-size", type=int, default=MAX_FILE_BYTES // (1024 * 1024), metavar="MIB",
+    parser.add_argument("--max-size", type=positive_int, default=MAX_FILE_BYTES // (1024 * 1024), metavar="MIB",
                         help="refuse files larger than this many MiB (default: %(default)s)")
     parser.add_argument("--date", help="the import time stored in the file (default: SOURCE_DATE_EPOCH or now)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format")
