@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -288,3 +290,19 @@ def test_check_to_a_file_prints_the_summary(sample_tree: Path, tmp_path: Path) -
     assert proc.returncode == 0 and proc.stdout == ""
     assert proc.stderr.startswith("checked ") and f"report written to {report}" in proc.stderr
     assert report.read_text(encoding="utf-8").startswith("checked ")
+
+
+def test_failed_workbook_save_prints_nothing_more() -> None:
+    """The library's xlsx writers, when the file cannot be written, leave no half-open sheet streams behind."""
+    script = (
+        "from ra2docs.project import Project\n"
+        "from ra2docs.xlsx.export import write_rfp\n"
+        "try:\n"
+        "    write_rfp(Project.load('tests/trees/clean'), '/proc/ra2docs-x.xlsx')\n"
+        "except OSError:\n"
+        "    print('refused')\n"
+        "import gc; gc.collect()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.stdout == "refused\n"
+    assert proc.stderr == ""
