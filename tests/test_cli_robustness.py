@@ -211,6 +211,9 @@ def test_tree_found_in_a_parent_folder(sample_tree: Path, tmp_path: Path) -> Non
     proc = run_cli("check", cwd=inside)
     assert proc.returncode == 0, proc.stderr
     assert "0 errors" in proc.stdout
+    workbook = tmp_path / "rfp.xlsx"
+    run_cli("export", "xlsx", "-o", str(workbook), cwd=inside, check=True)
+    assert workbook.exists()
     outside = tmp_path / "empty"
     outside.mkdir()
     proc = run_cli("check", cwd=outside)

@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_allow_errors_argument(parser)
     parser.usage = "ra2docs export xlsx -o FILE [ROOT] [ID ...] [options]"
     parser.add_argument("targets", nargs="*", metavar="ROOT ID",
-                        help="the spec tree (default: .), then only these requirement IDs")
+                        help="the spec tree (default: the current folder or the nearest parent that is one), "
+                             "then only these requirement IDs")
     parser.add_argument("--id", action="append", default=[], dest="more_ids", metavar="ID",
                         help="only this requirement (repeatable)")
     parser.add_argument("--spec", action="append", default=[], help="only requirements of this spec (repeatable)")
