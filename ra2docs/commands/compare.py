@@ -94,6 +94,7 @@ def refuse_broken_responses(project: Project) -> None:
 def answer_warnings(project: Project, vendors: set[str]) -> None:
     """Answers the scores cannot use (unknown ID, answer outside the vocabulary), said instead of scored silently."""
     vendor_of = {r.location.file: r.vendor for r in project.tree.responses}
-    for f in sorted((f for f in project.result.findings if f.code in _ANSWER_CODES), key=lambda f: f.sort_key()):
+    answers = (f for f in project.result.findings if f.code in _ANSWER_CODES and not f.waived_by)
+    for f in sorted(answers, key=lambda f: f.sort_key()):
         if vendor_of.get(f.location.file) in vendors:
             sys.stderr.write(f"ra2docs compare: warning: {f.location}: {f.message} [{f.code}]\n")
