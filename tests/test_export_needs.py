@@ -31,7 +31,7 @@ needs_reproducible_json = True
 def build_importer(root: Path, tmp_path: Path) -> tuple[dict[str, dict], str]:
     """Export `root` into a Sphinx project that imports it; the project's own needs.json and its HTML."""
     src = tmp_path / "importer"
-    src.mkdir()
+    (src / "exported").mkdir(parents=True)  # -o does not create folders
     run_cli("export", "needs-json", str(root), "-o", str(src / "exported" / "needs.json"), check=True)
     (src / "conf.py").write_text(CONF, encoding="utf-8")
     (src / "index.rst").write_text("Imported\n========\n\n.. needimport:: exported/needs.json\n", encoding="utf-8")
@@ -119,7 +119,8 @@ def test_an_id_defined_twice_is_exported_once_with_a_warning(tmp_path: Path) -> 
         out = tmp_path / f"out.{fmt}"
         proc = run_cli("export", fmt, str(tree), "-o", str(out))
         assert proc.returncode == 0
-        assert "requirements/zz-again.yaml:4:5" in proc.stderr
-        assert "'ra2.ntw.001' is defined again" in proc.stderr and "open error" in proc.stderr
+        assert f"ra2docs export {fmt}: warning: 1 ID is defined more than once (1 extra definition; " \
+            "ra2.duplicate-id, see `ra2docs check`); the first definition of each is exported" in proc.stderr
+        assert f"ra2docs export {fmt}: warning: " in proc.stderr and "open error" in proc.stderr
         text = out.read_text(encoding="utf-8")
         assert "Second definition" not in text and "CNI plugin for pod networking" in text

@@ -93,9 +93,9 @@ def test_ids_already_in_the_tree_are_reported(tmp_path: Path) -> None:
     shutil.copytree(BASIC, target)
     out = tmp_path / "elsewhere.yaml"
     proc = run_cli("import-needs", str(needs), str(target), "--spec", "RA2", "-o", str(out))
-    assert proc.returncode == 0
+    assert proc.returncode == 1  # nothing to import: nothing is written
     assert "ID 'ra2.ntw.001' is already defined in the tree" in proc.stderr
-    assert "wrote 0 requirements" in proc.stderr
+    assert "nothing to import into RA2" in proc.stderr and not out.exists()
 
 
 def test_bad_inputs(tmp_path: Path) -> None:

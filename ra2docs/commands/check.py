@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ra2docs.commands.common import add_root_argument, load_project
+from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_text_atomic
-from ra2docs.report import FORMATS, render
+from ra2docs.report import FORMATS, render, summary
 
 NAME = "check"
 HELP = "validate the spec tree and report findings (exit 1 on findings at or above --fail-on)"
+EXIT_CODES = ((0, "no open finding at or above --fail-on"), (1, "open findings at or above --fail-on"),
+              (2, "usage error, or a ROOT that cannot be read or used"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 when an open finding at or above this severity exists (default: error)")
     parser.add_argument("--show-waived", action="store_true", help="also print waived findings (text format)")
     parser.add_argument("--hints", action="store_true", help="print what to do under each finding (text)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    add_output_argument(parser, "write the report to FILE instead of stdout")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints)
     if args.output:
         write_text_atomic(args.output, text)
+        sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")
     else:
         sys.stdout.write(text)
     if args.fail_on == "never":

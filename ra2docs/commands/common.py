@@ -3,20 +3,54 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ra2docs.cli import UsageError
-from ra2docs.load import TREE_DIRS, is_tree
+from ra2docs.errors import UNREAD_CODES, Finding
+from ra2docs.load import TREE_DIRS, YAML_SUFFIXES, is_tree
 from ra2docs.project import Project
 
 
-def add_root_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("root", nargs="?", default=".", metavar="ROOT",
-                        help="the spec tree: a folder holding requirements/ and mappings/ (default: .)")
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0")
+    return value
+
+
+ROOT_HELP = ("the spec tree: a folder holding requirements/ and mappings/ (default: the current folder, "
+             "or the nearest parent folder that is one)")
+
+
+def add_root_argument(parser: argparse.ArgumentParser, help: str = ROOT_HELP) -> None:
+    # None: not given; `ra2docs.cli.main` replaces it with `find_root()` before the command runs
+    parser.add_argument("root", nargs="?", default=None, metavar="ROOT", help=help)
+
+
+def find_root() -> str:
+    """The spec tree when no ROOT is given: `.`, else the nearest parent folder that is one (as git does)."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if is_tree(folder):
+            return "." if folder == here else os.path.relpath(folder, here)
+    raise UsageError(f"no spec tree here or in any parent folder (a folder holding "
+                     f"{' or '.join(d + '/' for d in TREE_DIRS[:2])}); pass ROOT, e.g. `ra2docs check path/to/tree`")
 
 
 def tree_root(text: str) -> Path:
     root = Path(text)
+    if root.is_file():
+        raise UsageError(f"{text}: is a file, not a spec tree folder; give the folder holding "
+                         f"{' and '.join(d + '/' for d in TREE_DIRS[:2])}")
     if not root.is_dir():
         raise UsageError(f"{text}: no such folder")
     if not is_tree(root):
@@ -26,3 +60,95 @@ def tree_root(text: str) -> Path:
 
 def load_project(text: str) -> Project:
     return Project.load(tree_root(text), display_root=text)
+
+
+def add_output_argument(parser: argparse.ArgumentParser, help: str, metavar: str = "FILE",
+                        required: bool = False) -> None:
+    """-o FILE and --force, checked by `check_output` before the command runs (see `ra2docs.cli.main`)."""
+    parser.add_argument("-o", "--output", metavar=metavar, required=required, help=help)
+    parser.add_argument("--force", action="store_true",
+                        help="write -o FILE even over a YAML source file of a spec tree")
+
+
+_KIND_LINE = re.compile(r"^kind\s*:", re.MULTILINE)
+
+
+def is_source_file(path: Path) -> bool:
+    """A YAML file of a spec tree: under a tree's requirements/, mappings/ or responses/, or one with `kind:`."""
+    resolved = path.resolve()
+    for folder in resolved.parents:
+        if folder.name in TREE_DIRS and is_tree(folder.parent):
+            return True
+    if path.suffix.lower() in YAML_SUFFIXES and path.is_file():
+        try:
+            with path.open("r", encoding="utf-8", errors="replace") as fh:
+                head = fh.read(1024 * 1024)
+        except OSError:
+            return False
+        return bool(_KIND_LINE.search(head))
+    return False
+
+
+def check_output(text: str, force: bool = False, protect_sources: bool = True) -> None:
+    """Refuse an -o FILE that cannot or must not be written, before any work is done."""
+    if text == "-":
+        return
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"{text}: is a folder; give a file path")
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise UsageError(f"{text}: the folder {parent} {what}; create it first or give another path")
+    if protect_sources and not force and path.exists() and is_source_file(path):
+        raise UsageError(f"{text}: is a YAML source file of a spec tree; refusing to overwrite it "
+                         "(give another path, or --force to replace it)")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)
+    except OSError as exc:
+        raise UsageError(f"{text}: cannot write in {parent}: {exc.strerror or exc}") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
+def add_allow_errors_argument(parser: argparse.ArgumentParser, what: str = "export") -> None:
+    parser.add_argument("--allow-errors", action="store_true",
+                        help=f"{what} what could be read even when some files of the tree cannot be read")
+
+
+def unread_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings saying a file could not be read at all: what it defines is missing."""
+    return sorted((f for f in findings if f.code in UNREAD_CODES), key=Finding.sort_key)
+
+
+def located(f: Finding, prefix: str = "") -> str:
+    """`file:line:col: message [code]`, the file shown under `prefix` (the tree as the user named it)."""
+    where = str(f.location)
+    if prefix.endswith((":", "/")):  # a git revision, REV: or REV:PATH/
+        where = prefix + where
+    elif prefix and prefix != ".":
+        where = str(Path(prefix) / where)
+    return f"{where}: {f.message} [{f.code}]"
+
+
+def report_unread(findings: Iterable[Finding], prefix: str = "") -> int:
+    """Print each unreadable file's findings (`file:line:col: message [code]`) on stderr; how many files."""
+    unread = unread_findings(findings)
+    for f in unread:
+        sys.stderr.write(f"{located(f, prefix)}\n")
+    return len({f.location.file for f in unread})
+
+
+def unread_error(files: int, what: str = "export", side: str = "") -> UsageError:
+    them = "it" if files == 1 else "them"
+    return UsageError(f"{files} file{'s' if files != 1 else ''} of {side or 'the tree'} could not be read "
+                      f"(above); fix {them}, or pass --allow-errors to {what} what could be read")
+
+
+def refuse_unread(findings: Iterable[Finding], allow_errors: bool, prefix: str = "", what: str = "export") -> None:
+    """Stop (exit 2) when files could not be read, unless --allow-errors: never a silently partial result."""
+    if allow_errors:
+        return
+    files = report_unread(findings, prefix)
+    if files:
+        raise unread_error(files, what)

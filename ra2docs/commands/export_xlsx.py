@@ -20,20 +20,30 @@ import os
 import sys
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import load_project
+from ra2docs.commands.common import (
+    add_allow_errors_argument,
+    add_output_argument,
+    find_root,
+    load_project,
+    refuse_unread,
+)
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
 
 FORMAT = "xlsx"
 HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    add_output_argument(parser, "the workbook to write (.xlsx)", required=True)
+    add_allow_errors_argument(parser)
     parser.usage = "ra2docs export xlsx -o FILE [ROOT] [ID ...] [options]"
     parser.add_argument("targets", nargs="*", metavar="ROOT ID",
-                        help="the spec tree (default: .), then only these requirement IDs")
+                        help="the spec tree (default: the current folder or the nearest parent that is one), "
+                             "then only these requirement IDs")
     parser.add_argument("--id", action="append", default=[], dest="more_ids", metavar="ID",
                         help="only this requirement (repeatable)")
     parser.add_argument("--spec", action="append", default=[], help="only requirements of this spec (repeatable)")
@@ -60,11 +70,12 @@ def export_date(text: str | None) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    args.root, args.ids = (args.targets[0], args.targets[1:]) if args.targets else (".", [])
-    if not os.path.isdir(args.root):
+    args.root, args.ids = (args.targets[0], args.targets[1:]) if args.targets else (find_root(), [])
+    if not os.path.exists(args.root):
         raise UsageError(f"{args.root}: no such folder (to select requirements by ID, give ROOT first, "
                          "e.g. `.`, or use --id)")
     project = load_project(args.root)
+    refuse_unread(project.result.findings, args.allow_errors)
     sel = Selection(specs=tuple(args.spec), profile=args.profile, categories=tuple(args.category),
                     levels=tuple(args.level), ids=tuple(dict.fromkeys(args.ids + args.more_ids)),
                     match=tuple(args.match), regex=args.regex)

@@ -8,8 +8,7 @@ or lost, and every answer must come from the vocabulary. Each problem is printed
 What is written: nothing at all when any error is found, unless --partial is given; then the rows without
 errors are stored and the others left out (workbook-level errors such as a wrong spec still block).
 Re-importing replaces that vendor's file and lists the answers added, changed and removed. No other file
-is touched. Exit codes: 0 imported (warnings allowed), 1 errors were found (with --partial: the good rows
-were stored), 2 usage error or a file that cannot be read (not xlsx, truncated, macro-enabled, too large).
+is touched.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from ra2docs import model
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import load_project
+from ra2docs.commands.common import add_root_argument, load_project, positive_int
 from ra2docs.errors import Severity
 from ra2docs.load import load_files
 from ra2docs.responses import diff, responses_path, vendor_slug, write
@@ -32,21 +31,22 @@ from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError
 
 NAME = "import"
 HELP = "check a vendor's answered RFP workbook and store its answers under responses/"
+EXIT_CODES = ((0, "imported (warnings allowed)"),
+              (1, "errors were found (with --partial: the good rows were stored)"),
+              (2, "usage error or a file that cannot be read (not xlsx, truncated, macro-enabled, too large)"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    # argparse reads positionals in one run, so a ROOT written after `--vendor NAME` is taken by --vendor
-    parser.usage = "ra2docs import FILE --vendor NAME [ROOT] [options]"
-    parser.add_argument("paths", nargs="+", metavar="FILE [ROOT]",
-                        help="the answered workbook (.xlsx), then the spec tree (default: .)")
-    parser.add_argument("--vendor", required=True, nargs="+", metavar=("NAME", "ROOT"),
-                        help="the vendor's name (answers go to responses/<slug>.yaml), optionally then ROOT")
+    parser.add_argument("file", metavar="FILE", help="the answered workbook (.xlsx)")
+    add_root_argument(parser)
+    parser.add_argument("--vendor", required=True, metavar="NAME",
+                        help="the vendor's name (answers go to responses/<slug>.yaml)")
     parser.add_argument("--partial", action="store_true",
                         help="store the rows without errors even when other rows have errors")
     parser.add_argument("--allow-changed-spec", action="store_true",
                         help="accept a workbook exported from an older version of the requirements (warning only)")
     parser.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
-    parser.add_argument("--max-size", type=int, default=MAX_FILE_BYTES // (1024 * 1024), metavar="MIB",
+    parser.add_argument("--max-size", type=positive_int, default=MAX_FILE_BYTES // (1024 * 1024), metavar="MIB",
                         help="refuse files larger than this many MiB (default: %(default)s)")
     parser.add_argument("--date", help="the import time stored in the file (default: SOURCE_DATE_EPOCH or now)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format")
@@ -81,11 +81,6 @@ def previous_answers(path: Path, vendor: str) -> tuple[model.Answer, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = args.paths + args.vendor[1:]
-    if len(paths) > 2:
-        raise UsageError(f"expected FILE and at most one ROOT, got {' '.join(paths)}")
-    args.file, args.root = paths[0], (paths[1] if len(paths) == 2 else ".")
-    args.vendor = args.vendor[0]
     if not vendor_slug(args.vendor):
         raise UsageError(f"--vendor {args.vendor!r} has no letters or digits to name a file with")
     project = load_project(args.root)

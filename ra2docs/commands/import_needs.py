@@ -15,19 +15,21 @@ import tempfile
 from pathlib import Path
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import tree_root
+from ra2docs.commands.common import add_root_argument, tree_root
 from ra2docs.exports.needs_import import NeedsFileError, convert, read_needs, requirements_yaml
 from ra2docs.fileio import write_text_atomic
 from ra2docs.load import load_files, load_tree
 
 NAME = "import-needs"
 HELP = "import requirements from a sphinx-needs needs.json into a YAML requirements file"
+EXIT_CODES = ((0, "imported, or the output is up to date"), (1, "nothing to import: every need was skipped"),
+              (2, "usage error, a needs.json that cannot be read, or an output that must not be replaced"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("needs_json", metavar="NEEDS_JSON", help="the needs.json file to read")
-    parser.add_argument("root", nargs="?", default=".", metavar="ROOT",
-                        help="the spec tree to import into (default: .)")
+    add_root_argument(parser, "the spec tree to import into (default: the current folder or the nearest parent "
+                              "folder that is a spec tree)")
     parser.add_argument("--spec", required=True, help="the spec (declared in ROOT) the requirements belong to")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the YAML file to write (default: ROOT/requirements/<spec>-imported.yaml)")
@@ -36,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", action="append", metavar="TYPE", help="import only needs of this type "
                         "(repeatable; default: all)")
     parser.add_argument("--force", action="store_true", help="replace an existing output file that differs")
+    parser.set_defaults(protect_sources=False)  # it writes requirements files; it guards them itself (--force)
 
 
 def _clean_load_problems(text: str) -> list[str]:
@@ -66,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the imported YAML would not load clean: " + "; ".join(problems))
     for line in result.report_lines():
         sys.stderr.write(f"ra2docs import-needs: {line}\n")
+    if not result.requirements:
+        sys.stderr.write(f"ra2docs import-needs: nothing to import into {spec.id}: "
+                         f"{len(result.skipped)} of {len(needs)} needs skipped (see above); nothing was written\n")
+        return 1
     if output.exists():
         current = output.read_bytes()
         if current == text.encode("utf-8"):

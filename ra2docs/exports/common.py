@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 
 from ra2docs import model
-from ra2docs.commands.common import add_root_argument, tree_root
+from ra2docs.commands.common import (
+    add_allow_errors_argument,
+    add_output_argument,
+    add_root_argument,
+    refuse_unread,
+    tree_root,
+)
 from ra2docs.errors import Severity
 from ra2docs.fileio import write_bytes_atomic
 from ra2docs.project import Project
@@ -14,19 +21,22 @@ from ra2docs.project import Project
 
 def add_common_arguments(parser: argparse.ArgumentParser, default_name: str) -> None:
     add_root_argument(parser)
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help=f"write to FILE (atomically) instead of stdout; e.g. {default_name}")
+    add_output_argument(parser, f"write to FILE (atomically) instead of stdout; e.g. {default_name}")
+    add_allow_errors_argument(parser)
 
 
-def load_for_export(root_text: str) -> Project:
+def load_for_export(args: argparse.Namespace) -> Project:
     """Load the tree with file names relative to its root, so the export does not depend on the cwd.
 
-    A tree with errors is still exported (the data is what it is), with a warning on stderr.
+    A file that cannot be read stops the export (exit 2) unless --allow-errors. A tree with other errors
+    is still exported (the data is what it is), with a warning on stderr.
     """
+    root_text = args.root
     project = Project.load(tree_root(root_text), display_root="")
+    refuse_unread(project.result.findings, args.allow_errors, prefix=root_text)
     errors = project.result.at_or_above(Severity.ERROR)
     if errors:
-        sys.stderr.write(f"ra2docs export: warning: {root_text} has {len(errors)} open error(s); "
+        sys.stderr.write(f"ra2docs {args.command}: warning: {root_text} has {len(errors)} open error(s); "
                          f"exported anyway (see `ra2docs check {root_text}`)\n")
     return project
 
@@ -41,10 +51,12 @@ def emit(output: str | None, data: str | bytes) -> None:
 
 
 def warn_duplicates(fmt: str, tree: model.Tree) -> None:
-    """Formats keyed by requirement ID hold one requirement per ID: say which definitions were left out."""
-    seen: dict[str, model.Requirement] = {}
-    for req in tree.requirements:
-        first = seen.setdefault(req.id, req)
-        if first is not req:
-            sys.stderr.write(f"ra2docs export {fmt}: warning: {req.location}: {req.id!r} is defined again "
-                             f"(first at {first.location}); only the first definition is exported\n")
+    """Formats keyed by requirement ID hold one requirement per ID: say, in one line, that some were left out."""
+    counts = Counter(req.id for req in tree.requirements)
+    repeated = {rid: n for rid, n in counts.items() if n > 1}
+    if repeated:
+        extra = sum(repeated.values()) - len(repeated)
+        ids = f"{len(repeated)} ID{'s are' if len(repeated) != 1 else ' is'}"
+        sys.stderr.write(f"ra2docs export {fmt}: warning: {ids} defined more than once ({extra} extra "
+                         f"definition{'s' if extra != 1 else ''}; ra2.duplicate-id, see `ra2docs check`); "
+                         "the first definition of each is exported\n")

@@ -27,6 +27,8 @@ from ra2docs.cli import UsageError
 
 FORMAT = "csv"
 HELP = "requirements (or one support matrix with --table matrix --matrix ID) as a CSV table"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 REQUIREMENT_COLUMNS = ("id", "spec", "title", "level", "profiles", "category", "section", "status", "tags",
                        "traces", "traced_by", "refines", "depends", "source", "description", "notes",
@@ -113,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--table matrix needs --matrix ID")
     if args.table == "requirements" and args.matrix:
         raise UsageError("--matrix goes with --table matrix")
-    tree = load_for_export(args.root).tree
+    tree = load_for_export(args).tree
     if args.table == "matrix":
         header, rows = matrix_rows(tree, args.matrix, args.layout)
     else:

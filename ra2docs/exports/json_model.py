@@ -1,7 +1,7 @@
 """The whole model as one JSON document: `ra2docs export json`.
 
 The document is described by `ra2docs/schemas/model-export.schema.json` and carries a `version`
-(FORMAT_VERSION) that changes whenever a field is removed or changes meaning; added fields keep it.
+that changes whenever a field is removed or changes meaning; added fields keep it.
 Ordering is deterministic: specs, requirements, components, vocabularies, matrices, stacks, waivers and
 responses are sorted by ID (requirements by spec, then ID); links by (from, to, type); the rows, columns and
 levels of matrices and vocabularies keep the order the YAML gives, since that order is meaningful.
@@ -22,7 +22,7 @@ from ra2docs.validate import CheckResult
 
 DOCUMENT_FORMAT = "ra2docs-model"
 FORMAT = "json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the document's `version`: changes when a field is removed or changes meaning
 
 # field names as the JSON calls them, where they differ from the model's
 _RENAMES = {model.Link: {"source_id": "from", "target_id": "to"}}
@@ -91,6 +91,8 @@ def dumps(doc: dict[str, Any]) -> str:
 # ---- `ra2docs export json` --------------------------------------------------------------------------
 
 HELP = "the whole model as one JSON document (schema: ra2docs/schemas/model-export.schema.json)"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 
 def add_arguments(parser: Any) -> None:
@@ -103,6 +105,6 @@ def add_arguments(parser: Any) -> None:
 def run(args: Any) -> int:
     from ra2docs.exports.common import emit, load_for_export
 
-    project = load_for_export(args.root)
+    project = load_for_export(args)
     emit(args.output, dumps(model_document(project.tree, project.result if args.findings else None)))
     return 0

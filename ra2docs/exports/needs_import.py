@@ -64,8 +64,11 @@ class ImportResult:
         return lines
 
 
-def read_needs(path: Path, version: str | None = None) -> tuple[str, dict[str, dict[str, Any]], set[str]]:
-    """The selected version's name, its needs by ID, and the link field names its schema declares."""
+def read_needs(path: Path, version: str | None = None) -> tuple[str, dict[str, Any], set[str]]:
+    """The selected version's name, its needs by ID, and the link field names its schema declares.
+
+    Needs are returned as found, objects or not: `convert` reports those it cannot use as skipped.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -87,7 +90,7 @@ def read_needs(path: Path, version: str | None = None) -> tuple[str, dict[str, d
         raise NeedsFileError(f"{path}: version {name!r} has no 'needs' object")
     schema = selected.get("needs_schema", {}).get("properties", {}) if isinstance(selected, dict) else {}
     link_fields = {k for k, v in schema.items() if isinstance(v, dict) and v.get("field_type") == "links"}
-    return str(name), {str(k): v for k, v in needs.items() if isinstance(v, dict)}, link_fields
+    return str(name), {str(k): v for k, v in needs.items()}, link_fields
 
 
 def _unescape(text: str) -> str:
@@ -117,14 +120,18 @@ def _profiles(value: str, level: str) -> dict[str, str] | list[str]:
     return list(out) if all(v == level for v in out.values()) else out
 
 
-def convert(needs: dict[str, dict[str, Any]], spec: str, id_pattern: str, taken: set[str], link_fields: set[str],
+def convert(needs: dict[str, Any], spec: str, id_pattern: str, taken: set[str], link_fields: set[str],
             types: set[str] | None = None) -> ImportResult:
     """Requirements (as YAML-ready dicts) of `spec` from needs; `taken`: IDs the tree defines elsewhere."""
     result = ImportResult()
     pattern = re.compile(id_pattern)
-    original = {nid: _plain(n["ra2docs_id"], True) if n.get("ra2docs_id") else nid for nid, n in needs.items()}
+    original = {nid: _plain(n["ra2docs_id"], True) if isinstance(n, dict) and n.get("ra2docs_id") else nid
+                for nid, n in needs.items()}
     seen: set[str] = set()
     for nid, need in needs.items():
+        if not isinstance(need, dict):
+            result.skipped.append((nid, f"it is not a JSON object but {type(need).__name__} {json.dumps(need)[:40]}"))
+            continue
         rid = original[nid]
         kind = str(need.get("type", ""))
         if types and kind not in types:

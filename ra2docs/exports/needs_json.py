@@ -22,7 +22,7 @@ in every run; the original ID is always kept in `ra2docs_id`.
 
 sphinx-needs runs text between `[[` and `]]` as a dynamic function in titles, statuses, tags and
 fields; no escape exists for it, so every `[[` in those is written with a zero-width space between the
-brackets (`DYNAMIC_ESCAPE`), which `ra2docs import-needs` removes again.
+brackets, which `ra2docs import-needs` removes again.
 
 The description is plain text in ra2docs, while a need's content is reStructuredText: every ASCII
 punctuation character is backslash-escaped, so text can never become a directive, a role, raw HTML or
@@ -44,6 +44,8 @@ from ra2docs import __version__, model
 
 FORMAT = "needs-json"
 HELP = "requirements as a sphinx-needs needs.json (read with `.. needimport::`)"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 NEED_ID_RE = re.compile(r"^[A-Z0-9_]{5,}$")
 LINK_TYPES = ("traces", "refines", "depends")
@@ -175,7 +177,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
-    tree = load_for_export(args.root).tree
+    tree = load_for_export(args).tree
     warn_duplicates(FORMAT, tree)
     emit(args.output, dumps(needs_document(tree, args.project, args.needs_version, args.type)))
     return 0

@@ -34,6 +34,8 @@ from ra2docs.schema import LEVELS
 
 FORMAT = "reqif"
 HELP = "requirements, their attributes and links as a ReqIF 1.2 document"
+EXIT_CODES = ((0, "exported"),
+              (2, "usage error, a file of the tree cannot be read, or the output cannot be written"))
 
 NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 LINK_TYPES = ("traces", "refines", "depends")
@@ -203,7 +205,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ra2docs.exports.common import emit, load_for_export, warn_duplicates
 
-    tree = load_for_export(args.root).tree
+    tree = load_for_export(args).tree
     warn_duplicates(FORMAT, tree)
     data, replaced = reqif_document(tree, export_stamp(), args.title)
     if replaced:

@@ -22,7 +22,6 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from ra2docs import model
-from ra2docs.fileio import write_atomic
 from ra2docs.responses import ANSWER_BY_ID, ANSWERS
 from ra2docs.xlsx import workbook as wbk
 from ra2docs.xlsx.colours import ANSWER_COLOURS, equals_rule
@@ -189,4 +188,4 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
             term = ANSWER_BY_ID.get(answer)
             gaps.append([c(gaps, s.vendor, wbk.TEXT), c(gaps, rid, wbk.TEXT),
                          c(gaps, term.label if term else "—", wbk.TEXT), c(gaps, titles.get(rid, ""), wbk.TEXT)])
-    write_atomic(path, wb.save)
+    wbk.save_workbook(wb, path)

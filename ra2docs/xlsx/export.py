@@ -20,7 +20,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ra2docs import __version__, model
-from ra2docs.fileio import write_atomic
 from ra2docs.graph import SpecGraph
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS
@@ -102,7 +101,7 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
         cells += _matrix(wb, project.graph, matrix, name, rows, options.password)
     _coverage(wb, project, p, options.selection, options.password)
     _metadata(wb, p, options)
-    write_atomic(path, wb.save)
+    wbk.save_workbook(wb, path)
     return ExportSummary(Path(path), len(p.rows), len(p.matrices), cells, p.checksum)
 
 

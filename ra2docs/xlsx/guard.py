@@ -30,6 +30,8 @@ class WorkbookError(Exception):
 def check_archive(path: Path, max_bytes: int = MAX_FILE_BYTES,
                   max_uncompressed: int = MAX_UNCOMPRESSED_BYTES) -> None:
     """Raise WorkbookError unless `path` looks like a plain, reasonably sized xlsx archive."""
+    if path.is_dir():
+        raise WorkbookError("xlsx.unreadable", "is a folder, not a workbook; give the path of the .xlsx file")
     if not path.is_file():
         raise WorkbookError("xlsx.unreadable", "no such file")
     if path.suffix.lower() in MACRO_SUFFIXES:

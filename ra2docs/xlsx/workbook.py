@@ -9,9 +9,11 @@ text on display, on edit and on re-save.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,6 +22,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from ra2docs.fileio import write_atomic
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767  # Excel's limit; longer text is cut with a visible marker
@@ -208,3 +212,31 @@ def sheet_name(wanted: str, taken: Iterable[str]) -> str:
 
 def header_row(ws: WriteOnlyWorksheet, titles: Iterable[str]) -> list[Any]:
     return [cell(ws, t, HEADER) for t in titles]
+
+
+def save_workbook(wb: Workbook, path: Path | str) -> None:
+    """Write a write-only workbook atomically; on failure discard its sheets' half-written streams.
+
+    openpyxl keeps each write-only sheet's XML stream open until the workbook is saved; left open, the
+    streams complain on stderr ("Exception ignored in ... get_stream") when they are collected.
+    """
+    try:
+        write_atomic(path, wb.save)
+    except BaseException:
+        discard_workbook(wb)
+        raise
+
+
+def discard_workbook(wb: Workbook) -> None:
+    """Finish each write-only sheet's stream (into openpyxl's temporary file) and delete that file."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
+        for stream in (getattr(ws, "_rows", None), getattr(getattr(ws, "_writer", None), "xf", None)):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
+        out = getattr(getattr(ws, "_writer", None), "out", None)
+        if isinstance(out, str):
+            with contextlib.suppress(OSError):
+                Path(out).unlink(missing_ok=True)
