@@ -178,3 +178,13 @@ def test_a_page_that_warned_warns_again_until_it_is_fixed(tmp_path: Path) -> Non
     fixed = build(root, out)
     assert "rm.nope.999" not in fixed.warnings
     assert build(root, out).read == []  # fixed pages are not read again
+
+
+def test_a_silenced_warning_does_not_rebuild_its_page(tmp_path: Path) -> None:
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    index = root / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8") + "\nSee :ra2:req:`rm.nope.999`.\n", encoding="utf-8")
+    silenced = {"suppress_warnings": ["ra2docs.unknown-id"]}
+    assert "rm.nope.999" not in build(root, out, **silenced).warnings
+    assert build(root, out, **silenced).read == []

@@ -16,7 +16,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util.logging import get_node_location
+from sphinx.util.logging import get_node_location, is_suppressed_warning
 
 NOTES = "ra2docs-pages-that-warned.txt"
 
@@ -27,6 +27,9 @@ class _PageNoter(logging.Handler):
         self.app = app
 
     def emit(self, record: logging.LogRecord) -> None:
+        kind, subtype = getattr(record, "type", None), getattr(record, "subtype", None)
+        if kind and is_suppressed_warning(kind, subtype or "", self.app.config.suppress_warnings):
+            return  # a silenced warning is no reason to build its page again
         docname = self._docname(getattr(record, "location", None))
         if docname:
             notes = Path(self.app.doctreedir) / NOTES
