@@ -7,9 +7,10 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from ra2docs import model
+from ra2docs import model, status
 from ra2docs.graph import SpecGraph
 from ra2docs.load import FileReader, LoadResult, load_tree, read_file
 from ra2docs.validate import CheckResult, run_checks
@@ -25,6 +26,11 @@ class Project:
     @property
     def tree(self) -> model.Tree:
         return self.loaded.tree
+
+    @cached_property
+    def statuses(self) -> dict[str, status.Status]:
+        """Every requirement's coverage status by `SPEC:id` (see `ra2docs.status`), computed once."""
+        return status.compute_all(self)
 
     @classmethod
     def load(cls, root: Path | str = ".", display_root: str | None = None,

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ra2docs.errors import CATALOGUE, UNREAD_CODES, Finding, Severity
+from ra2docs.status import Status
 from ra2docs.validate import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
@@ -75,12 +76,16 @@ def finding_dict(f: Finding) -> dict[str, object]:
             "hint": f.effective_hint}
 
 
-def render_json(result: CheckResult) -> str:
+def render_json(result: CheckResult, statuses: Iterable[Status] = ()) -> str:
+    """The findings as JSON; with `statuses`, a `statuses` member lists each requirement's coverage status."""
     by_severity = Counter(str(f.effective_severity) for f in result.open)
     doc = {"version": 1, "checked": dict(result.counts),
            "summary": {"errors": by_severity["error"], "warnings": by_severity["warning"],
                        "infos": by_severity["info"], "waived": len(result.waived)},
            "findings": [finding_dict(f) for f in result.findings]}
+    listed = [st.as_dict() for st in statuses]
+    if listed:
+        doc["statuses"] = listed
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -129,9 +134,9 @@ def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> s
 
 
 def render(result: CheckResult, fmt: str, threshold: Severity, show_waived: bool = False,
-           hints: bool = False) -> str:
+           hints: bool = False, statuses: Iterable[Status] = ()) -> str:
     if fmt == "json":
-        return render_json(result)
+        return render_json(result, statuses)
     if fmt == "junit":
         return render_junit(result, threshold)
     if fmt == "github":

@@ -35,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(args.root)
     result = project.result
     threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
-    text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints)
+    statuses = project.statuses.values() if args.format == "json" else ()
+    text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints,
+                  statuses=statuses)
     if args.output:
         write_text_atomic(args.output, text)
         sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")

@@ -19,7 +19,8 @@ from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, joined, para, renderer, table, xref
 from ra2docs.sphinx.requirements import files_of, select
 
-STATUS_TEXT = {"covered": "✔ covered", "gap": "✖ gap", "waived": "⚑ waived", "n/a": "– no rule"}
+STATUS_TEXT = {"covered": "✔ covered", "uncovered": "✖ gap", "waived": "⚑ waived", "no-rule": "– no rule",
+               "unstated": "? level not stated"}
 
 
 def policy_files(loaded: Loaded) -> set[str]:
@@ -43,12 +44,11 @@ def status_cell(loaded: Loaded, req: model.Requirement,
                 notes: dict[str, int]) -> tuple[list[nodes.Node], list[str]]:
     """The status as symbol and word; a waiver's reason becomes a numbered note under the table."""
     status = loaded.status(req)
-    content: list[nodes.Node] = [inline(STATUS_TEXT[status], ["ra2-status-text"])]
-    if status == "waived":
-        numbers = [notes.setdefault(reason, len(notes) + 1)
-                   for reason in sorted({f.waived_by for f in loaded.uncovered[req.id]})]
+    content: list[nodes.Node] = [inline(STATUS_TEXT[status.value], ["ra2-status-text"])]
+    if status.value == "waived":
+        numbers = [notes.setdefault(reason, len(notes) + 1) for reason in status.waivers]
         content.append(inline(" (note " + ", ".join(map(str, numbers)) + ")", ["ra2-reason"]))
-    return content, ["ra2-status", f"ra2-status-{nodes.make_id(status)}"]
+    return content, ["ra2-status", f"ra2-status-{status.value}"]
 
 
 def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
@@ -67,7 +67,7 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
         traces, traced_by = loaded.linked(req.id, "traces"), loaded.linked(req.id, "traces", True)
         linked = traces + traced_by
         rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req), sorted({f.waived_by for f in loaded.uncovered.get(req.id, ())}),
+                     loaded.status(req).value, loaded.status(req).waivers,
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
     return rows
 
