@@ -31,6 +31,7 @@ from ra2docs.sphinx.nodes import (
     renderer,
     xref,
 )
+from ra2docs.values import profile_cells
 
 SAFE_URL_SCHEMES = ("https://", "http://")
 
@@ -46,7 +47,7 @@ def select(loaded: Loaded, options: dict[str, str]) -> list[model.Requirement]:
         reqs = [r for r in reqs if r.section == section]
     if cited_by:
         index = graph.requirements
-        reqs = [r for r in reqs if any(index[o].spec == cited_by for o in loaded.linked(r.id, "traces", True))]
+        reqs = [r for r in reqs if any(index[o].spec == cited_by for o in loaded.linked(r.key, "traces", True))]
     return reqs
 
 
@@ -65,8 +66,8 @@ def files_of(loaded: Loaded, reqs: Iterable[model.Requirement]) -> set[str]:
     files: set[str] = set()
     for req in reqs:
         files.add(req.location.file)
-        files.update(loaded.link_files.get(req.id, ()))
-        files.update(index[n].location.file for n in neighbours(loaded, req.id))
+        files.update(loaded.link_files.get(req.key, ()))
+        files.update(index[n].location.file for n in neighbours(loaded, req.key))
     return files
 
 
@@ -81,11 +82,11 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
     for req in select(loaded, options):
-        links = [loaded.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
+        links = [loaded.linked(req.key, t, incoming) for t in ("traces", "refines", "depends")
                  for incoming in (False, True)]
-        out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
+        out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links,
-                    [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
+                    [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.key))]))
     return out
 
 
@@ -107,10 +108,10 @@ class RequirementsDirective(Ra2Directive):
             return [para("No requirements match this selection.", ["ra2-empty"])]
         domain = get_domain(self.env)
         for req in reqs:  # link targets now; the sections when the page is written
-            domain.note_object(req.id, "req", req.title, self.state.document)
+            domain.note_object(req.key, "req", req.title, self.state.document)
         if "group-by" in self.options:
             return self.grouped(loaded, reqs, self.options["group-by"])
-        return [fill("requirements", ids=[r.id for r in reqs])]
+        return [fill("requirements", ids=[r.key for r in reqs])]
 
     def grouped(self, loaded: Loaded, reqs: list[model.Requirement], field: str) -> list[nodes.Node]:
         """One section per category (or section) of the spec, in the spec's order; empty ones left out."""
@@ -126,7 +127,7 @@ class RequirementsDirective(Ra2Directive):
             anchor = f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"
             section = nodes.section(support_smartquotes=False, ids=[anchor])
             section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
-            section += fill("requirements", ids=[r.id for r in groups[group]])
+            section += fill("requirements", ids=[r.key for r in groups[group]])
             out.append(section)
         return out
 
@@ -147,8 +148,8 @@ def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.
         req = index.get(req_id)
         if req is None:  # gone since the page was read; the page is re-read on the next build
             continue
-        section = nodes.section(classes=["ra2-requirement"], ids=[anchor("req", req.id)])
-        section += nodes.title("", "", nodes.literal("", req.id, classes=["ra2-id"]), nodes.Text(" "),
+        section = nodes.section(classes=["ra2-requirement"], ids=[anchor("req", req.key)])
+        section += nodes.title("", "", nodes.literal("", req.key, classes=["ra2-id"]), nodes.Text(" "),
                                nodes.Text(req.title))
         section += requirement_fields(ctx.loaded, req)
         section.extend(paragraphs(req.description))
@@ -167,8 +168,8 @@ def requirements_html(ctx: RenderContext, reqs: list[model.Requirement]) -> node
     out: list[str] = []
     searchable: list[nodes.Node] = []
     for req in reqs:
-        target = anchor("req", req.id)
-        title = f"{html_parts.literal(req.id)} {html_parts.text(req.title)}"
+        target = anchor("req", req.key)
+        title = f"{html_parts.literal(req.key)} {html_parts.text(req.title)}"
         out.append(f'<section class="ra2-requirement" id="{target}">\n')
         out.append(html_parts.heading(ctx, level, title, target))
         out.append(html_parts.field_list(requirement_fields_html(ctx, req), ["ra2-fields"]))
@@ -178,7 +179,7 @@ def requirements_html(ctx: RenderContext, reqs: list[model.Requirement]) -> node
                        f"</p>\n{html_parts.blocks(html_parts.paragraphs(req.notes))}</div>\n")
         out.append("</section>\n")
         section = nodes.section(ids=[target])
-        section += nodes.title("", f"{req.id} {req.title}")
+        section += nodes.title("", f"{req.key} {req.title}")
         section.extend(paragraphs(req.description))
         searchable.append(section)
     return html_parts.block("".join(out), searchable)
@@ -204,12 +205,12 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Status", html_parts.text(req.status)),
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
-        ("Traces to", refs(linked(req.id, "traces"))),
-        ("Traced by", refs(linked(req.id, "traces", True))),
-        ("Refines", refs(linked(req.id, "refines"))),
-        ("Refined by", refs(linked(req.id, "refines", incoming=True))),
-        ("Depends on", refs(linked(req.id, "depends"))),
-        ("Needed by", refs(linked(req.id, "depends", incoming=True))),
+        ("Traces to", refs(linked(req.key, "traces"))),
+        ("Traced by", refs(linked(req.key, "traces", True))),
+        ("Refines", refs(linked(req.key, "refines"))),
+        ("Refined by", refs(linked(req.key, "refines", incoming=True))),
+        ("Depends on", refs(linked(req.key, "depends"))),
+        ("Needed by", refs(linked(req.key, "depends", incoming=True))),
     ]
     return [(name, value) for name, value in fields if value]
 
@@ -219,7 +220,7 @@ def _refs(ids: Iterable[str]) -> list[nodes.Node]:
 
 
 def _profiles(req: model.Requirement) -> str:
-    return ", ".join(f"{p} ({lvl})" if lvl != req.level else p for p, lvl in req.profiles.items())
+    return ", ".join(profile_cells(req))
 
 
 def source_node(source: model.Source | None) -> nodes.Node | None:
@@ -239,12 +240,12 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Status", req.status),
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
-        ("Traces to", _refs(loaded.linked(req.id, "traces"))),
-        ("Traced by", _refs(loaded.linked(req.id, "traces", True))),
-        ("Refines", _refs(loaded.linked(req.id, "refines"))),
-        ("Refined by", _refs(loaded.linked(req.id, "refines", incoming=True))),
-        ("Depends on", _refs(loaded.linked(req.id, "depends"))),
-        ("Needed by", _refs(loaded.linked(req.id, "depends", incoming=True))),
+        ("Traces to", _refs(loaded.linked(req.key, "traces"))),
+        ("Traced by", _refs(loaded.linked(req.key, "traces", True))),
+        ("Refines", _refs(loaded.linked(req.key, "refines"))),
+        ("Refined by", _refs(loaded.linked(req.key, "refines", incoming=True))),
+        ("Depends on", _refs(loaded.linked(req.key, "depends"))),
+        ("Needed by", _refs(loaded.linked(req.key, "depends", incoming=True))),
     ])
 
 

@@ -68,8 +68,8 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
     scope = {rid for r in responses for rid in (r.asked or (a.id for a in r.answers))}
     rows = []
     for req in tree.requirement_index().values():
-        if req.id in scope and req.applies_to(profile or None):
-            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.id) for v in names}))
+        if req.key in scope and req.applies_to(profile or None):  # answers name requirements by key
+            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.key) for v in names}))
     scores = []
     for vendor in names:
         earned = possible = 0.0
