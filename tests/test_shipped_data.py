@@ -262,3 +262,37 @@ def test_the_k8s_specification_references_are_links() -> None:
     assert {"ra2.k8s.009->e.cap.006", "ra2.k8s.003->gen.avl.01", "ra2.k8s.020->kcm.gen.03"} <= waived
     # stated at both ends now: no one-way finding, no waiver claiming the contrary
     assert not {"ra2.k8s.001->gen.cnt.03", "ra2.k8s.010->inf.ntw.04"} & waived
+
+
+def test_kubernetes_version_policy_per_release() -> None:
+    """n-2 window up to Elbrus, a named version from Kali, the n-3 skew rule from Quinnipiac."""
+    tree = project().tree
+    matrix = next(m for m in tree.matrices if m.id == "kubernetes-version-policy")
+    policy = {row.key: (row.cells[0].level, row.cells[0].text) for row in matrix.rows}
+    assert policy["ra2-elbrus"][0] == "newest-three-minors"
+    assert policy["ra2-kali"] == ("named-version", "1.21")
+    assert policy["ra2-quinnipiac"] == ("named-version-n3-skew", "1.31")
+    assert policy["ra2-f3d0d2b"] == ("named-version-n3-skew", "1.33")
+    assert all(row.source and "line" in row.source.note for row in matrix.rows)
+    kubernetes = next(c for c in tree.components if c.id == "kubernetes")
+    assert kubernetes.versions == ("1.33",) and kubernetes.attributes["version-policy"] == "n-3 skew"
+
+
+def test_technology_exception_is_modelled_and_waived() -> None:
+    exc = [r for r in project().tree.requirements if r.id == "ra2.exc.tec.001"]
+    assert len(exc) == 1 and exc[0].spec == "RA2" and exc[0].level == "may"
+    assert "Valid Until: 'TBD'" in exc[0].notes and exc[0].source and exc[0].source.note == "chapter01.rst line 139"
+    assert [f["waived"] for f in report_findings() if f["subject"] == "ra2.exc.tec.001"] == [True]
+
+
+@pytest.mark.parametrize(("component", "matrix"), [
+    ("kata-containers", "privileged-container-isolation"),
+    ("gvisor", "privileged-container-isolation"),
+    ("memory-manager", "topology-aware-huge-pages"),
+    ("prometheus", "supplementary-components"),
+])
+def test_seed_system_is_a_component_in_a_matrix(component: str, matrix: str) -> None:
+    tree = project().tree
+    comp = next(c for c in tree.components if c.id == component)
+    assert comp.source and comp.source.note
+    assert component in next(m for m in tree.matrices if m.id == matrix).columns
