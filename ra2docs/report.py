@@ -12,16 +12,17 @@ from ra2docs.validate import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
 _COUNTED = ("files", "specs", "requirements", "components", "matrices", "cells", "links", "stacks",
-            "waivers", "responses")
+            "waivers", "responses", "testcases", "results")
 
 
 _SINGULAR = {"files": "file", "specs": "spec", "requirements": "requirement", "components": "component",
              "matrices": "matrix", "cells": "cell", "links": "link", "stacks": "stack", "waivers": "waiver",
-             "responses": "response"}
+             "responses": "response", "testcases": "test case", "results": "results file"}
+_PLURAL = {"testcases": "test cases", "results": "results files"}
 
 
 def _count(n: int, plural: str) -> str:
-    return f"{n} {plural if n != 1 else _SINGULAR[plural]}"
+    return f"{n} {_PLURAL.get(plural, plural) if n != 1 else _SINGULAR[plural]}"
 
 
 def line(f: Finding) -> str:
