@@ -76,12 +76,13 @@ def finding_dict(f: Finding) -> dict[str, object]:
             "hint": f.effective_hint}
 
 
-def render_json(result: CheckResult) -> str:
+def render_json(result: CheckResult, extra: dict[str, object] | None = None) -> str:
+    """The findings as JSON; `extra` members (e.g. `verification`) are added to the document."""
     by_severity = Counter(str(f.effective_severity) for f in result.open)
     doc = {"version": 1, "checked": dict(result.counts),
            "summary": {"errors": by_severity["error"], "warnings": by_severity["warning"],
                        "infos": by_severity["info"], "waived": len(result.waived)},
-           "findings": [finding_dict(f) for f in result.findings]}
+           "findings": [finding_dict(f) for f in result.findings], **(extra or {})}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -130,9 +131,9 @@ def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> s
 
 
 def render(result: CheckResult, fmt: str, threshold: Severity, show_waived: bool = False,
-           hints: bool = False) -> str:
+           hints: bool = False, extra: dict[str, object] | None = None) -> str:
     if fmt == "json":
-        return render_json(result)
+        return render_json(result, extra)
     if fmt == "junit":
         return render_junit(result, threshold)
     if fmt == "github":

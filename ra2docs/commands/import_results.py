@@ -133,7 +133,8 @@ def _report_text(args: argparse.Namespace, got: Collected, changes: list[Change]
         print(f"stored results of {_n(len(got.outcomes), 'test case')} for stack {args.stack!r} in {shown} ({counted}; "
               f"from {got.cases} JUnit cases, {got.unknown_count} matching no test case): {tally}")
     elif args.dry_run:
-        print(f"dry run: results of {_n(len(got.outcomes), 'test case')} would be stored in {shown} ({counted}): {tally}")
+        print(f"dry run: results of {_n(len(got.outcomes), 'test case')} would be stored in {shown} "
+              f"({counted}): {tally}")
     else:
         print(f"nothing was written: none of the {got.cases} JUnit cases matches a test case of the tree")
 
