@@ -54,6 +54,23 @@ def test_verification_pages_show_status_from_imported_results(tmp_path: Path) ->
     assert "tc.ntw.pods: passed" in acme and "FAILED" not in acme
 
 
+def test_vendors_page_flags_the_claim_the_stack_results_contradict(tmp_path: Path) -> None:
+    src = _site(tmp_path)
+    (src / "responses").mkdir()
+    (src / "responses" / "acme.yaml").write_text(
+        "kind: responses\nvendor: ACME\nanswers:\n  - {id: ra.ntw.001, compliance: fully-compliant}\n"
+        "  - {id: ra.ntw.002, compliance: partially-compliant}\n", encoding="utf-8")
+    run_cli("import-results", str(HERE / "junit" / "pytest-failing.xml"), str(src), "--stack", "acme-k8s",
+            check=True)
+    result = build(src)
+    page = _text(result.html("vendors"))
+    assert ("Claims the test evidence contradicts: ACME answers fully compliant for ra.ntw.001 , but tc.ntw.pods , "
+            "tc.ntw.services failed on its stack acme-k8s.") not in page  # services never ran: not a failure
+    assert "ACME answers fully compliant for ra.ntw.001 , but tc.ntw.pods failed on its stack acme-k8s." in page
+    assert "ra.ntw.002 , but" not in page  # a partial answer claims nothing
+    assert "[ra2docs.ra2.claim-contradicted]" in result.warnings  # and the check finding is a build warning
+
+
 def test_an_unknown_stack_is_a_warning_at_the_directive(tmp_path: Path) -> None:
     src = _site(tmp_path)
     (src / "acme.rst").write_text("ACME\n====\n\n.. ra2:verification::\n   :stack: acme-k9s\n", encoding="utf-8")
