@@ -125,8 +125,10 @@ class VerificationDirective(Ra2Directive):
         out = nodes.container(classes=["ra2-verification"])
         out += para(f"{len(statuses)} requirements{where}: {summary or 'none'}.", ["ra2-verification-summary"])
         if stack is not None and not any(r.stack == stack.id for r in loaded.tree.results):
-            out += para(f"No results are stored for stack {stack.id} yet: `ra2docs import-results REPORT "
-                        f"--stack {stack.id}` stores them.", ["ra2-verification-empty"])
+            out += nodes.paragraph(
+                "", "", nodes.Text(f"No results are stored for stack {stack.id} yet: "),
+                nodes.literal("", f"ra2docs import-results REPORT --stack {stack.id}"), nodes.Text(" stores them."),
+                classes=["ra2-verification-empty"])
         rows = []
         for req, st in statuses:
             tests = [xref(t, objtype="test") for t in st.tests]
@@ -157,8 +159,9 @@ class VerificationMatrixDirective(Ra2Directive):
         if self.options.get("by", "requirements") == "stacks":
             stacks = stacks_with_results(graph)
             if not stacks:
-                return [para("No results are stored for any stack yet (`ra2docs import-results`).",
-                             ["ra2-verification-empty"])]
+                return [nodes.paragraph("", "", nodes.Text("No results are stored for any stack yet ("),
+                                        nodes.literal("", "ra2docs import-results"), nodes.Text(")."),
+                                        classes=["ra2-verification-empty"])]
             rows = []
             for tc in v.tests.values():
                 cells = []
