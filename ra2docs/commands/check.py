@@ -36,8 +36,12 @@ def run(args: argparse.Namespace) -> int:
     result = project.result
     threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
     statuses = project.statuses.values() if args.format == "json" else ()
+    extra = None
+    if args.format == "json":  # the verification status of every requirement (ra2docs.verification)
+        from ra2docs.verification_export import status_document
+        extra = {"verification": status_document(project.graph)}
     text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints,
-                  statuses=statuses)
+                  statuses=statuses, extra=extra)
     if args.output:
         write_text_atomic(args.output, text)
         sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")
