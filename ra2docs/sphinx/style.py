@@ -19,6 +19,7 @@ from ra2docs.sphinx.matrix import level_class
 
 STATIC = Path(__file__).parent / "static"
 LEVELS_CSS = "ra2docs-levels.css"
+DATATABLES = "vendor/datatables"  # DataTables 3 (MIT), bundled: filtering and sorting work offline
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -52,6 +53,9 @@ def _write_levels_css(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", _add_static_path)
+    app.add_css_file(f"{DATATABLES}/dataTables.dataTables.min.css")
     app.add_css_file("ra2docs.css")
     app.add_css_file(LEVELS_CSS)
+    app.add_js_file(f"{DATATABLES}/dataTables.min.js")
+    app.add_js_file("ra2docs.js")
     app.connect("build-finished", _write_levels_css)
