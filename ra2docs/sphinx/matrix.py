@@ -42,7 +42,7 @@ def level_class(level_id: str) -> str:
 
 def level_text(level: model.Level | None, level_id: str) -> str:
     if level is None:
-        return f"? unknown level {level_id!r}"
+        return f"⚠ unknown level {level_id!r}"
     return f"{level.symbol} {level.label}" if level.symbol else level.label
 
 
