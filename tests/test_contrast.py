@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import furo
 import pytest
 from openpyxl import load_workbook
 
-import furo
 from ra2docs.contrast import AA, luminance, ratio, text_on
 from ra2docs.project import Project
 from ra2docs.sphinx.matrix import level_text

@@ -20,11 +20,14 @@ SHOTS = REPO / "build" / "e2e"
 CONTRAST_JS = r"""
 (() => {
   const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
-    const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return {rgb: p.slice(0, 3), a: p.length > 3 ? p[3] : 1}; };
-  const lum = rgb => { const f = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+    return {rgb: p.slice(0, 3), a: p.length > 3 ? p[3] : 1}; };
+  const lum = rgb => { const f = v => { v /= 255;
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
     return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
-  const background = el => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
-    if (c && c.a > 0.5) return c.rgb; } return [255, 255, 255]; };
+  const background = el => { for (let e = el; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0.5) return c.rgb; }
+    return [255, 255, 255]; };
   const out = []; let checked = 0;
   for (const el of document.querySelectorAll(SELECTOR)) {
     if (!el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
@@ -114,7 +117,8 @@ def test_the_filter_narrows_the_traceability_table(site: Path, browser: Browser)
     browser.open(site / "traceability.html")
     counts = browser.js("""new Promise(done => {
         const container = document.querySelector('.dt-container'), input = container.querySelector('input');
-        const rows = () => Array.from(container.querySelectorAll('tbody tr')).filter(r => !r.querySelector('.dt-empty'));
+        const rows = () => Array.from(container.querySelectorAll('tbody tr'))
+          .filter(r => !r.querySelector('.dt-empty'));
         const before = rows().length, info = container.querySelector('.dt-info').textContent;
         input.value = 'ra2.ntw'; input.dispatchEvent(new Event('input', {bubbles: true}));
         setTimeout(() => done({before, info, after: rows().length,
