@@ -136,7 +136,8 @@ def test_the_filter_narrows_the_traceability_table(site: Path, browser: Browser)
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_text_contrast_in_the_browser(site: Path, browser: Browser, theme: str) -> None:
     browser.resize(1400, 900)
-    for page in ("matrices.html", "traceability.html", "known-issues.html", "ra2/networking.html", "components.html", "index.html"):
+    for page in ("matrices.html", "traceability.html", "known-issues.html", "ra2/networking.html", "components.html",
+                 "index.html"):
         browser.open(site / page)
         browser.js(f"document.body.dataset.theme = '{theme}'")
         found = browser.js(CONTRAST_JS.replace("SELECTOR", repr(SELECTOR)))
