@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ra2docs.errors import NOWHERE, Location
+
+if TYPE_CHECKING:
+    from ra2docs.verification_model import ResultSet, TestCase
 
 # Link types every tree has unless its policy declares `link_types`: id -> inverse name.
 DEFAULT_LINK_TYPES = {"traces": "traced_by", "refines": "refined_by", "depends": "needed_by",
@@ -343,6 +346,8 @@ class Tree:
     waivers: tuple[Waiver, ...] = ()
     responses: tuple[VendorResponse, ...] = ()
     registry: tuple[RegistryEntry, ...] = ()
+    testcases: tuple[TestCase, ...] = ()  # ra2docs.verification_model
+    results: tuple[ResultSet, ...] = ()
     files: tuple[str, ...] = ()  # every YAML file read, for dependency tracking
 
     def __post_init__(self) -> None:

@@ -205,7 +205,8 @@ KINDS: dict[str, F] = {
             id=s("Rule ID", required=True, pattern=SLUG), title=s("What the rule demands"),
             spec=s("Spec whose requirements must be covered", required=True),
             covered_by=s("traces: a requirement traces to it; support: a component supports it; "
-                         "either: one of the two", required=True, enum=("traces", "support", "either")),
+                         "either: one of the two; tests: a test case verifies it", required=True,
+                         enum=("traces", "support", "either", "tests")),
             from_spec=s("With covered_by traces: the spec that must trace to it"),
             levels=arr(s("Level", enum=LEVELS), "Only requirements at these levels (must takes in must-not, "
                        "should takes in should-not)"),
@@ -262,6 +263,36 @@ KINDS: dict[str, F] = {
             id=s("Requirement ID", required=True),
             compliance=s(f"Compliance statement: one of {', '.join(COMPLIANCE)}", required=True),
             comment=s("Vendor's comment"), evidence=s("Evidence reference"),
+        ), required=True),
+    ),
+    "testcases": obj(
+        "Test cases and the requirements they verify. File-level suite, tool and source are defaults.",
+        kind=KIND, suite=s("Default test suite"), tool=s("Default tool that runs the suite"), source=SOURCE,
+        testcases=arr(obj(
+            "A test case.",
+            id=s("Test case ID", required=True, pattern=SLUG), title=s("Short title, in our own words",
+                                                                          required=True),
+            description=s("What it exercises"), suite=s("Test suite it belongs to"),
+            tool=s("Tool that runs it, e.g. Functest xtesting, Sonobuoy, CNTi"),
+            criteria=s("When it counts as passed"), priority=s("Priority as the source states it"),
+            tags=arr(s("Tag")),
+            verifies=arr(s("Requirement ID or glob"), "Requirements it verifies: IDs or globs such as 'ra2.k8s.*'"),
+            verifies_sections=arr(s("SPEC:SECTION", pattern=r"^[^:\s]+:\S.*$"),
+                                  "Sections it verifies, e.g. 'RA2:4.5': every requirement of that section"),
+            junit=arr(s("Name or glob"), "Names in JUnit reports that count as this test case (default: its ID)"),
+            source=SOURCE,
+        ), required=True),
+    ),
+    "results": obj(
+        "One stack's test results, written by `ra2docs import-results` from a JUnit report.",
+        kind=KIND, stack=s("Stack ID", required=True, pattern=SLUG), run_at=s("When the tests ran (ISO 8601)"),
+        imported_from=s("JUnit file name"), imported_at=s("When it was imported (ISO 8601)"),
+        results=arr(obj(
+            test=s("Test case ID", required=True),
+            outcome=s("Outcome", required=True, enum=("passed", "failed", "skipped", "error")),
+            duration=s("Seconds, e.g. '1.250'", pattern=r"^\d+(\.\d+)?$"),
+            cases=s("How many JUnit test cases were counted into it", pattern=r"^\d+$"),
+            message=s("First failure or skip message"),
         ), required=True),
     ),
 }

@@ -16,7 +16,19 @@ from ra2docs import model
 from ra2docs.errors import Finding
 from ra2docs.sphinx import deps, html_parts
 from ra2docs.sphinx.data import Loaded
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, joined, para, renderer, table, xref
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    fill,
+    inline,
+    joined,
+    linked_para,
+    linked_text,
+    para,
+    renderer,
+    table,
+    xref,
+)
 from ra2docs.sphinx.requirements import files_of, select
 
 STATUS_TEXT = {"covered": "✔ covered", "uncovered": "✖ gap", "waived": "⚑ waived", "no-rule": "– no rule",
@@ -55,7 +67,7 @@ def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
     if not notes:
         return []
     listing = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["ra2-waiver-notes"])
-    listing.extend(nodes.list_item("", para(reason)) for reason in notes)
+    listing.extend(nodes.list_item("", linked_para(reason)) for reason in notes)
     return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
 
 
@@ -108,14 +120,15 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
         return nodes.reference("", "", text, refuri=url) if url else text
 
     columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
-        ("ID", 12, lambda r: xref(r.key)), ("Title", 30, lambda r: r.title), ("Level", 6, lambda r: r.level)]
+        ("ID", 12, lambda r: xref(r.key)), ("Title", 30, lambda r: linked_text(r.title) if r.title else None),
+        ("Level", 6, lambda r: r.level)]
     if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
         columns.append(("Traces to", 16, lambda r: joined(end(t) for t in traces[r.key])))
     if any(traced_by.values()):
         columns.append(("Traced by", 16, lambda r: joined(end(t) for t in traced_by[r.key])))
     columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes)))
     rows = [[fn(r) for _, _, fn in columns] for r in reqs]
-    out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"],
+    out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"], wide=True,
                  widths=[width for _, width, _ in columns])]
     return out + waiver_notes(notes)
 
@@ -146,7 +159,7 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
     rows = []
     for req in reqs:
         row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.key))]),
-               html_parts.cell([html_parts.para(html_parts.text(req.title))] if req.title else []),
+               html_parts.cell([html_parts.para(html_parts.linked(ctx, req.title))] if req.title else []),
                html_parts.cell([html_parts.para(html_parts.text(req.level))] if req.level else [])]
         if with_traces:
             row.append(refs(traces[req.key]))
@@ -154,7 +167,7 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
             row.append(refs(traced_by[req.key]))
         row.append(status(req))
         rows.append(row)
-    return html_parts.table(header, rows, ["ra2-traceability"])
+    return html_parts.table(header, rows, ["ra2-traceability"], wide=True)
 
 
 def section_label(loaded: Loaded, key: str) -> tuple[str, str]:
