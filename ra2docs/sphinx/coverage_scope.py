@@ -10,21 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ra2docs import model
-from ra2docs.errors import Finding
 from ra2docs.sphinx.data import Loaded
 
 
 def scope_states(loaded: Loaded, rule: model.Rule, profile: str | None) -> Iterator[tuple[model.Requirement, str]]:
-    """(requirement, "covered" | "waived" | "gap") for every requirement the rule applies to under `profile`."""
-    found = _findings(loaded, rule.id)
+    """(requirement, "covered" | "waived" | "gap") for every requirement the rule applies to under `profile`,
+    from the library's status (`ra2docs.status`: its gaps are the check's ra2.uncovered findings)."""
     for req in loaded.project.graph.in_scope(rule, profile):
-        finding = found.get((req.id, profile or ""))
-        if finding is None:
+        gap = next((g for g in loaded.status(req).gaps if g.rule == rule.id and g.profile == (profile or "")), None)
+        if gap is None:
             yield req, "covered"
         else:
-            yield req, "waived" if finding.waived_by else "gap"
-
-
-def _findings(loaded: Loaded, rule_id: str) -> dict[tuple[str, str], Finding]:
-    return {(f.subject, f.scope.get("profile", "")): f for f in loaded.project.result.findings
-            if f.code == "ra2.uncovered" and f.scope.get("rule", "") == rule_id}
+            yield req, "waived" if gap.waived_by else "gap"
