@@ -499,6 +499,24 @@ def link_types(sg: SpecGraph) -> Iterator[Finding]:
 
 
 @check
+def unstated_levels(sg: SpecGraph) -> Iterator[Finding]:
+    """v1 read a requirement without a level as must; v2 calls it unstated, and a rule naming levels leaves
+    it out. Say so where that changes what a rule checks, so the author states the level meant."""
+    rules: dict[str, list[model.Rule]] = {}
+    for rule in sg.tree.policy.rules:
+        if rule.levels and not rule.unstated:
+            rules.setdefault(rule.spec, []).append(rule)
+    for req in sg.requirements.values():
+        if req.level or req.registered or req.spec not in rules:
+            continue
+        names = ", ".join(r.id for r in rules[req.spec])
+        yield Finding("ra2.v1-construct", f"requirement '{req.key}' states no level: v1 read it as 'must', now it is "
+                      f"unstated and rule {names} leaves it out; add 'level: must' (or the level the source gives) "
+                      "if it is meant, or 'unstated: include' to the rule", req.location, subject=req.id,
+                      scope=_of(req))
+
+
+@check
 def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
     both = set(sg.tree.policy.both_directions)  # v1: every spec pair
     pairs = {(lt.id, p.source, p.target) for lt in sg.tree.link_types.values() for p in lt.pairs if p.both_ends}
