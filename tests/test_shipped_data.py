@@ -296,3 +296,25 @@ def test_seed_system_is_a_component_in_a_matrix(component: str, matrix: str) -> 
     comp = next(c for c in tree.components if c.id == component)
     assert comp.source and comp.source.note
     assert component in next(m for m in tree.matrices if m.id == matrix).columns
+
+
+def test_ra1_openstack_services_table_is_complete() -> None:
+    """RA1 ch.3 'OpenStack components deployment': 12 services, all on controllers, four on compute hosts."""
+    tree = project().tree
+    services = [c for c in tree.components if c.kind == "openstack-service"]
+    assert len(services) == 12
+    assert sorted(c.name for c in services if c.status == "optional") == ["Barbican", "Cyborg", "Ironic"]
+    matrix = next(m for m in tree.matrices if m.id == "ra1-openstack-services")
+    rows = {row.key: {cell.column: cell.level for cell in row.cells} for row in matrix.rows}
+    assert set(rows["controller-nodes"].values()) == {"deployed"}
+    assert sorted(c for c, lvl in rows["compute-nodes"].items() if lvl == "deployed") == [
+        "openstack-cyborg", "openstack-ironic", "openstack-neutron", "openstack-nova"]
+
+
+def test_ra1_flavour_capabilities_keep_their_cells() -> None:
+    matrix = next(m for m in project().tree.matrices if m.id == "ra1-flavour-capabilities")
+    cells = {(row.key, cell.column): (cell.level, cell.text) for row in matrix.rows for cell in row.cells}
+    assert len(cells) == 25
+    assert cells[("cpu-allocation-ratio", "ra1-hp-b4-a")] == ("value", "4:1")
+    assert cells[("cpu-pinning", "ra1-hp-b4-a")] == ("disabled", "Disable")
+    assert cells[("huge-pages", "ra1-hp-hs-a")] == ("enabled", "Yes")
