@@ -70,6 +70,10 @@ def actual_counts() -> dict[str, int]:
     kinds = Counter(c.kind for c in tree.components)
     for kind in tree.component_kinds:
         out[f"components of kind {kind.id}"] = kinds[kind.id]
+    out["test cases"] = len(tree.testcases)
+    for suite, n in Counter(tc.suite for tc in tree.testcases).items():
+        out[f"test cases in suite {suite}"] = n
+    out["test cases stating verifies"] = sum(1 for tc in tree.testcases if tc.verifies)
     out["stacks"] = len(tree.stacks)
     out["waivers"] = len(tree.waivers)
     for code, n in Counter(w.code for w in tree.waivers).items():
@@ -318,3 +322,23 @@ def test_ra1_flavour_capabilities_keep_their_cells() -> None:
     assert cells[("cpu-allocation-ratio", "ra1-hp-b4-a")] == ("value", "4:1")
     assert cells[("cpu-pinning", "ra1-hp-b4-a")] == ("disabled", "Disable")
     assert cells[("huge-pages", "ra1-hp-hs-a")] == ("enabled", "Yes")
+
+
+def test_rc2_workload_tests_verify_the_ra2_app_specifications() -> None:
+    """RC2 ch.4: 27 links from 26 CNTi tests to ra2.app.*, priorities as the cells state them."""
+    tests = {tc.id: tc for tc in project().tree.testcases if tc.suite == "CNTi workload certification"}
+    assert sum(len(tc.verifies) for tc in tests.values()) == 27
+    assert all(v.startswith("ra2.app.") for tc in tests.values() for v in tc.verifies)
+    assert tests["cnti.privileged_containers"].verifies == ("ra2.app.041", "ra2.app.043")
+    assert tests["cnti.privileged_containers"].priority == "Must (Not) (ra2.app.041); Should (Not) (ra2.app.043)"
+    assert tests["cnti.helm_chart_published"].priority == "Should"
+    assert tests["cnti.disk_fill"].priority == "Must (not)"  # upstream's spelling
+    assert all(tc.source and tc.source.note.startswith("chapter04.rst line ") for tc in tests.values())
+
+
+def test_ra2_chapter6_sig_labels_are_test_cases() -> None:
+    tests = [tc for tc in project().tree.testcases if tc.suite == "Kubernetes end-to-end tests"]
+    assert len(tests) == 89
+    assert sum(1 for tc in tests if tc.priority == "mandatory") == 39
+    assert all(not tc.verifies for tc in tests), "chapter 6 names no requirement a label verifies"
+    assert all(tc.source and tc.source.note.startswith("chapter06.rst line ") for tc in tests)
