@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ra2docs.model import Requirement
 from ra2docs.project import Project
@@ -368,3 +369,14 @@ def test_data_md_lists_every_upstream_mistake_a_check_finds() -> None:
                    for f in report_findings() if f["code"] not in GAP_CODES)
     assert sorted(documented) == found
     assert all(f["waived"] for f in report_findings())
+
+
+def test_only_the_seed_ids_leave_their_level_unstated() -> None:
+    """Model v2 reads a missing level as 'unstated': only the seeds' req.* IDs, which cite no level, have none."""
+    unstated = []
+    for path in sorted((REPO / "requirements").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data.get("kind") == "requirements" and "level" not in data:
+            unstated += [r["id"] for r in data["requirements"] if "level" not in r]
+    assert all(rid.startswith("req.") for rid in unstated), unstated
+    assert len(unstated) == 31
