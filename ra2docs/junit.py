@@ -131,34 +131,27 @@ def _seconds(text: str | None) -> float:
 
 
 def cases(fh: BinaryIO, report: Report, max_bytes: int = MAX_BYTES) -> Iterator[JUnitCase]:
-    """Every test case of the report, in file order; `report` gets the run's timestamp and counts."""
+    """Every test case of the report, in file order; `report` gets the run's timestamp and counts.
+
+    Only end events are asked for (start events cost half as much again): a test case is complete at
+    its end, a suite's attributes are read at its end, and the root is the last element to end."""
     source = _Limited(fh, max_bytes)
-    stack: list[Element] = []
+    last = ""
     try:
-        for event, elem in iterparse(source, events=("start", "end"), forbid_dtd=True):
-            tag = _local(elem.tag)
-            if event == "start":
-                if not stack and tag not in ("testsuites", "testsuite"):
-                    raise JUnitError(f"the root element is <{tag}>, not <testsuites> or <testsuite>: "
-                                     "not a JUnit report")
-                if tag == "testsuite":
-                    report.suites += 1
-                    if not report.timestamp and elem.get("timestamp"):
-                        report.timestamp = elem.get("timestamp", "")
-                elif tag == "testsuites" and elem.get("timestamp") and not report.timestamp:
-                    report.timestamp = elem.get("timestamp", "")
-                stack.append(elem)
-                continue
-            stack.pop()
-            parent = stack[-1] if stack else None
+        for _event, elem in iterparse(source, events=("end",), forbid_dtd=True):
+            tag = last = _local(elem.tag)
             if tag == "testcase":
                 outcome, message = _outcome(elem)
                 report.cases += 1
                 yield JUnitCase(elem.get("name", ""), elem.get("classname", ""), outcome,
                                 _seconds(elem.get("time")), message)
-            if parent is not None and _local(parent.tag) in ("testsuite", "testsuites"):
-                elem.clear()
-                parent.remove(elem)  # keeps memory flat: the parent holds only what is still open
+                elem.clear()  # keeps memory flat: what is left of a case is an empty element
+            elif tag == "testsuite":
+                report.suites += 1
+                report.timestamp = report.timestamp or elem.get("timestamp", "")
+                elem.clear()  # its cases, read already
+            elif tag == "testsuites":
+                report.timestamp = report.timestamp or elem.get("timestamp", "")
     except DefusedXmlException as exc:
         raise JUnitError(f"refused: the file declares a DTD or entities ({type(exc).__name__}); a JUnit "
                          "report needs neither, and expanding them is how XML bombs and file disclosure work") from None
@@ -168,5 +161,7 @@ def cases(fh: BinaryIO, report: Report, max_bytes: int = MAX_BYTES) -> Iterator[
                          f"{str(exc).split(':')[0]}") from None
     except UnicodeDecodeError as exc:
         raise JUnitError(f"not XML text: {exc.reason}") from None
+    if last not in ("testsuites", "testsuite"):
+        raise JUnitError(f"the root element is <{last}>, not <testsuites> or <testsuite>: not a JUnit report")
     if report.suites == 0:
         raise JUnitError("the report holds no <testsuite>: not a JUnit report")
