@@ -54,3 +54,27 @@ def test_reqif_carries_test_cases_and_verifies_relations(tmp_path: Path, xsd: xm
                 if types[r.relation_type_ref] == "verifies"}
     assert verifies == {("tc.ntw.all", "ra.ntw.001"), ("tc.ntw.all", "ra.ntw.002")}
     assert "Test cases" in {s.long_name for s in content.specifications}
+
+
+def test_diff_reports_test_cases_added_removed_and_verification_lost(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(TREE, old)
+    shutil.copytree(TREE, new)
+    tests = new / "requirements" / "tests.yaml"
+    text = tests.read_text(encoding="utf-8").replace('verifies_sections: ["RA:4.5"]', "verifies: [ra.ntw.001]")
+    text = text.replace("  - id: tc.ntw.dual\n    title: A pod gets an IPv4 and an IPv6 address\n"
+                        "    verifies: [ra.ntw.003]\n",
+                        "  - id: tc.ntw.dual6\n    title: A pod gets an IPv6 address\n    verifies: [ra.ntw.002]\n")
+    tests.write_text(text, encoding="utf-8")
+    proc = run_cli("diff", str(old), str(new), "--allow-errors", "--exit-code")
+    assert proc.returncode == 1
+    assert "test cases added (1):\n  + tc.ntw.dual6  A pod gets an IPv6 address" in proc.stdout
+    assert "test cases removed (1):\n  - tc.ntw.dual  A pod gets an IPv4 and an IPv6 address" in proc.stdout
+    assert "verification lost (1):\n  - ra.ntw.002 no longer verified by tc.ntw.all" in proc.stdout
+    doc = json.loads(run_cli("diff", str(old), str(new), "--format", "json", "--allow-errors", check=True).stdout)
+    assert doc["verification_lost"] == [{"requirement": "ra.ntw.002", "test": "tc.ntw.all"}]
+    assert doc["verification_gained"] == []  # tc.ntw.dual6 is new: reported as added, not as a gain
+    assert run_cli("diff", str(old), str(old), "--exit-code", "--allow-errors").returncode == 0
