@@ -36,6 +36,8 @@ from ra2docs.sphinx.nodes import (
     renderer,
     xref,
 )
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html
 
 SAFE_URL_SCHEMES = ("https://", "http://")
 
@@ -97,7 +99,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
                  for incoming in (False, True)]
         out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req),
-                    supporters(loaded, req.id),
+                    supporters(loaded, req.id), verification_key(loaded, req),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
     return out
 
@@ -293,7 +295,7 @@ def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
     """The requirement's coverage status: its text (symbol and word) and its CSS class."""
     from ra2docs.sphinx.trace import STATUS_TEXT
 
-    value = loaded.status(req)
+    value = loaded.status(req).value
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
 
 
@@ -326,6 +328,7 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
         ("Supported by", supports),
+        ("Verification", requirement_verification_html(ctx, req)),
         ("Traces to", refs(linked(req.id, "traces"))),
         ("Traced by", refs(linked(req.id, "traces", True))),
         ("Refines", refs(linked(req.id, "refines"))),
@@ -369,6 +372,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
         ("Supported by", supports),
+        ("Verification", requirement_verification(loaded, req)),
         ("Traces to", _refs(loaded.linked(req.id, "traces"))),
         ("Traced by", _refs(loaded.linked(req.id, "traces", True))),
         ("Refines", _refs(loaded.linked(req.id, "refines"))),

@@ -32,8 +32,8 @@ from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, field_list, inline, joined, para, table, xref
-from ra2docs.verification import NOT_RUN, STATES, requirement_status, stacks_with_results, verification
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, field_list, inline, joined, para, table, xref
+from ra2docs.verification import NOT_RUN, STATES, Status, requirement_status, stacks_with_results, verification
 
 STATE_LABELS = {"specified": "Specified", "supported": "Supported", "verified": "Verified, not passed",
                 "passed": "Passed", "failed": "Failed"}
@@ -189,3 +189,54 @@ def setup(app: Sphinx) -> None:
     app.add_directive_to_domain("ra2", "testcases", TestcasesDirective)
     app.add_directive_to_domain("ra2", "verification", VerificationDirective)
     app.add_directive_to_domain("ra2", "verification-matrix", VerificationMatrixDirective)
+
+
+# ---- the verification of one requirement, for requirement blocks and traceability tables ---------------
+
+def shows_verification(loaded: Loaded) -> bool:
+    """Whether requirement blocks and traceability tables get a verification field / column."""
+    return bool(loaded.tree.testcases)
+
+
+def _chain(loaded: Loaded, req: model.Requirement) -> tuple[Status, list[Status]]:
+    graph = loaded.project.graph
+    overall = requirement_status(graph, req.id)
+    per_stack = [requirement_status(graph, req.id, s) for s in stacks_with_results(graph)]
+    return overall, [st for st in per_stack if st.tests]
+
+
+def requirement_key(loaded: Loaded, req: model.Requirement) -> object:
+    """What the verification field shows, for page digests (a changed results file re-reads the page)."""
+    return _chain(loaded, req) if shows_verification(loaded) else None
+
+
+def requirement_verification(loaded: Loaded, req: model.Requirement) -> list[nodes.Node] | None:
+    """The requirement's verification as nodes: its state, the test cases, each stack's state; None when
+    the tree has no test case."""
+    if not shows_verification(loaded):
+        return None
+    overall, per_stack = _chain(loaded, req)
+    out: list[nodes.Node] = [state_node(overall.state)]
+    if overall.tests:
+        out += [nodes.Text(" by "), *joined([xref(t, objtype="test") for t in overall.tests])]
+    for st in per_stack:
+        out += [nodes.Text("; "), inline(f"{st.stack}: {STATE_LABELS[st.state].lower()}",
+                                        ["ra2-vstate", f"ra2-vstate-{st.state}"])]
+    return out
+
+
+def requirement_verification_html(ctx: RenderContext, req: model.Requirement) -> str:
+    """`requirement_verification` as HTML, for the pages written straight to HTML ("" without test cases)."""
+    from ra2docs.sphinx import html_parts
+
+    if not shows_verification(ctx.loaded):
+        return ""
+    overall, per_stack = _chain(ctx.loaded, req)
+    out = html_parts.span(html_parts.text(STATE_LABELS[overall.state]), ["ra2-vstate", f"ra2-vstate-{overall.state}"])
+    if overall.tests:
+        out += html_parts.text(" by ") + html_parts.joined(html_parts.xref(ctx, t, objtype="test")
+                                                          for t in overall.tests)
+    for st in per_stack:
+        out += html_parts.text("; ") + html_parts.span(html_parts.text(f"{st.stack}: {STATE_LABELS[st.state].lower()}"),
+                                                       ["ra2-vstate", f"ra2-vstate-{st.state}"])
+    return out
