@@ -205,6 +205,21 @@ def vendor_stacks(sg: SpecGraph, vendor: str) -> list[model.Stack]:
     return [s for s in sg.tree.stacks if s.vendor and vendor_slug(s.vendor) == slug]
 
 
+def evidence_text(sg: SpecGraph, vendor: str, req_id: str) -> str:
+    """What the vendor's stacks' results say about a requirement, in a few words, e.g.
+    `acme-k8s: failed (tc.ntw.pods failed)`; "" when no test case verifies it or the vendor has no stack."""
+    stacks = vendor_stacks(sg, vendor)
+    parts = []
+    for stack in stacks:
+        st = requirement_status(sg, req_id, stack)
+        if not st.tests:
+            return ""
+        bad = [t for t, o in st.outcomes.items() if o in ("failed", "error")]
+        detail = f" ({', '.join(bad)} failed)" if bad else f" ({st.summary})" if st.state != PASSED else ""
+        parts.append(f"{stack.id}: {st.state if st.state in (PASSED, FAILED) else 'not passed'}{detail}")
+    return "; ".join(parts)
+
+
 def claims(sg: SpecGraph, vendors: list[str] | None = None) -> list[Claim]:
     """Every "fully compliant" answer contradicted by the answering vendor's stack results.
 
