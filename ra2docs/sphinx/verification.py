@@ -35,14 +35,19 @@ from ra2docs.sphinx.domain import get_domain, target_node
 from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, field_list, inline, joined, para, table, xref
 from ra2docs.verification import NOT_RUN, STATES, Status, requirement_status, stacks_with_results, verification
 
-STATE_LABELS = {"specified": "Specified", "supported": "Supported", "verified": "Verified, not passed",
+STATE_LABELS = {"specified": "Specified", "supported": "Supported", "verified": "Verified",
                 "passed": "Passed", "failed": "Failed"}
+ON_STACK_LABELS = {**STATE_LABELS, "verified": "Verified, not passed"}  # tests exist, not all passed there
 OUTCOME_LABELS = {"passed": "passed", "failed": "FAILED", "error": "ERROR", "skipped": "skipped",
                   NOT_RUN: "not run"}
 
 
-def state_node(state: str) -> nodes.inline:
-    return inline(STATE_LABELS[state], ["ra2-vstate", f"ra2-vstate-{state}"])
+def state_label(state: str, on_stack: bool) -> str:
+    return (ON_STACK_LABELS if on_stack else STATE_LABELS)[state]
+
+
+def state_node(state: str, on_stack: bool = False) -> nodes.inline:
+    return inline(state_label(state, on_stack), ["ra2-vstate", f"ra2-vstate-{state}"])
 
 
 @deps.selector("ra2:testcases")
@@ -121,7 +126,7 @@ class VerificationDirective(Ra2Directive):
             statuses = [(r, s) for r, s in statuses if s.tests]
         counts = {state: sum(1 for _, s in statuses if s.state == state) for state in STATES}
         where = f" on stack {stack.id} ({stack.title})" if stack else ""
-        summary = ", ".join(f"{counts[s]} {STATE_LABELS[s].lower()}" for s in STATES if counts[s])
+        summary = ", ".join(f"{counts[s]} {state_label(s, stack is not None).lower()}" for s in STATES if counts[s])
         out = nodes.container(classes=["ra2-verification"])
         out += para(f"{len(statuses)} requirements{where}: {summary or 'none'}.", ["ra2-verification-summary"])
         if stack is not None and not any(r.stack == stack.id for r in loaded.tree.results):
@@ -136,7 +141,7 @@ class VerificationDirective(Ra2Directive):
             rows.append([[nodes.paragraph("", "", xref(req.id), nodes.Text(" " + req.title))], req.level,
                          "yes" if st.supported else "no", joined(tests) if tests else "—",
                          *([joined(outcomes) if outcomes else "—"] if stack else []),
-                         ([state_node(st.state)], ["ra2-vstate-cell", f"ra2-vstate-{st.state}"])])
+                         ([state_node(st.state, stack is not None)], ["ra2-vstate-cell", f"ra2-vstate-{st.state}"])])
         support = "Supported on the stack" if stack else "Supported"
         header = ["Requirement", "Level", support, "Test cases", *(["Outcomes"] if stack else []), "Status"]
         if rows:
@@ -220,7 +225,7 @@ def requirement_verification(loaded: Loaded, req: model.Requirement) -> list[nod
     if overall.tests:
         out += [nodes.Text(" by "), *joined([xref(t, objtype="test") for t in overall.tests])]
     for st in per_stack:
-        out += [nodes.Text("; "), inline(f"{st.stack}: {STATE_LABELS[st.state].lower()}",
+        out += [nodes.Text("; "), inline(f"{st.stack}: {ON_STACK_LABELS[st.state].lower()}",
                                         ["ra2-vstate", f"ra2-vstate-{st.state}"])]
     return out
 
@@ -237,6 +242,6 @@ def requirement_verification_html(ctx: RenderContext, req: model.Requirement) ->
         out += html_parts.text(" by ") + html_parts.joined(html_parts.xref(ctx, t, objtype="test")
                                                           for t in overall.tests)
     for st in per_stack:
-        out += html_parts.text("; ") + html_parts.span(html_parts.text(f"{st.stack}: {STATE_LABELS[st.state].lower()}"),
-                                                       ["ra2-vstate", f"ra2-vstate-{st.state}"])
+        label = html_parts.text(f"{st.stack}: {ON_STACK_LABELS[st.state].lower()}")
+        out += html_parts.text("; ") + html_parts.span(label, ["ra2-vstate", f"ra2-vstate-{st.state}"])
     return out
