@@ -28,6 +28,10 @@ MAX_BYTES = 32 * 1024 * 1024
 _MESSAGE_CHARS = 300
 
 
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} byte"
+
+
 class JUnitError(Exception):
     """The file cannot be used as a JUnit report; the message says why and where."""
 
@@ -74,7 +78,7 @@ class _Limited:
         data = self.fh.read(size if size and size > 0 else 65536)
         self.seen += len(data)
         if self.seen > self.limit:
-            raise JUnitError(f"the file is larger than the {self.limit // (1024 * 1024)} MiB limit "
+            raise JUnitError(f"the file is larger than the {_size(self.limit)} limit "
                              "(raise it with --max-size if the report is genuine)")
         return data
 
@@ -90,7 +94,7 @@ def open_report(path: Path, max_bytes: int = MAX_BYTES) -> BinaryIO:
     if not stat.S_ISREG(info.st_mode):
         raise JUnitError("is not a regular file (a device, pipe or socket); give a JUnit XML file")
     if info.st_size > max_bytes:
-        raise JUnitError(f"the file is {info.st_size} bytes, over the {max_bytes // (1024 * 1024)} MiB limit "
+        raise JUnitError(f"the file is {info.st_size} bytes, over the {_size(max_bytes)} limit "
                          "(raise it with --max-size if the report is genuine)")
     if info.st_size == 0:
         raise JUnitError("the file is empty: not a JUnit XML report")
