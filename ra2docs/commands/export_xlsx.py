@@ -54,6 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only IDs or titles matching this glob, case-blind (repeatable: any)")
     parser.add_argument("--regex", default="", help="only IDs or titles in which this regular expression is found")
     parser.add_argument("--date", help="the date shown on the cover (YYYY-MM-DD)")
+    parser.add_argument("--stack", default="", metavar="NAME",
+                        help="add a read-only Test evidence sheet: this stack's imported test results per requirement")
     parser.add_argument("--password", help="protect the sheets with this password (default: protected, no password)")
 
 
@@ -91,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no such requirement: {', '.join(unknown)}")
     if not args.output.lower().endswith(".xlsx"):
         raise UsageError(f"{args.output}: the output must be an .xlsx file")
-    options = ExportOptions(sel, export_date(args.date), args.password or None)
+    if args.stack and args.stack not in {s.id for s in project.tree.stacks}:
+        raise UsageError(f"--stack {args.stack!r}: no such stack; the tree holds "
+                         f"{', '.join(s.id for s in project.tree.stacks) or 'none'}")
+    options = ExportOptions(sel, export_date(args.date), args.password or None, args.stack)
     try:
         summary = write_rfp(project, args.output, options)
     except SelectionError as exc:

@@ -36,6 +36,8 @@ from ra2docs.sphinx.nodes import (
     renderer,
     xref,
 )
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html
 from ra2docs.values import profile_cells
 
 SAFE_URL_SCHEMES = ("https://", "http://")
@@ -98,7 +100,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
                  for incoming in (False, True)]
         out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
-                    supporters(loaded, req.key),
+                    supporters(loaded, req.key), verification_key(loaded, req),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.key))]))
     return out
 
@@ -327,6 +329,7 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
         ("Supported by", supports),
+        ("Verification", requirement_verification_html(ctx, req)),
         ("Traces to", refs(linked(req.key, "traces"))),
         ("Traced by", refs(linked(req.key, "traces", True))),
         ("Refines", refs(linked(req.key, "refines"))),
@@ -370,6 +373,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
         ("Supported by", supports),
+        ("Verification", requirement_verification(loaded, req)),
         ("Traces to", _refs(loaded.linked(req.key, "traces"))),
         ("Traced by", _refs(loaded.linked(req.key, "traces", True))),
         ("Refines", _refs(loaded.linked(req.key, "refines"))),

@@ -30,6 +30,8 @@ from ra2docs.sphinx.nodes import (
     xref,
 )
 from ra2docs.sphinx.requirements import files_of, select
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html, shows_verification
 
 STATUS_TEXT = {"covered": "✔ covered", "uncovered": "✖ gap", "waived": "⚑ waived", "no-rule": "– no rule",
                "unstated": "? level not stated"}
@@ -44,6 +46,8 @@ def policy_files(loaded: Loaded) -> set[str]:
     files.update(c.location.file for c in tree.components)
     files.update(v.location.file for v in tree.vocabularies)
     files.update(m.location.file for m in tree.matrices)
+    # verification (ra2docs.sphinx.verification): test cases, stored results, and the stacks they ran on
+    files.update(x.location.file for x in (*tree.testcases, *tree.results, *tree.stacks))
     return files
 
 
@@ -79,7 +83,7 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
         traces, traced_by = loaded.linked(req.key, "traces"), loaded.linked(req.key, "traces", True)
         linked = traces + traced_by
         rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req).value, loaded.status(req).waivers,
+                     loaded.status(req).value, loaded.status(req).waivers, verification_key(loaded, req),
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
     return rows
 
@@ -127,6 +131,8 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
     if any(traced_by.values()):
         columns.append(("Traced by", 16, lambda r: joined(end(t) for t in traced_by[r.key])))
     columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes)))
+    if shows_verification(loaded):
+        columns.append(("Verification", 16, lambda r: requirement_verification(loaded, r)))
     rows = [[fn(r) for _, _, fn in columns] for r in reqs]
     out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"], wide=True,
                  widths=[width for _, width, _ in columns])]
@@ -156,6 +162,8 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
     header = ["ID", "Title", "Level"]
     with_traces, with_traced_by = any(traces.values()), any(traced_by.values())
     header += ["Traces to"] * with_traces + ["Traced by"] * with_traced_by + ["Coverage"]
+    verified = shows_verification(loaded)
+    header += ["Verification"] * verified
     rows = []
     for req in reqs:
         row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.key))]),
@@ -166,6 +174,8 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
         if with_traced_by:
             row.append(refs(traced_by[req.key]))
         row.append(status(req))
+        if verified:
+            row.append(html_parts.cell([html_parts.para(requirement_verification_html(ctx, req))]))
         rows.append(row)
     return html_parts.table(header, rows, ["ra2-traceability"], wide=True)
 

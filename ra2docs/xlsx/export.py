@@ -43,6 +43,7 @@ class ExportOptions:
     selection: Selection = field(default_factory=Selection)
     date: dt.date = field(default_factory=dt.date.today)
     password: str | None = None
+    stack: str = ""  # a stack ID: add its test evidence, read-only (ra2docs.xlsx.evidence)
 
 
 @dataclass
@@ -100,6 +101,10 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
     for matrix, name, rows in p.matrices:
         cells += _matrix(wb, project.graph, matrix, name, rows, options.password)
     _coverage(wb, project, p, options.selection, options.password)
+    if options.stack:
+        from ra2docs.xlsx.evidence import add_evidence_sheet
+
+        add_evidence_sheet(wb, project, [row["id"] for row in p.rows], options.stack, options.password)
     _metadata(wb, p, options)
     wbk.save_workbook(wb, path)
     return ExportSummary(Path(path), len(p.rows), len(p.matrices), cells, p.checksum)
