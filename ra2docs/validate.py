@@ -308,8 +308,11 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         return
     stated: dict[tuple[str, str, str], set[str]] = {}
     where: dict[tuple[str, str, str, str], Location] = {}
+    dangling: set[tuple[str, str, str]] = set()  # (type, end stating it, requirement): names an unknown ID
     for link in sg.tree.all_links():
-        if link.type in both:
+        if link.type in both and (link.source_id not in sg.requirements or link.target_id not in sg.requirements):
+            dangling.add((link.type, link.stated_at, link.target_id if link.stated_at == "to" else link.source_id))
+        elif link.type in both:
             key = (link.type, link.source_id, link.target_id)
             stated.setdefault(key, set()).add(link.stated_at)
             where.setdefault((*key, link.stated_at), link.location)
@@ -317,6 +320,8 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         if len(ends) == 2 or origin not in sg.requirements or target not in sg.requirements:
             continue
         end = next(iter(ends))
+        if (link_type, "to", target) in dangling if end == "from" else (link_type, "from", origin) in dangling:
+            continue  # the other end names a mistyped ID: that one dangling-ref finding is the place to fix
         if end == "from":
             msg = (f"'{origin}' {_VERBS[link_type]} '{target}', but '{target}' does not state it back "
                    f"(add '{origin}' to its traced_by)")
