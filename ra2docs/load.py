@@ -19,7 +19,7 @@ from sys import intern
 
 import yaml
 
-from ra2docs import model
+from ra2docs import model, verification_load
 from ra2docs.errors import Finding, Location, Severity
 from ra2docs.schema import KINDS, SLUG, F
 
@@ -28,7 +28,7 @@ try:  # the C parser is ~10x faster; pure Python is the fallback on exotic insta
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-TREE_DIRS = ("requirements", "mappings", "responses")
+TREE_DIRS = ("requirements", "mappings", "responses", "results")
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _STR = "tag:yaml.org,2002:str"
@@ -413,6 +413,8 @@ class _Builder:
         self.severity_locations: dict[str, Location] = {}
         self.waivers: list[model.Waiver] = []
         self.responses: list[model.VendorResponse] = []
+        self.testcases: list = []  # verification_model.TestCase
+        self.results: list = []  # verification_model.ResultSet
 
     def add(self, kind: str, rec: Rec) -> None:
         getattr(self, f"_add_{kind}")(rec)
@@ -524,6 +526,12 @@ class _Builder:
             imported_at=r.get("imported_at", ""), checksum=r.get("checksum", ""),
             spec_versions=dict(r.get("spec_versions", {})), asked=tuple(r.get("asked", ())), location=r.loc))
 
+    def _add_testcases(self, r: Rec) -> None:
+        self.testcases.extend(verification_load.testcases(r, _source))
+
+    def _add_results(self, r: Rec) -> None:
+        self.results.append(verification_load.results(r))
+
     def build(self) -> model.Tree:
         return model.Tree(
             root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements),
@@ -532,4 +540,5 @@ class _Builder:
             stacks=tuple(self.stacks),
             policy=model.Policy(tuple(self.rules), tuple(dict.fromkeys(self.both_directions)),
                                 self.severities, self.severity_locations),
-            waivers=tuple(self.waivers), responses=tuple(self.responses), files=tuple(self.files))
+            waivers=tuple(self.waivers), responses=tuple(self.responses), testcases=tuple(self.testcases),
+            results=tuple(self.results), files=tuple(self.files))
