@@ -309,11 +309,17 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         return
     stated: dict[tuple[str, str, str], set[str]] = {}
     where: dict[tuple[str, str, str, str], Location] = {}
-    dangling: set[tuple[str, str, str]] = set()  # (type, end stating it, requirement): names an unknown ID
+    # (type, end stating it, requirement) -> the IDs its links of that type name by mistake, as corrected
+    mistyped: dict[tuple[str, str, str], set[str]] = {}
     for link in sg.tree.all_links():
-        if link.type in both and (link.source_id not in sg.requirements or link.target_id not in sg.requirements):
-            dangling.add((link.type, link.stated_at, link.target_id if link.stated_at == "to" else link.source_id))
-        elif link.type in both:
+        if link.type not in both:
+            continue
+        holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
+                                                                                          link.target_id)
+        if holder in sg.requirements and other not in sg.requirements:
+            close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
+            mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
+        else:
             key = (link.type, link.source_id, link.target_id)
             stated.setdefault(key, set()).add(link.stated_at)
             where.setdefault((*key, link.stated_at), link.location)
@@ -321,8 +327,9 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         if len(ends) == 2 or origin not in sg.requirements or target not in sg.requirements:
             continue
         end = next(iter(ends))
-        if (link_type, "to", target) in dangling if end == "from" else (link_type, "from", origin) in dangling:
-            continue  # the other end names a mistyped ID: that one dangling-ref finding is the place to fix
+        if (origin in mistyped.get((link_type, "to", target), ()) if end == "from"
+                else target in mistyped.get((link_type, "from", origin), ())):
+            continue  # the other end names this one mistyped: the dangling-ref finding there is the place to fix
         if end == "from":
             msg = (f"'{origin}' {_VERBS[link_type]} '{target}', but '{target}' does not state it back "
                    f"(add '{origin}' to its traced_by)")
