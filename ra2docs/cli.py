@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "ra2docs.commands.import_",
     "ra2docs.commands.compare",
     "ra2docs.commands.import_results",
+    "ra2docs.commands.init",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
