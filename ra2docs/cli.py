@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "ra2docs.commands.compare",
     "ra2docs.commands.import_results",
     "ra2docs.commands.init",
+    "ra2docs.commands.serve",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
