@@ -40,15 +40,18 @@ def _get(url: str) -> str:
         return ""
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+@pytest.fixture(params=["in-process", "subprocess"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str, Path]]:
+    """`ra2docs serve` on an init tree: its own server, or sphinx-autobuild's command line (the fallback)."""
     tree = tmp_path / "ops"
     run_cli("init", str(tree), check=True)
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "ra2docs", "serve", "--port", str(port)], cwd=tree,
-                                env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=out, stderr=subprocess.STDOUT,
+                                env=dict(os.environ, PYTHONPATH=str(REPO),
+                                         RA2DOCS_SERVE_SUBPROCESS="1" if request.param == "subprocess" else "0"),
+                                stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # its own group: stopped below with the builds it started
     try:
         url = f"http://127.0.0.1:{port}/index.html"
@@ -68,7 +71,7 @@ def test_serve_rebuilds_after_yaml_page_and_conf_edits(served: tuple[Path, str, 
     tree, url, log = served
     page = _get(url)
     assert "/websocket-reload" in page  # sphinx-autobuild's browser reload is injected
-    assert f"Serving on {url.rsplit('/', 1)[0]}" in log.read_text() and "127.0.0.1" in url
+    assert "serving the preview on " + url.rsplit("/", 1)[0] + "/" in log.read_text() and "127.0.0.1" in url
     html = tree / "build" / "html" / "index.html"
 
     yaml_file = tree / "requirements" / "ops-ntw.yaml"

@@ -3,13 +3,17 @@
 sphinx-autobuild watches the spec tree's YAML folders, the pages and conf.py, rebuilds what changed
 (the same incremental build as `make html`, into the same build/html) and reloads the browser. Warnings
 are shown, not fatal, so a half-made edit still previews. Stop it with Ctrl+C.
+
+Each rebuild runs in a worker forked from the serving process, which imported Sphinx and ra2docs once
+(see ra2docs/preview.py); RA2DOCS_SERVE_SUBPROCESS=1 runs sphinx-autobuild's own command line instead,
+a new `python -m sphinx` per change.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from ra2docs.cli import UsageError
@@ -32,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                      "as `make html`)")
 
 
-def autobuild_command(args: argparse.Namespace) -> list[str]:
+def sphinx_arguments(args: argparse.Namespace) -> tuple[list[str], list[Path], Path]:
+    """The `sphinx build` arguments, the paths to watch and the output folder."""
     root = tree_root(args.root)
     conf = Path(args.conf) if args.conf else root
     if not (conf / "conf.py").is_file():
@@ -41,28 +46,26 @@ def autobuild_command(args: argparse.Namespace) -> list[str]:
     if not source.is_dir():
         raise UsageError(f"{source}: no such folder; give --source DIR, the folder of the pages")
     out = Path(args.out) if args.out else conf / "build" / "html"
-    watched = [root / d for d in TREE_DIRS if (root / d).is_dir()] + [conf / "conf.py"]
-    command = [sys.executable, "-m", "sphinx_autobuild", str(source), str(out), "-c", str(conf), "-b", "html",
-               "--host", HOST, "--port", str(args.port), "--keep-going"]
-    for path in watched:
-        command += ["--watch", str(path)]
-    return command
+    watched = [source, *(root / d for d in TREE_DIRS if (root / d).is_dir()), conf / "conf.py"]
+    sphinx_args = ["-b", "html", "-c", str(conf), "--keep-going", str(source), str(out)]
+    return sphinx_args, [p.resolve() for p in watched], out.resolve()
 
 
 def run(args: argparse.Namespace) -> int:
-    command = autobuild_command(args)
-    try:
-        import sphinx_autobuild  # noqa: F401  (a dependency: say so plainly if it is missing)
-    except ImportError:
-        raise UsageError("sphinx-autobuild is not installed; `pip install sphinx-autobuild` (or `make install`)") \
-            from None
+    sphinx_args, watched, out = sphinx_arguments(args)
+    from importlib.util import find_spec
+
+    if find_spec("sphinx_autobuild") is None:
+        raise UsageError("sphinx-autobuild is not installed; `pip install sphinx-autobuild` (or `make install`)")
+    from ra2docs import preview
+
     sys.stderr.write(f"serving the preview on http://{HOST}:{args.port}/ (Ctrl+C stops it)\n")
-    proc = subprocess.Popen(command)
-    try:
-        code = proc.wait()
-    except KeyboardInterrupt:
-        proc.wait()  # it has the same Ctrl+C and stops on its own
+    if not preview.in_process_available():
+        code = preview.run_autobuild(sphinx_args, watched, HOST, args.port)
+        if code not in (0, 130, -2):
+            raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? "
+                             "--port N)")
         return 0
-    if code != 0:
-        raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? --port N)")
+    with suppress(KeyboardInterrupt):
+        preview.run_server(sphinx_args, watched, out, HOST, args.port)
     return 0
