@@ -15,7 +15,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol, TextIO
+
+TYPE_CHECKING = False  # `typing` is not imported at run time (start-up; see ra2docs.cli)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 SEVERITY_SGR = {"error": "1;31", "warning": "33", "info": "36"}  # bold red, yellow, cyan
 _FINDING = re.compile(r"^(?P<where>.*?:\d+:\d+: )(?P<severity>error|warning|info)(?=: )", re.MULTILINE)
@@ -43,13 +46,9 @@ def colour_findings(text: str) -> str:
     return body + sep + last + text[len(text.rstrip("\n")):]
 
 
-class Progress(Protocol):
-    def update(self, n: int = 1) -> object: ...
+class Progress:
+    """What the work reports: steps done, and the phase it is in. This one shows nothing."""
 
-    def phase(self, description: str) -> object: ...
-
-
-class _Silent:
     def update(self, n: int = 1) -> None:
         pass
 
@@ -57,7 +56,7 @@ class _Silent:
         pass
 
 
-class _Bar:
+class _Bar(Progress):
     """A tqdm bar that also shows a long last phase in which nothing is counted (checking after loading)."""
 
     def __init__(self, bar: Any, delay: float) -> None:
@@ -99,7 +98,7 @@ def _delay() -> float:
 def progress(total: int, description: str, stream: TextIO, for_people: bool = True) -> Iterator[Progress]:
     """A bar counting `total` steps on `stream` when it is a terminal and the output is for people."""
     if not for_people or not progress_enabled(stream):
-        yield _Silent()
+        yield Progress()
         return
     from tqdm import tqdm
 
