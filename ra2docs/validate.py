@@ -506,6 +506,14 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         return
     stated: dict[tuple[str, str, str], set[str]] = {}
     where: dict[tuple[str, str, str, str], Location] = {}
+    # (type, end stating it, requirement) -> the IDs its links of that type name by mistake, as corrected
+    mistyped: dict[tuple[str, str, str], set[str]] = {}
+    for link, _, _ in sg.unresolved:
+        holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
+                                                                                          link.target_id)
+        if holder in sg.requirements and other not in sg.requirements:
+            close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
+            mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:
         if link.type in both or (link.type, sg.spec_of(link.source_id), sg.spec_of(link.target_id)) in pairs:
             key = (link.type, link.source_id, link.target_id)
@@ -517,6 +525,9 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             continue
         end = next(iter(ends))
         back = inverses.get(link_type, "traced_by")
+        if (origin in mistyped.get((link_type, "to", target), ()) if end == "from"
+                else target in mistyped.get((link_type, "from", origin), ())):
+            continue  # the other end names this one mistyped: the dangling-ref finding there is the place to fix
         if end == "from":
             msg = (f"'{origin}' {_VERBS.get(link_type, link_type)} '{target}', but '{target}' does not state it "
                    f"back (add '{origin}' to its {back})")
