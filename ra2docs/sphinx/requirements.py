@@ -84,7 +84,8 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """Besides `files_of`: what the coverage status and the supporting components come from."""
     from ra2docs.sphinx.trace import policy_files
 
-    return files_of(loaded, select(loaded, options)) | policy_files(loaded)
+    tests = {tc.location.file for tc in loaded.tree.testcases}
+    return files_of(loaded, select(loaded, options)) | policy_files(loaded) | tests
 
 
 @deps.digest("ra2:requirements")
@@ -97,7 +98,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
                  for incoming in (False, True)]
         out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req),
-                    supporters(loaded, req.id),
+                    supporters(loaded, req.id), verifying_tests(loaded, req),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
     return out
 
@@ -290,11 +291,18 @@ def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
 
 
 def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
-    """The requirement's coverage status: its text (symbol and word) and its CSS class."""
+    """The requirement's coverage status (the library's one status function): its text and CSS classes."""
     from ra2docs.sphinx.trace import STATUS_TEXT
 
-    value = loaded.status(req)
+    value = loaded.status(req).value
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
+
+
+def verifying_tests(loaded: Loaded, req: model.Requirement) -> tuple[str, ...]:
+    """The test cases that verify the requirement (the verification index of the library)."""
+    from ra2docs.verification import requirement_status as verification_status
+
+    return verification_status(loaded.project.graph, req.id).tests
 
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
@@ -326,6 +334,7 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
         ("Supported by", supports),
+        ("Verified by", refs(list(verifying_tests(ctx.loaded, req)))),
         ("Traces to", refs(linked(req.id, "traces"))),
         ("Traced by", refs(linked(req.id, "traces", True))),
         ("Refines", refs(linked(req.id, "refines"))),
@@ -369,6 +378,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
         ("Supported by", supports),
+        ("Verified by", _refs(verifying_tests(loaded, req))),
         ("Traces to", _refs(loaded.linked(req.id, "traces"))),
         ("Traced by", _refs(loaded.linked(req.id, "traces", True))),
         ("Refines", _refs(loaded.linked(req.id, "refines"))),
