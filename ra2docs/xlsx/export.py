@@ -137,7 +137,7 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
     rows.append([])
     rows.append(wbk.header_row(ws, ("How to answer", "")))
     steps = (
-        f"Fill in the vendor details at the top of this sheet (the yellow cells): they are read back with "
+        "Fill in the vendor details at the top of this sheet (the yellow cells): they are read back with "
         "the answers.",
         f"Answer every row of the '{REQUIREMENTS}' sheet in the yellow columns: Compliance (pick from the "
         "drop-down list), Comment and Evidence (a document, section or link that proves the answer).",
