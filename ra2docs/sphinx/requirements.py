@@ -97,7 +97,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
         links = [loaded.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
                  for incoming in (False, True)]
         out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
-                    req.status, req.tags, req.source, req.notes, links, loaded.status(req),
+                    req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
                     supporters(loaded, req.id), verifying_tests(loaded, req),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
     return out
