@@ -87,7 +87,8 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """Besides `files_of`: what the coverage status and the supporting components come from."""
     from ra2docs.sphinx.trace import policy_files
 
-    return files_of(loaded, select(loaded, options)) | policy_files(loaded)
+    tests = {tc.location.file for tc in loaded.tree.testcases}
+    return files_of(loaded, select(loaded, options)) | policy_files(loaded) | tests
 
 
 @deps.digest("ra2:requirements")
@@ -293,11 +294,18 @@ def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
 
 
 def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
-    """The requirement's coverage status: its text (symbol and word) and its CSS class."""
+    """The requirement's coverage status (the library's one status function): its text and CSS classes."""
     from ra2docs.sphinx.trace import STATUS_TEXT
 
     value = loaded.status(req).value
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
+
+
+def verifying_tests(loaded: Loaded, req: model.Requirement) -> tuple[str, ...]:
+    """The test cases that verify the requirement (the verification index of the library)."""
+    from ra2docs.verification import requirement_status as verification_status
+
+    return verification_status(loaded.project.graph, req.id).tests
 
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:

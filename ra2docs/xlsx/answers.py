@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from ra2docs import model
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS, parse_answer
-from ra2docs.xlsx.export import FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, plan
+from ra2docs.xlsx.export import COVER, FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, VENDOR_FIELDS, plan
 from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError, check_archive
 from ra2docs.xlsx.selection import Selection, SelectionError
 
@@ -86,6 +86,7 @@ class ImportResult:
     asked: list[str] = field(default_factory=list)  # every requirement the workbook was exported with
     checksum: str = ""
     spec_versions: dict[str, str] = field(default_factory=dict)
+    vendor_details: dict[str, str] = field(default_factory=dict)  # VENDOR_FIELDS keys the vendor filled in
 
     @property
     def errors(self) -> list[Problem]:
@@ -128,6 +129,18 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def vendor_details(wb: object) -> dict[str, str]:
+    """The vendor details block of the cover sheet: each label in column A, the vendor's text beside it."""
+    if COVER not in wb.sheetnames:  # type: ignore[attr-defined]
+        return {}
+    labels = {label: key for key, label in VENDOR_FIELDS}
+    out: dict[str, str] = {}
+    for row in wb[COVER].iter_rows(max_col=2, max_row=40):  # type: ignore[index]
+        if len(row) == 2 and _text(row[0].value) in labels and _text(row[1].value):
+            out[labels[_text(row[0].value)]] = _text(row[1].value)[:500]
+    return out
+
+
 class _TooMany(Exception):
     """Raised inside the reader once the problem list is full."""
 
@@ -147,6 +160,7 @@ class _Reader:
 
     def read(self) -> ImportResult:
         try:
+            self.result.vendor_details = vendor_details(self.wb)
             meta = self.metadata()
             if meta is not None:
                 self.rows(meta[1])
