@@ -27,6 +27,7 @@ from ra2docs.commands.common import (
     load_project,
     refuse_unread,
 )
+from ra2docs.fileio import building
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
@@ -93,11 +94,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.output}: the output must be an .xlsx file")
     options = ExportOptions(sel, export_date(args.date), args.password or None)
     try:
-        summary = write_rfp(project, args.output, options)
+        with building(args.output):  # openpyxl's sheet streams live beside the output, removed on failure
+            summary = write_rfp(project, args.output, options)
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write: {exc}") from None
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     if not summary.requirements:
         print(f"ra2docs export xlsx: warning: the selection ({sel.describe()}) holds no requirements",
               file=sys.stderr)
