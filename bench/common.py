@@ -19,6 +19,7 @@ class Run:
     seconds: float
     peak_mib: float
     returncode: int = 0  # the highest of the runs a median stands for
+    cpu: float = 0.0  # user + system CPU seconds of the child
 
 
 def run_once(argv: Sequence[str], cwd: Path | None = None) -> Run:
@@ -31,13 +32,14 @@ def run_once(argv: Sequence[str], cwd: Path | None = None) -> Run:
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {stderr[-2000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def median_run(argv: Sequence[str], repeat: int, cwd: Path | None = None) -> Run:
     runs = [run_once(argv, cwd) for _ in range(repeat)]
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs),
-               max(r.returncode for r in runs))
+               max(r.returncode for r in runs), statistics.median(r.cpu for r in runs))
 
 
 def python(*args: str) -> list[str]:

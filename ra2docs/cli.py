@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "ra2docs.commands.schema",
     "ra2docs.commands.import_",
     "ra2docs.commands.compare",
+    "ra2docs.commands.import_results",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

@@ -130,6 +130,16 @@ CATALOGUE: dict[str, Code] = _codes(
          "Remove the waiver, or correct its code or target. It cannot be waived.", waivable=False),
     Code("ra2.waiver-expired", E, "A waiver has passed its expiry date; the finding it covered is back.",
          "Fix the gap, or renew the waiver with a new date and reason. It cannot be waived.", waivable=False),
+    # Verification
+    Code("ra2.unverified", E, "A requirement is not verified by any test case where the policy demands it.",
+         "Name the requirement (or its section) in a test case's `verifies`, or accept the gap with a waiver."),
+    Code("ra2.verifies-nothing", W, "A test case's `verifies` glob or section matches no requirement.",
+         "Correct the glob or section, or remove it; the message suggests a close match when there is one."),
+    Code("ra2.result-unknown-test", W, "A results file records a test case that no `testcases` file defines.",
+         "Define the test case, or re-import the results (`ra2docs import-results`) against the current tree."),
+    Code("ra2.claim-contradicted", W, "A vendor answers fully compliant where its own stack failed or never "
+         "ran a verifying test.",
+         "Ask the vendor for a passing run (then `ra2docs import-results`), or record the answer as partial."),
     # Vendor responses
     Code("ra2.response-unknown-id", E, "A vendor response answers a requirement that does not exist.",
          "Re-import the vendor's workbook or correct the ID in the responses file."),

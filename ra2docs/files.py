@@ -213,7 +213,7 @@ def _walk(folder: Path, root: Path, suffixes: tuple[str, ...], out: Listing, see
         _walk(sub, root, suffixes, out, seen)
 
 
-TREE_DIRS = ("requirements", "mappings", "responses")
+TREE_DIRS = ("requirements", "mappings", "responses", "results")
 
 
 def tree_of(path: Path) -> Path | None:

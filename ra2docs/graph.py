@@ -91,12 +91,6 @@ class SpecGraph:
 
     # ---- edges by type -------------------------------------------------------------------------
 
-    def _out(self, node: str, edge_type: str) -> Iterator[tuple[str, dict[str, object]]]:
-        if node in self.g:
-            for _, target, data in self.g.out_edges(node, data=True):
-                if data["type"] == edge_type:
-                    yield target, data
-
     def _in(self, node: str, edge_type: str) -> Iterator[tuple[str, dict[str, object]]]:
         if node in self.g:
             for origin, _, data in self.g.in_edges(node, data=True):
@@ -105,15 +99,38 @@ class SpecGraph:
 
     def traces_of(self, req_id: str) -> list[str]:
         """Requirements `req_id` traces to (RA -> RM), each once, in a stable order."""
-        return sorted({t for t, _ in self._out(req_id, "traces")})
+        return self.linked(req_id, "traces")
 
     def traced_by(self, req_id: str) -> list[str]:
         """Requirements that trace to `req_id`."""
-        return sorted({o for o, _ in self._in(req_id, "traces")})
+        return self.linked(req_id, "traces", incoming=True)
 
     def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
-        edges = self._in(req_id, link_type) if incoming else self._out(req_id, link_type)
-        return sorted({n for n, _ in edges})
+        """Requirements `req_id` links to (or, `incoming`, that link to it) by `link_type`, sorted."""
+        return self._link_index.get(req_id, {}).get((link_type, incoming), [])
+
+    @cached_property
+    def _link_index(self) -> dict[str, dict[tuple[str, bool], list[str]]]:
+        """Each requirement's links by (type, incoming), from one pass over the links.
+
+        Walking a node's edges scans its support edges too (dozens per requirement in a big matrix), and
+        the site asks for the links of every requirement several times."""
+        reqs = self.requirements
+        found: dict[str, dict[tuple[str, bool], set[str]]] = {}
+        for link in self.tree.all_links():
+            if link.source_id in reqs and link.target_id in reqs:
+                found.setdefault(link.source_id, {}).setdefault((link.type, False), set()).add(link.target_id)
+                found.setdefault(link.target_id, {}).setdefault((link.type, True), set()).add(link.source_id)
+        return {rid: {key: sorted(ids) for key, ids in by_key.items()} for rid, by_key in found.items()}
+
+    @cached_property
+    def link_files(self) -> dict[str, set[str]]:
+        """Files stating a link that touches each requirement (either end)."""
+        out: dict[str, set[str]] = {}
+        for link in self.tree.all_links():
+            out.setdefault(link.source_id, set()).add(link.location.file)
+            out.setdefault(link.target_id, set()).add(link.location.file)
+        return out
 
     # ---- named queries ------------------------------------------------------------------------
 
@@ -142,13 +159,20 @@ class SpecGraph:
                 for comp, d in self._in(node, "supports")]
 
     def supports(self, component_id: str) -> list[tuple[str, str, str]]:
-        """What a component states support for: (requirement or feature node, level, matrix)."""
-        out = []
-        if component_id in self.g:
-            for _, target, key, data in self.g.out_edges(component_id, keys=True, data=True):
-                if data["type"] == "supports":
-                    out.append((target, str(data["level"]), str(key)))
-        return sorted(out)
+        """What a component states support for: (requirement or feature node, level, matrix), sorted."""
+        return self.support_index.get(component_id, [])
+
+    @cached_property
+    def support_index(self) -> dict[str, list[tuple[str, str, str]]]:
+        """`supports` of every component from one pass over the edges: asking networkx per component
+        walks its edge views each time (seconds per pass at 375k support edges)."""
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for comp, target, key, data in self.g.edges(keys=True, data=True):
+            if data["type"] == "supports":
+                found.setdefault(comp, []).append((target, str(data["level"]), str(key)))
+        for listing in found.values():
+            listing.sort()
+        return found
 
     def is_covered(self, req_id: str, covered_by: str, from_spec: str = "",
                    stack: model.Stack | None = None) -> bool:

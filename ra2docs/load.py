@@ -18,7 +18,7 @@ from sys import intern
 
 import yaml
 
-from ra2docs import files, model, text_safety
+from ra2docs import files, model, text_safety, verification_load
 from ra2docs.errors import Finding, Location, Severity
 from ra2docs.schema import KINDS, SLUG, F
 
@@ -416,6 +416,8 @@ class _Builder:
         self.severity_locations: dict[str, Location] = {}
         self.waivers: list[model.Waiver] = []
         self.responses: list[model.VendorResponse] = []
+        self.testcases: list = []  # verification_model.TestCase
+        self.results: list = []  # verification_model.ResultSet
 
     def add(self, kind: str, rec: Rec) -> None:
         getattr(self, f"_add_{kind}")(rec)
@@ -527,6 +529,12 @@ class _Builder:
             imported_at=r.get("imported_at", ""), checksum=r.get("checksum", ""),
             spec_versions=dict(r.get("spec_versions", {})), asked=tuple(r.get("asked", ())), location=r.loc))
 
+    def _add_testcases(self, r: Rec) -> None:
+        self.testcases.extend(verification_load.testcases(r, _source))
+
+    def _add_results(self, r: Rec) -> None:
+        self.results.append(verification_load.results(r))
+
     def build(self) -> model.Tree:
         return model.Tree(
             root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements),
@@ -535,4 +543,5 @@ class _Builder:
             stacks=tuple(self.stacks),
             policy=model.Policy(tuple(self.rules), tuple(dict.fromkeys(self.both_directions)),
                                 self.severities, self.severity_locations),
-            waivers=tuple(self.waivers), responses=tuple(self.responses), files=tuple(self.files))
+            waivers=tuple(self.waivers), responses=tuple(self.responses), testcases=tuple(self.testcases),
+            results=tuple(self.results), files=tuple(self.files))

@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ra2docs.errors import NOWHERE, Location
+
+if TYPE_CHECKING:
+    from ra2docs.verification_model import ResultSet, TestCase
 
 LEVEL_RANK = {"must": 3, "must-not": 3, "should": 2, "should-not": 2, "may": 1}
 
@@ -259,6 +262,8 @@ class Tree:
     policy: Policy = field(default_factory=Policy)
     waivers: tuple[Waiver, ...] = ()
     responses: tuple[VendorResponse, ...] = ()
+    testcases: tuple[TestCase, ...] = ()  # ra2docs.verification_model
+    results: tuple[ResultSet, ...] = ()
     files: tuple[str, ...] = ()  # every YAML file read, for dependency tracking
 
     def requirement_index(self) -> dict[str, Requirement]:

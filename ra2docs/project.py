@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from ra2docs import model
+from ra2docs import model, status
 from ra2docs.graph import SpecGraph
 from ra2docs.load import FileReader, LoadResult, load_tree, read_file
 from ra2docs.validate import CheckResult, run_checks
@@ -21,19 +23,32 @@ class Project:
     loaded: LoadResult
     graph: SpecGraph
     result: CheckResult
+    # Seconds spent per stage (load, graph, checks), for `ra2docs check --profile` and the benchmarks.
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def tree(self) -> model.Tree:
         return self.loaded.tree
 
+    @cached_property
+    def statuses(self) -> dict[str, status.Status]:
+        """Every requirement's coverage status by `SPEC:id` (see `ra2docs.status`), computed once."""
+        return status.compute_all(self)
+
     @classmethod
     def load(cls, root: Path | str = ".", display_root: str | None = None,
              today: dt.date | None = None, reader: FileReader = read_file) -> Project:
         """Load, build the graph and run every check (waivers applied); `reader` parses each file."""
+        stages: dict[str, float] = {}
         with _no_cyclic_gc():
+            start = time.process_time()
             loaded = load_tree(Path(root), display_root, reader)
+            stages["load"] = (mark := time.process_time()) - start
             graph = SpecGraph.build(loaded.tree)
-            return cls(Path(root), loaded, graph, run_checks(graph, loaded.findings, today))
+            stages["graph"] = (start := time.process_time()) - mark
+            result = run_checks(graph, loaded.findings, today)
+            stages["checks"] = time.process_time() - start
+            return cls(Path(root), loaded, graph, result, stages)
 
 
 @contextmanager

@@ -8,21 +8,23 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ra2docs.errors import CATALOGUE, UNREAD_CODES, Finding, Severity
+from ra2docs.status import Status
 from ra2docs.text_safety import escape_controls
 from ra2docs.validate import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
 _COUNTED = ("files", "specs", "requirements", "components", "matrices", "cells", "links", "stacks",
-            "waivers", "responses")
+            "waivers", "responses", "testcases", "results")
 
 
 _SINGULAR = {"files": "file", "specs": "spec", "requirements": "requirement", "components": "component",
              "matrices": "matrix", "cells": "cell", "links": "link", "stacks": "stack", "waivers": "waiver",
-             "responses": "response", "folders": "folder"}
+             "responses": "response", "testcases": "test case", "results": "results file", "folders": "folder"}
+_PLURAL = {"testcases": "test cases", "results": "results files"}
 
 
 def _count(n: int, plural: str) -> str:
-    return f"{n} {plural if n != 1 else _SINGULAR[plural]}"
+    return f"{n} {_PLURAL.get(plural, plural) if n != 1 else _SINGULAR[plural]}"
 
 
 def line(f: Finding) -> str:
@@ -80,12 +82,17 @@ def finding_dict(f: Finding) -> dict[str, object]:
             "hint": f.effective_hint}
 
 
-def render_json(result: CheckResult) -> str:
+def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dict[str, object] | None = None) -> str:
+    """The findings as JSON; with `statuses`, a `statuses` member lists each requirement's coverage status;
+    `extra` members (e.g. `verification`) are added to the document."""
     by_severity = Counter(str(f.effective_severity) for f in result.open)
     doc = {"version": 1, "checked": dict(result.counts),
            "summary": {"errors": by_severity["error"], "warnings": by_severity["warning"],
                        "infos": by_severity["info"], "waived": len(result.waived)},
-           "findings": [finding_dict(f) for f in result.findings]}
+           "findings": [finding_dict(f) for f in result.findings], **(extra or {})}
+    listed = [st.as_dict() for st in statuses]
+    if listed:
+        doc["statuses"] = listed
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -134,9 +141,9 @@ def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> s
 
 
 def render(result: CheckResult, fmt: str, threshold: Severity, show_waived: bool = False,
-           hints: bool = False) -> str:
+           hints: bool = False, statuses: Iterable[Status] = (), extra: dict[str, object] | None = None) -> str:
     if fmt == "json":
-        return render_json(result)
+        return render_json(result, statuses, extra)
     if fmt == "junit":
         return render_junit(result, threshold)
     if fmt == "github":

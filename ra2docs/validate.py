@@ -18,6 +18,7 @@ from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Location, Severity
 from ra2docs.graph import SpecGraph
 from ra2docs.schema import COMPLIANCE
+from ra2docs.status import coverage_scopes
 from ra2docs.text_safety import invisible, look_alike_note
 
 _VERBS = {"traces": "traces to", "refines": "refines", "depends": "depends on"}
@@ -332,18 +333,17 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
 @check
 def coverage(sg: SpecGraph) -> Iterator[Finding]:
     reported: set[str] = set()
+    for rule, profile, req, covered in coverage_scopes(sg):
+        if not covered:
+            reported.add(req.id)
+            severity = Severity.parse(rule.severity) if rule.severity else None
+            yield Finding("ra2.uncovered", f"{_describe(req, profile)} is not covered: "
+                          f"{_demand(rule)} [rule {rule.id}]", req.location, subject=req.id,
+                          severity=severity, scope=_scope(rule=rule.id, profile=profile))
     for rule in sg.tree.policy.rules:
-        if rule.spec not in sg.specs:
+        if rule.spec not in sg.specs or not rule.stacks or rule.covered_by == "tests":
             continue
-        severity = Severity.parse(rule.severity) if rule.severity else None
         for profile in rule.profiles or (None,):
-            for req in sg.uncovered(rule, profile):
-                reported.add(req.id)
-                yield Finding("ra2.uncovered", f"{_describe(req, profile)} is not covered: "
-                              f"{_demand(rule)} [rule {rule.id}]", req.location, subject=req.id,
-                              severity=severity, scope=_scope(rule=rule.id, profile=profile))
-            if not rule.stacks:
-                continue
             for stack in sg.tree.stacks:
                 for req in sg.uncovered(replace(rule, covered_by="support"), profile, stack):
                     yield Finding("ra2.stack-gap", f"stack '{stack.id}' does not cover "
@@ -466,11 +466,14 @@ def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.d
     return CheckResult(findings, _counts(sg.tree))
 
 
+import ra2docs.verification_checks  # noqa: E402, F401  (registers the verification checks)
+
+
 def _counts(tree: model.Tree) -> Counter[str]:
     return Counter({
         "files": len(tree.files), "specs": len(tree.specs), "requirements": len(tree.requirements),
         "components": len(tree.components), "matrices": len(tree.matrices),
         "cells": sum(len(r.cells) for m in tree.matrices for r in m.rows),
         "links": len(tree.all_links()), "stacks": len(tree.stacks), "waivers": len(tree.waivers),
-        "responses": len(tree.responses),
+        "responses": len(tree.responses), "testcases": len(tree.testcases), "results": len(tree.results),
     })

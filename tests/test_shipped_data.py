@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ra2docs.model import Requirement
 from ra2docs.project import Project
 from ra2docs.schema import KINDS
 from tests.conftest import REPO, run_cli
@@ -196,3 +197,102 @@ def test_yaml_files_start_with_their_schema_modeline() -> None:
             assert match.group(2) in KINDS
             assert (path.parent / match.group(1) / f"{match.group(2)}.schema.json").is_file(), path
             assert re.search(rf"^kind: {match.group(2)}$", path.read_text(encoding="utf-8"), re.M), path
+
+
+# --- RA2 chapter 2 "Specification Reference" cells against the modelled traced_by links -------------
+
+SPEC_REFS = Path(__file__).parent / "data" / "ra2-ch02-spec-refs.txt"
+RA2_SPEC_ID = re.compile(r"\bra2\.[a-z0-9]+\.\d{3}\b")  # every family, k8s included
+
+
+def upstream_spec_refs() -> list[tuple[int, int, list[str], str]]:
+    """(row line, cell line, the row's IDs, the cell) for every row of the committed upstream fixture."""
+    rows = []
+    for line in SPEC_REFS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        row_line, cell_line, ids, cell = line.split("\t")
+        rows.append((int(row_line), int(cell_line), [i.strip() for i in ids.split(",")], cell))
+    return rows
+
+
+def ch02_requirements() -> dict[tuple[str, int], Requirement]:
+    out: dict[tuple[str, int], Requirement] = {}
+    for req in project().tree.requirements:
+        match = re.fullmatch(r"chapter02\.rst line (\d+)", req.source.note if req.source else "")
+        if match:
+            key = (req.id, int(match.group(1)))
+            assert key not in out, f"two requirements cite {key}"
+            out[key] = req
+    return out
+
+
+def test_spec_reference_fixture_is_whole() -> None:
+    rows = upstream_spec_refs()
+    assert len(rows) == 276  # the nine tables of RA2 ch.2 §2.3 and §2.4
+    assert sum(len(RA2_SPEC_ID.findall(cell)) for *_, cell in rows) == 73
+
+
+def test_every_spec_reference_cell_equals_the_modelled_links() -> None:
+    """Each ra2.* ID a chapter-2 cell names is a traced_by link of that row, and nothing else is."""
+    reqs = ch02_requirements()
+    wrong, seen = [], set()
+    for row_line, cell_line, ids, cell in upstream_spec_refs():
+        for rid in ids:
+            req = reqs.get((rid, row_line))
+            if req is None:
+                wrong.append(f"chapter02.rst:{row_line}: row {rid} is not modelled")
+                continue
+            seen.add((rid, row_line))
+            if list(req.traced_by) != RA2_SPEC_ID.findall(cell):
+                wrong.append(f"chapter02.rst:{cell_line}: {rid} cell {cell!r} but traced_by {list(req.traced_by)}")
+    assert wrong == []
+    assert sorted(set(reqs) - seen) == [], "requirements cite a chapter-2 row the fixture does not have"
+
+
+def test_the_k8s_specification_references_are_links() -> None:
+    """The 19 links to ra2.k8s.* the first import missed (its family pattern had no k8s)."""
+    reqs = {key[0]: req for key, req in ch02_requirements().items()}
+    k8s = sorted((rid, t) for rid, req in reqs.items() for t in req.traced_by if t.startswith("ra2.k8s."))
+    assert len(k8s) == 19
+    assert reqs["e.cap.016"].traced_by == ("ra2.k8s.007", "ra2.ntw.012")
+    assert reqs["inf.ntw.04"].traced_by == ("ra2.ch.007", "ra2.k8s.010")
+    waived = {f["subject"] for f in report_findings() if f["code"] == "ra2.one-way-link"}
+    # stated in ch.2 only: ch.4's row traces elsewhere or nowhere
+    assert {"ra2.k8s.009->e.cap.006", "ra2.k8s.003->gen.avl.01", "ra2.k8s.020->kcm.gen.03"} <= waived
+    # stated at both ends now: no one-way finding, no waiver claiming the contrary
+    assert not {"ra2.k8s.001->gen.cnt.03", "ra2.k8s.010->inf.ntw.04"} & waived
+
+
+def test_kubernetes_version_policy_per_release() -> None:
+    """n-2 window up to Elbrus, a named version from Kali, the n-3 skew rule from Quinnipiac."""
+    tree = project().tree
+    matrix = next(m for m in tree.matrices if m.id == "kubernetes-version-policy")
+    policy = {row.key: (row.cells[0].level, row.cells[0].text) for row in matrix.rows}
+    assert policy["ra2-elbrus"][0] == "newest-three-minors"
+    assert policy["ra2-kali"] == ("named-version", "1.21")
+    assert policy["ra2-quinnipiac"] == ("named-version-n3-skew", "1.31")
+    assert policy["ra2-f3d0d2b"] == ("named-version-n3-skew", "1.33")
+    assert all(row.source and "line" in row.source.note for row in matrix.rows)
+    kubernetes = next(c for c in tree.components if c.id == "kubernetes")
+    assert kubernetes.versions == ("1.33",) and kubernetes.attributes["version-policy"] == "n-3 skew"
+
+
+def test_technology_exception_is_modelled_and_waived() -> None:
+    exc = [r for r in project().tree.requirements if r.id == "ra2.exc.tec.001"]
+    assert len(exc) == 1 and exc[0].spec == "RA2" and exc[0].level == "may"
+    assert "Valid Until: 'TBD'" in exc[0].notes and exc[0].source and exc[0].source.note == "chapter01.rst line 139"
+    assert [f["waived"] for f in report_findings() if f["subject"] == "ra2.exc.tec.001"] == [True]
+
+
+@pytest.mark.parametrize(("component", "matrix"), [
+    ("kata-containers", "privileged-container-isolation"),
+    ("gvisor", "privileged-container-isolation"),
+    ("memory-manager", "topology-aware-huge-pages"),
+    ("prometheus", "supplementary-components"),
+])
+def test_seed_system_is_a_component_in_a_matrix(component: str, matrix: str) -> None:
+    tree = project().tree
+    comp = next(c for c in tree.components if c.id == component)
+    assert comp.source and comp.source.note
+    assert component in next(m for m in tree.matrices if m.id == matrix).columns

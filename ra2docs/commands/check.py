@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.errors import INPUT_CODES, Severity
@@ -29,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 when an open finding at or above this severity exists (default: error)")
     parser.add_argument("--show-waived", action="store_true", help="also print waived findings (text format)")
     parser.add_argument("--hints", action="store_true", help="print what to do under each finding (text)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print the CPU seconds of each stage (load, graph, checks, report) on stderr")
     add_output_argument(parser, "write the report to FILE instead of stdout")
 
 
@@ -36,7 +39,19 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(args.root)
     result = project.result
     threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
-    text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints)
+    start = time.process_time()
+    statuses = project.statuses.values() if args.format == "json" else ()
+    extra = None
+    if args.format == "json":  # the verification status of every requirement (ra2docs.verification)
+        from ra2docs.verification_export import status_document
+        extra = {"verification": status_document(project.graph)}
+    text = render(result, args.format, threshold, show_waived=args.show_waived, hints=args.hints,
+                  statuses=statuses, extra=extra)
+    if args.profile:
+        stages = {**project.stages, "report": time.process_time() - start}
+        total = sum(stages.values()) or 1.0
+        sys.stderr.write("profile (CPU seconds): " + ", ".join(
+            f"{name} {seconds:.2f} ({seconds / total:.0%})" for name, seconds in stages.items()) + "\n")
     if args.output:
         write_text_atomic(args.output, text)
         sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")

@@ -8,6 +8,9 @@ each vendor does not fully meet:
     weight: must / must-not 3, should / should-not 2, may 1
     credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, not compliant 0, unanswered 0
 
+"Fully compliant" answers that the vendor's own stack's imported test results contradict (a verifying
+test failed, or never ran: see `ra2docs import-results`) are listed; with --evidence they earn no credit.
+
 --format json for machines; -o FILE.xlsx writes the comparison as a workbook.
 """
 
@@ -42,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="text for people, json for machines (default: text)")
     parser.add_argument("--profile", default="", help="levels as in this profile; only its requirements")
     parser.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
+    parser.add_argument("--evidence", action="store_true",
+                        help="score with test evidence: a fully compliant answer that the vendor's stack failed or "
+                             "never ran a verifying test for earns nothing")
     add_output_argument(parser, "also write the comparison as a workbook", metavar="FILE.xlsx")
     add_allow_errors_argument(parser, "write the workbook from")
 
@@ -58,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
                          f"{', '.join(sorted(known)) or 'none (run `ra2docs import` first)'}")
     if args.profile and args.profile not in project.graph.profiles():
         raise UsageError(f"--profile {args.profile!r}: no spec declares it")
-    cmp = compare(project.tree, args.profile, args.vendor or None)
+    from ra2docs.verification import claims
+
+    cmp = compare(project.tree, args.profile, args.vendor or None, claims(project.graph), args.evidence)
     answer_warnings(project, set(cmp.vendors))
     if args.output:
         if not args.output.lower().endswith(".xlsx"):

@@ -56,8 +56,9 @@ def sorted_links(tree: model.Tree) -> list[model.Link]:
                                                       _where(lk)))
 
 
-def model_document(tree: model.Tree, result: CheckResult | None = None) -> dict[str, Any]:
-    """The JSON document of a tree; with `result`, its findings (open and waived) too."""
+def model_document(tree: model.Tree, result: CheckResult | None = None, graph: Any = None) -> dict[str, Any]:
+    """The JSON document of a tree; with `result`, its findings (open and waived) too (`graph`: the tree's
+    SpecGraph when the caller has it)."""
     doc: dict[str, Any] = {
         "format": DOCUMENT_FORMAT,
         "version": FORMAT_VERSION,
@@ -78,6 +79,9 @@ def model_document(tree: model.Tree, result: CheckResult | None = None) -> dict[
     doc["policy"]["severities"] = dict(sorted(tree.policy.severities.items()))
     for resp in doc["responses"]:
         resp["answers"].sort(key=lambda a: (a["id"], a["location"]["line"]))
+    from ra2docs.verification_export import verification_section
+
+    doc.update(verification_section(tree, graph))
     if result is not None:
         doc["findings"] = [finding_dict(f) for f in result.findings]
     return doc
@@ -106,5 +110,5 @@ def run(args: Any) -> int:
     from ra2docs.exports.common import emit, load_for_export
 
     project = load_for_export(args)
-    emit(args.output, dumps(model_document(project.tree, project.result if args.findings else None)))
+    emit(args.output, dumps(model_document(project.tree, project.result if args.findings else None, project.graph)))
     return 0

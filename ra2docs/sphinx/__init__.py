@@ -24,11 +24,13 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.matrix_html",  # big matrices straight to HTML
     "ra2docs.sphinx.html_parts",  # chapters, traceability tables and the catalogue straight to HTML
     "ra2docs.sphinx.catalogue",
+    "ra2docs.sphinx.dashboard",  # coverage charts (inline SVG) for the home page
     "ra2docs.sphinx.findings",  # findings as warnings, the known-issues page, the code catalogue
     "ra2docs.sphinx.diagram",
     "ra2docs.sphinx.style",
     "ra2docs.sphinx.changelog",
     "ra2docs.sphinx.vendors",
+    "ra2docs.sphinx.verification",  # test cases, status per stack, verification matrices
     "ra2docs.sphinx.rewarn",  # pages that warned are built again next time, so -W keeps failing
 )
 

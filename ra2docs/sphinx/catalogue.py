@@ -26,8 +26,8 @@ from ra2docs.sphinx.nodes import (
     fill,
     inline,
     joined,
+    linked_paragraphs,
     para,
-    paragraphs,
     renderer,
     table,
     xref,
@@ -101,22 +101,22 @@ def render_catalogue(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Nod
         named = kinds.get(kind)
         out.append(nodes.rubric("", "", nodes.Text(named.title if named and named.title else kind)))
         if named and named.description:
-            out.extend(paragraphs(named.description))
+            out.extend(linked_paragraphs(named.description))
         if html_parts.direct(ctx):
             html_rows = [component_row_html(ctx, comp, args["limit"]) for comp in by_kind[kind]]
             out.append(html_parts.block(html_parts.table(["Component", "Versions", "Status", "About", "Supports"],
-                                                         html_rows, ["ra2-catalogue"])))
+                                                         html_rows, ["ra2-catalogue"], wide=True)))
             continue
         rows = [component_row(loaded, comp, args["limit"]) for comp in by_kind[kind]]
         out.append(table([["Component", "Versions", "Status", "About", "Supports"]], rows,
-                         ["ra2-catalogue"], widths=[14, 10, 8, 30, 38]))
+                         ["ra2-catalogue"], widths=[14, 10, 8, 30, 38], wide=True))
     return out
 
 
 def component_row(loaded: Loaded, comp: model.Component, limit: int) -> list[object]:
     name = nodes.paragraph("", "", nodes.strong("", comp.name), nodes.Text(" "),
                            nodes.literal("", comp.id, classes=["ra2-id"]), ids=[anchor("comp", comp.id)])
-    about: list[nodes.Node] = paragraphs(comp.description)
+    about: list[nodes.Node] = linked_paragraphs(comp.description)
     about.extend(para(f"{key}: {value}", ["ra2-attribute"]) for key, value in comp.attributes.items())
     return [name, ", ".join(comp.versions), comp.status, about, supports(loaded, comp, limit)]
 
@@ -164,7 +164,7 @@ def component_row_html(ctx: RenderContext, comp: model.Component, limit: int) ->
     """`component_row` as table cells, as the HTML translator writes them."""
     h = html_parts
     name = h.para(f"<strong>{h.text(comp.name)}</strong> {h.literal(comp.id)}", ids=[anchor("comp", comp.id)])
-    about = h.paragraphs(comp.description)
+    about = h.linked_paragraphs(ctx, comp.description)
     about += [h.para(h.text(f"{key}: {value}"), ["ra2-attribute"]) for key, value in comp.attributes.items()]
     reqs = ctx.loaded.project.graph.requirements
     listing: list[str] = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +20,10 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from ra2docs import files, model
-from ra2docs.errors import Finding
 from ra2docs.load import MAX_FILE_BYTES, discover, read_file
 from ra2docs.project import Project
 from ra2docs.sphinx.parse_cache import CACHE_DIR, ParseCache
+from ra2docs.status import Status, requirement_status
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -46,38 +45,13 @@ class Loaded:
         """The absolute path of a file as locations name it (relative to the configuration directory)."""
         return os.path.normpath(self.confdir / display_file)
 
-    @cached_property
-    def links(self) -> dict[str, dict[tuple[str, bool], list[str]]]:
-        """Each requirement's links by (type, incoming): the graph's answer, indexed once.
-
-        `SpecGraph.linked` scans every edge of a node, support edges included (dozens per requirement in
-        a big matrix); the pages ask for links of every requirement several times.
-        """
-        reqs = self.project.graph.requirements
-        found: dict[str, dict[tuple[str, bool], set[str]]] = defaultdict(lambda: defaultdict(set))
-        for link in self.tree.all_links():
-            if link.source_id in reqs and link.target_id in reqs:
-                found[link.source_id][(link.type, False)].add(link.target_id)
-                found[link.target_id][(link.type, True)].add(link.source_id)
-        return {rid: {key: sorted(ids) for key, ids in by_key.items()} for rid, by_key in found.items()}
-
     def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
-        return self.links.get(req_id, {}).get((link_type, incoming), [])
+        return self.project.graph.linked(req_id, link_type, incoming)
 
-    @cached_property
+    @property
     def supports(self) -> dict[str, list[tuple[str, str, str]]]:
-        """`SpecGraph.supports` of every component, from one pass over the graph's edges.
-
-        Asking the graph per component walks that component's edges through networkx views each time:
-        at 375k support edges that was seconds per pass, and the catalogue asks twice per component.
-        """
-        found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for comp, target, key, data in self.project.graph.g.edges(keys=True, data=True):
-            if data["type"] == "supports":
-                found[comp].append((target, str(data["level"]), str(key)))
-        for listing in found.values():
-            listing.sort()
-        return dict(found)
+        """What each component states support for (the graph's index): (node, level, matrix), sorted."""
+        return self.project.graph.support_index
 
     def file_digest(self, display_file: str) -> str:
         """A digest of a file's bytes: a cheap stand-in in page digests for everything read from a file that
@@ -118,32 +92,14 @@ class Loaded:
         """Every YAML file of the tree, named as locations name them."""
         return {os.path.relpath(f, self.confdir) for f in self.tree.files}
 
-    @cached_property
-    def uncovered(self) -> dict[str, list[Finding]]:
-        """ra2.uncovered findings (open and waived) by requirement ID."""
-        out: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.project.result.findings:
-            if finding.code == "ra2.uncovered":
-                out[finding.subject].append(finding)
-        return out
-
-    @cached_property
+    @property
     def link_files(self) -> dict[str, set[str]]:
         """Files stating a link that touches each requirement (either end): the pages showing it depend on them."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for link in self.tree.all_links():
-            out[link.source_id].add(link.location.file)
-            out[link.target_id].add(link.location.file)
-        return out
+        return self.project.graph.link_files
 
-    def status(self, req: model.Requirement) -> str:
-        """Coverage status: gap (an open finding), waived, covered (a rule applies and is met) or n/a."""
-        findings = self.uncovered.get(req.id, ())
-        if any(not f.waived_by for f in findings):
-            return "gap"
-        if findings:
-            return "waived"
-        return "covered" if any(r.spec == req.spec for r in self.tree.policy.rules) else "n/a"
+    def status(self, req: model.Requirement) -> Status:
+        """The requirement's coverage status: the library's (`ra2docs.status`), as `check` gives it."""
+        return requirement_status(self.project, req)
 
     def chapter_of(self, req: model.Requirement) -> str:
         return req.category or req.section

@@ -1,7 +1,8 @@
 """The `ra2` domain: where each requirement, component, matrix and finding code is shown, and roles to link them.
 
-``:ra2:req:`req.inf.ntw.04` `` (or ``:ra2:id:``, ``:ra2:comp:``, ``:ra2:matrix:``, ``:ra2:code:``) links any
-ID from prose. An ID the tree does not define, or one no page shows, is a warning at the role's location.
+``:ra2:req:`req.inf.ntw.04` `` (or ``:ra2:id:``, ``:ra2:comp:``, ``:ra2:matrix:``, ``:ra2:code:``,
+``:ra2:test:`` for test cases) links any ID from prose. An ID the tree does not define, or one no page
+shows, is a warning at the role's location.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ra2docs.sphinx.data import Loaded, get_loaded
 
 logger = logging.getLogger(__name__)
 
-OBJTYPES = ("req", "comp", "matrix", "code")
+OBJTYPES = ("req", "comp", "matrix", "code", "test")
 Entry = tuple[str, str, str, str]  # docname, anchor, objtype, display title
 
 
@@ -42,7 +43,8 @@ def role_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     for index in (graph.requirements, graph.components):
         if target in index:
             return {index[target].location.file}
-    return {m.location.file for m in loaded.tree.matrices if m.id == target}
+    return {m.location.file for m in loaded.tree.matrices if m.id == target} | {
+        t.location.file for t in loaded.tree.testcases if t.id == target}
 
 
 @deps.digest("ra2:role")
@@ -73,9 +75,10 @@ class Ra2Domain(Domain):
         "comp": ObjType("component", "comp", "id"),
         "matrix": ObjType("matrix", "matrix", "id"),
         "code": ObjType("finding code", "code", "id"),
+        "test": ObjType("test case", "test", "id"),
     }
     roles: ClassVar[dict[str, XRefRole]] = {
-        name: Ra2XRefRole(innernodeclass=nodes.literal) for name in ("req", "comp", "matrix", "code", "id")}
+        name: Ra2XRefRole(innernodeclass=nodes.literal) for name in ("req", "comp", "matrix", "code", "test", "id")}
     initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "uses": {}}
     data_version = 2  # bumped whenever the shape of objects or uses changes
 
@@ -146,7 +149,8 @@ class Ra2Domain(Domain):
 def _defined(env: BuildEnvironment, target: str) -> bool:
     tree = get_loaded(env).tree
     return (target in tree.requirement_index() or target in tree.component_index()
-            or any(m.id == target for m in tree.matrices) or target in CATALOGUE)
+            or any(m.id == target for m in tree.matrices) or target in CATALOGUE
+            or any(t.id == target for t in tree.testcases))
 
 
 def target_node(domain: Ra2Domain, obj_id: str, objtype: str, title: str, node: Element) -> None:

@@ -24,7 +24,7 @@ from ra2docs.errors import CATALOGUE, Finding, Severity
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import anchor, get_domain
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, para, renderer, table, xref
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, linked_text, para, renderer, table, xref
 from ra2docs.validate import waiver_matches
 
 logger = logging.getLogger(__name__)
@@ -93,26 +93,73 @@ def _capped(findings: list[Finding], limit: int) -> tuple[list[Finding], list[no
                         "`ra2docs check` lists them all.", ["ra2-more"])]
 
 
+def _about(subject: str) -> nodes.Node:
+    return nodes.paragraph("", "", *linked_text(subject))
+
+
+def _by_code(findings: list[Finding]) -> dict[str, list[Finding]]:
+    """Findings grouped by code, in the catalogue's order (unknown codes last)."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.code, []).append(finding)
+    order = list(CATALOGUE)
+    return dict(sorted(groups.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+
+
+def _group_anchor(kind: str, code: str) -> str:
+    return f"ra2-findings-{kind}-{nodes.make_id(code)}"
+
+
+def _summary(open_groups: dict[str, list[Finding]], waived_groups: dict[str, list[Finding]],
+             show: str) -> nodes.Node:
+    """One row per code: how many findings are open and waived, each count a link to its group."""
+    def count(kind: str, groups: dict[str, list[Finding]], code: str) -> object:
+        if code not in groups:
+            return "0"
+        ref = nodes.reference("", str(len(groups[code])), internal=True, refid=_group_anchor(kind, code))
+        return nodes.paragraph("", "", ref)
+
+    rows = []
+    for code in _by_code([f for g in (*open_groups.values(), *waived_groups.values()) for f in g[:1]]):
+        summary = CATALOGUE[code].summary if code in CATALOGUE else ""
+        row: list[object] = [_code(code), summary]
+        row += [count("open", open_groups, code)] * (show in ("open", "all"))
+        row += [count("waived", waived_groups, code)] * (show in ("waived", "all"))
+        rows.append(row)
+    header = ["Code", "What it means"] + ["Open"] * (show in ("open", "all")) + ["Waived"] * (show in ("waived", "all"))
+    return table([header], rows, ["ra2-findings-summary"], filterable=False)
+
+
 @renderer("findings")
 def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
+    """Findings grouped by code, each group with its count; a summary table of the counts first."""
     loaded, show, limit = ctx.loaded, args["show"], args["limit"]
     result = loaded.project.result
+    open_groups = _by_code(result.open) if show in ("open", "all") else {}
+    waived_groups = _by_code(result.waived) if show in ("waived", "all") else {}
     out: list[nodes.Node] = []
+    if open_groups or waived_groups:
+        out.append(nodes.rubric("", "", nodes.Text("Findings by code")))
+        out.append(_summary(open_groups, waived_groups, show))
     if show in ("open", "all"):
         out.append(nodes.rubric("", "", nodes.Text(f"Open findings ({len(result.open)})")))
-        if result.open:
-            shown, more = _capped(result.open, limit)
-            rows = [[(str(f.effective_severity), [f"ra2-severity-{f.effective_severity}"]), _code(f.code),
-                     f.subject, f.message, _where(f)] for f in shown]
-            out.append(table([["Severity", "Code", "About", "Finding", "Where"]], rows,
-                             ["ra2-findings"], widths=[8, 14, 14, 44, 20]))
-            out.extend(more)
-        else:
+        if not result.open:
             out.append(para("None: every check passes or its finding is waived.", ["ra2-empty"]))
+        for code, findings in open_groups.items():
+            out.append(_group_title("open", code, len(findings)))
+            shown, more = _capped(findings, limit)
+            rows = [[(str(f.effective_severity), [f"ra2-severity-{f.effective_severity}"]), _about(f.subject),
+                     nodes.paragraph("", "", *linked_text(f.message)), _where(f)] for f in shown]
+            out.append(table([["Severity", "About", "Finding", "Where"]], rows, ["ra2-findings"],
+                             widths=[8, 14, 58, 20], wide=True))
+            out.extend(more)
     if show in ("waived", "all"):
         out.append(nodes.rubric("", "", nodes.Text(f"Accepted (waived) findings ({len(result.waived)})")))
-        if result.waived:
-            shown, more = _capped(result.waived, limit)
+        if not result.waived:
+            out.append(para("None.", ["ra2-empty"]))
+        for code, findings in waived_groups.items():
+            out.append(_group_title("waived", code, len(findings)))
+            shown, more = _capped(findings, limit)
             details = []
             for f in shown:
                 waiver = _waiver(loaded, f)
@@ -120,15 +167,22 @@ def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node
                                 waiver.upstream if waiver else ""))
             # expiry and upstream columns only when some waiver states them
             with_expiry, with_upstream = any(d[1] for d in details), any(d[2] for d in details)
-            header = ["Code", "About", "Finding", "Why it is accepted"]
+            header = ["About", "Finding", "Why it is accepted"]
             header += ["Expires"] * with_expiry + ["Upstream"] * with_upstream + ["Where"]
-            rows = [[_code(f.code), f.subject, f.message, f.waived_by, *([expires or "never"] * with_expiry),
-                     *([upstream] * with_upstream), _where(f)] for f, expires, upstream in details]
-            out.append(table([header], rows, ["ra2-findings", "ra2-waived"]))
+            rows = [[_about(f.subject), nodes.paragraph("", "", *linked_text(f.message)),
+                     nodes.paragraph("", "", *linked_text(f.waived_by)), *([expires or "never"] * with_expiry),
+                     *([nodes.paragraph("", "", *linked_text(upstream))] * with_upstream), _where(f)]
+                    for f, expires, upstream in details]
+            out.append(table([header], rows, ["ra2-findings", "ra2-waived"], wide=True))
             out.extend(more)
-        else:
-            out.append(para("None.", ["ra2-empty"]))
     return out
+
+
+def _group_title(kind: str, code: str, count: int) -> nodes.Node:
+    summary = CATALOGUE[code].summary if code in CATALOGUE else ""
+    title = nodes.rubric("", "", _code(code), nodes.Text(f" ({count} {kind})" + (f": {summary}" if summary else "")),
+                         ids=[_group_anchor(kind, code)], classes=["ra2-findings-group"])
+    return title
 
 
 class CodesDirective(Ra2Directive):

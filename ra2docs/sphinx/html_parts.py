@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.writers.html5 import HTML5Translator
 
-from ra2docs.sphinx.nodes import RenderContext, note_generated
+from ra2docs.sphinx.nodes import RenderContext, box_classes, id_pieces, note_generated
 
 # docutils' HTMLTranslator.special_characters and attval: the same escaping as the nodes path
 _SPECIAL = {ord("&"): "&amp;", ord("<"): "&lt;", ord('"'): "&quot;", ord(">"): "&gt;", ord("@"): "&#64;"}
@@ -107,6 +107,17 @@ def paragraphs(value: str) -> list[str]:
     return [para(text(p)) for p in parts if p]
 
 
+def linked(ctx: RenderContext, value: str) -> str:
+    """`nodes.linked_text` as HTML: escaped text whose known IDs link to their definitions."""
+    return "".join(xref(ctx, piece, piece) if is_id else text(piece) for piece, is_id in id_pieces(value, ctx.objects))
+
+
+def linked_paragraphs(ctx: RenderContext, value: str) -> list[str]:
+    """`nodes.linked_paragraphs` as HTML."""
+    parts = [" ".join(chunk.split()) for chunk in value.replace("\r\n", "\n").split("\n\n")]
+    return [para(linked(ctx, p)) for p in parts if p]
+
+
 def blocks(paras: Sequence[str]) -> str:
     """Paragraphs in a body (section, list item, field): each followed by a newline."""
     return "".join(f"{p}\n" for p in paras)
@@ -118,9 +129,9 @@ def cell(paras: Sequence[str], classes: Sequence[str] = (), tag: str = "td") -> 
     return f"<{tag}{classes_attr(classes)}>{inner}</{tag}>\n"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequence[str]) -> str:
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequence[str], wide: bool = False) -> str:
     """`nodes.table` as HTML: `header` holds header texts, `rows` the cells (from `cell`)."""
-    out = ['<div class="ra2-scroll docutils container">\n',
+    out = [f'<div class="{attr(" ".join([*box_classes(wide), "docutils", "container"]))}">\n',
            f'<table class="{attr(" ".join(["ra2-table", *classes, "docutils", "align-default"]))}">\n',
            "<thead>\n", '<tr class="row-odd">']
     out.extend(cell([para(text(name))], ["head"], "th") for name in header)

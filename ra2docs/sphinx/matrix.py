@@ -25,9 +25,9 @@ from ra2docs.sphinx.nodes import (
     RenderContext,
     fill,
     inline,
+    linked_paragraphs,
     note_generated,
     para,
-    paragraphs,
     renderer,
     table,
     xref,
@@ -42,7 +42,7 @@ def level_class(level_id: str) -> str:
 
 def level_text(level: model.Level | None, level_id: str) -> str:
     if level is None:
-        return f"? {level_id}"
+        return f"⚠ unknown level {level_id!r}"
     return f"{level.symbol} {level.label}" if level.symbol else level.label
 
 
@@ -111,7 +111,7 @@ def render_matrix(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     if args["title"]:
         out.append(nodes.rubric("", "", nodes.Text(matrix.title)))
-    out.extend(paragraphs(matrix.description))
+    out.extend(linked_paragraphs(matrix.description))
     if matrix.source is not None:
         out.append(nodes.paragraph("", "", nodes.Text("Source: "), source_node(matrix.source),
                                    classes=["ra2-source"]))
@@ -184,7 +184,7 @@ def legend(vocab: model.Vocabulary) -> nodes.Node:
     out = nodes.container(classes=["ra2-legend"])
     out += nodes.paragraph("", "", inline("Legend", ["ra2-legend-title"]),
                            nodes.Text(f" ({vocab.title or vocab.id})"))
-    out += table([["Level", "Counts as coverage", "Meaning"]], rows, ["ra2-legend-table"])
+    out += table([["Level", "Counts as coverage", "Meaning"]], rows, ["ra2-legend-table"], filterable=False)
     return out
 
 

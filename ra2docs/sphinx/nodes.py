@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import contextvars
 import gc
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,42 @@ def paragraphs(text: str) -> list[nodes.paragraph]:
     """YAML prose as paragraphs: blank lines separate them; everything stays literal text."""
     parts = [" ".join(chunk.split()) for chunk in text.replace("\r\n", "\n").split("\n\n")]
     return [para(p) for p in parts if p]
+
+
+ID_TOKEN = re.compile(r"[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+")
+
+
+def id_pieces(text: str, known: Container[str]) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is a known ID) pairs: every whole token that is an ID some page shows."""
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for match in ID_TOKEN.finditer(text):
+        if match.group() in known:
+            if match.start() > last:
+                out.append((text[last:match.start()], False))
+            out.append((match.group(), True))
+            last = match.end()
+    if last < len(text):
+        out.append((text[last:], False))
+    return out
+
+
+def linked_text(text: str) -> list[nodes.Node]:
+    """Text whose IDs become links to their definitions (while a page is rendered; plain text otherwise)."""
+    ctx = _CONTEXT.get()
+    if ctx is None:
+        return [nodes.Text(text)]
+    return [xref(piece, piece) if is_id else nodes.Text(piece) for piece, is_id in id_pieces(text, ctx.objects)]
+
+
+def linked_para(text: str, classes: Sequence[str] = ()) -> nodes.paragraph:
+    return nodes.paragraph("", "", *linked_text(text), classes=list(classes))
+
+
+def linked_paragraphs(text: str) -> list[nodes.paragraph]:
+    """`paragraphs` with the IDs in them linked."""
+    parts = [" ".join(chunk.split()) for chunk in text.replace("\r\n", "\n").split("\n\n")]
+    return [linked_para(p) for p in parts if p]
 
 
 def inline(text: str, classes: Sequence[str] = ()) -> nodes.inline:
@@ -196,8 +233,10 @@ def _row(cells: Sequence[Cell]) -> nodes.row:
 
 
 def table(header: Sequence[Sequence[Cell]], rows: Iterable[Sequence[Cell]], classes: Sequence[str] = (),
-          stub_columns: int = 0, widths: Sequence[int] | None = None) -> nodes.container:
-    """A table in a horizontally scrollable container; `header` is a list of header rows."""
+          stub_columns: int = 0, widths: Sequence[int] | None = None, wide: bool = False,
+          filterable: bool = True) -> nodes.container:
+    """A table in a scrolling box that filtering and sorting enhance (see static/ra2docs.js); `header` is
+    a list of header rows; a `wide` table makes its page use the whole window."""
     ncols = len(header[0])
     tab = nodes.table(classes=["ra2-table", *classes])
     group = nodes.tgroup(cols=ncols)
@@ -213,7 +252,11 @@ def table(header: Sequence[Sequence[Cell]], rows: Iterable[Sequence[Cell]], clas
     body = nodes.tbody()
     body.extend(_row(r) for r in rows)
     group += body
-    return nodes.container("", tab, classes=["ra2-scroll"])
+    return nodes.container("", tab, classes=box_classes(wide, filterable))
+
+
+def box_classes(wide: bool, filterable: bool = True) -> list[str]:
+    return ["ra2-scroll", *(["ra2-filterable"] if filterable else []), *(["ra2-wide"] if wide else [])]
 
 
 def field_list(fields: Iterable[tuple[str, Content]]) -> nodes.field_list:

@@ -1,7 +1,8 @@
 """``.. ra2:requirements::`` — a chapter of requirements, each a section and a link target.
 
 Options select the requirements: ``:spec:`` (required), ``:category:``, ``:section:``, ``:cited-by:`` (only
-requirements a requirement of that spec traces to, e.g. the RM requirements RA2 cites).
+requirements a requirement of that spec traces to, e.g. the RM requirements RA2 cites), ``:not-cited-by:``
+(the others: with both, every requirement of a spec is shown once), ``:group-by:`` (category or section).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import admonitionlabels
 from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.sphinx import deps, html_parts
-from ra2docs.sphinx.data import Loaded
+from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import anchor, get_domain
 from ra2docs.sphinx.nodes import (
     Ra2Directive,
@@ -26,8 +28,11 @@ from ra2docs.sphinx.nodes import (
     fill,
     inline,
     joined,
+    linked_paragraphs,
+    linked_text,
     para,
     paragraphs,
+    ra2_fill,
     renderer,
     xref,
 )
@@ -37,7 +42,7 @@ SAFE_URL_SCHEMES = ("https://", "http://")
 
 def select(loaded: Loaded, options: dict[str, str]) -> list[model.Requirement]:
     spec, category, section = options.get("spec", ""), options.get("category", ""), options.get("section", "")
-    cited_by = options.get("cited-by", "")
+    cited_by, not_cited_by = options.get("cited-by", ""), options.get("not-cited-by", "")
     graph = loaded.project.graph
     reqs = graph.spec_requirements(spec)
     if category:
@@ -47,6 +52,10 @@ def select(loaded: Loaded, options: dict[str, str]) -> list[model.Requirement]:
     if cited_by:
         index = graph.requirements
         reqs = [r for r in reqs if any(index[o].spec == cited_by for o in loaded.linked(r.id, "traces", True))]
+    if not_cited_by:
+        index = graph.requirements
+        reqs = [r for r in reqs
+                if not any(index[o].spec == not_cited_by for o in loaded.linked(r.id, "traces", True))]
     return reqs
 
 
@@ -72,7 +81,10 @@ def files_of(loaded: Loaded, reqs: Iterable[model.Requirement]) -> set[str]:
 
 @deps.selector("ra2:requirements")
 def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
-    return files_of(loaded, select(loaded, options))
+    """Besides `files_of`: what the coverage status and the supporting components come from."""
+    from ra2docs.sphinx.trace import policy_files
+
+    return files_of(loaded, select(loaded, options)) | policy_files(loaded)
 
 
 @deps.digest("ra2:requirements")
@@ -84,7 +96,8 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
         links = [loaded.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
                  for incoming in (False, True)]
         out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
-                    req.status, req.tags, req.source, req.notes, links,
+                    req.status, req.tags, req.source, req.notes, links, loaded.status(req),
+                    supporters(loaded, req.id),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
     return out
 
@@ -92,7 +105,8 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
 class RequirementsDirective(Ra2Directive):
     option_spec: ClassVar[OptionSpec] = {
         "spec": directives.unchanged_required, "category": directives.unchanged, "section": directives.unchanged,
-        "cited-by": directives.unchanged, "group-by": lambda arg: directives.choice(arg, ("category", "section")),
+        "cited-by": directives.unchanged, "not-cited-by": directives.unchanged,
+        "group-by": lambda arg: directives.choice(arg, ("category", "section")),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -102,7 +116,7 @@ class RequirementsDirective(Ra2Directive):
             known = ", ".join(sorted(loaded.project.graph.specs)) or "none"
             return self.problem(f"ra2:requirements: unknown spec {spec!r} (specs: {known})")
         reqs = select(loaded, self.options)
-        self.depend(files_of(loaded, reqs))
+        self.depend(requirement_files(loaded, self.options))
         if not reqs:
             return [para("No requirements match this selection.", ["ra2-empty"])]
         domain = get_domain(self.env)
@@ -110,7 +124,7 @@ class RequirementsDirective(Ra2Directive):
             domain.note_object(req.id, "req", req.title, self.state.document)
         if "group-by" in self.options:
             return self.grouped(loaded, reqs, self.options["group-by"])
-        return [fill("requirements", ids=[r.id for r in reqs])]
+        return [index_node(reqs), fill("requirements", ids=[r.id for r in reqs])]
 
     def grouped(self, loaded: Loaded, reqs: list[model.Requirement], field: str) -> list[nodes.Node]:
         """One section per category (or section) of the spec, in the spec's order; empty ones left out."""
@@ -126,10 +140,67 @@ class RequirementsDirective(Ra2Directive):
             anchor = f"ra2-group-{nodes.make_id(spec.id)}-{nodes.make_id(group or 'none')}"
             section = nodes.section(support_smartquotes=False, ids=[anchor])
             section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
+            section += index_node(groups[group])
             section += fill("requirements", ids=[r.id for r in groups[group]])
             out.append(section)
         return out
 
+
+
+def index_node(reqs: list[model.Requirement]) -> addnodes.index:
+    """The general index's entries of these requirements: by ID, and under their spec."""
+    entries = []
+    for req in reqs:
+        target = anchor("req", req.id)
+        entries.append(("single", f"{req.id} ({req.spec} requirement)", target, "", None))
+        entries.append(("single", f"{req.spec} requirements; {req.id} {req.title}", target, "", None))
+    return addnodes.index(entries=entries)
+
+
+def add_to_local_toc(app: Sphinx, doctree: nodes.document) -> None:
+    """List each requirement of a page in its "On this page" contents, under the section holding it.
+
+    The requirements are made when the page is written (see `render_requirements`), after Sphinx built the
+    page's contents from its sections; this adds them to that contents, up to `ra2docs_list_limit` per page
+    (a page of thousands would make every page's navigation huge)."""
+    env = app.env
+    toc = env.tocs.get(env.docname)
+    placeholders = [n for n in doctree.findall(ra2_fill) if n["renderer"] == "requirements"]
+    if toc is None or not placeholders:
+        return
+    if sum(len(n["args"]["ids"]) for n in placeholders) > app.config.ra2docs_list_limit:
+        return
+    items = {ref["anchorname"]: ref.parent.parent for ref in toc.findall(nodes.reference)
+             if isinstance(ref.parent.parent, nodes.list_item)}
+    index = get_loaded(env).project.graph.requirements
+    for placeholder in placeholders:
+        section = next((a for a in _ancestors(placeholder) if isinstance(a, nodes.section)), None)
+        if section is None:
+            continue
+        top = section.parent is doctree or not any(isinstance(a, nodes.section) for a in _ancestors(section))
+        item = items.get("" if top else f"#{section['ids'][0]}")
+        if item is None:
+            continue
+        sub = next((c for c in item.children if isinstance(c, nodes.bullet_list)), None)
+        if sub is None:
+            sub = nodes.bullet_list()
+            item += sub
+        for req_id in placeholder["args"]["ids"]:
+            req = index.get(req_id)
+            if req is None:
+                continue
+            ref = nodes.reference("", "", nodes.literal("", req.id), nodes.Text(f" {req.title}"), internal=True,
+                                  refuri=env.docname, anchorname=f"#{anchor('req', req.id)}")
+            sub += nodes.list_item("", addnodes.compact_paragraph("", "", ref))
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent
+    return out
 
 
 @renderer("requirements")
@@ -149,11 +220,11 @@ def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.
             continue
         section = nodes.section(classes=["ra2-requirement"], ids=[anchor("req", req.id)])
         section += nodes.title("", "", nodes.literal("", req.id, classes=["ra2-id"]), nodes.Text(" "),
-                               nodes.Text(req.title))
+                               *linked_text(req.title))
         section += requirement_fields(ctx.loaded, req)
-        section.extend(paragraphs(req.description))
+        section.extend(linked_paragraphs(req.description))
         if req.notes:
-            section += nodes.note("", *paragraphs(req.notes))
+            section += nodes.note("", *linked_paragraphs(req.notes))
         out.append(section)
     return out
 
@@ -168,20 +239,62 @@ def requirements_html(ctx: RenderContext, reqs: list[model.Requirement]) -> node
     searchable: list[nodes.Node] = []
     for req in reqs:
         target = anchor("req", req.id)
-        title = f"{html_parts.literal(req.id)} {html_parts.text(req.title)}"
+        title = f"{html_parts.literal(req.id)} {html_parts.linked(ctx, req.title)}"
         out.append(f'<section class="ra2-requirement" id="{target}">\n')
         out.append(html_parts.heading(ctx, level, title, target))
         out.append(html_parts.field_list(requirement_fields_html(ctx, req), ["ra2-fields"]))
-        out.append(html_parts.blocks(html_parts.paragraphs(req.description)))
+        out.append(html_parts.blocks(html_parts.linked_paragraphs(ctx, req.description)))
         if req.notes:
             out.append(f'<div class="admonition note">\n<p class="admonition-title">{admonitionlabels["note"]}'
-                       f"</p>\n{html_parts.blocks(html_parts.paragraphs(req.notes))}</div>\n")
+                       f"</p>\n{html_parts.blocks(html_parts.linked_paragraphs(ctx, req.notes))}</div>\n")
         out.append("</section>\n")
         section = nodes.section(ids=[target])
         section += nodes.title("", f"{req.id} {req.title}")
         section.extend(paragraphs(req.description))
         searchable.append(section)
     return html_parts.block("".join(out), searchable)
+
+
+Support = tuple[str, str, str, str]  # component ID, its name, level ID, level text
+
+
+def supporters(loaded: Loaded, req_id: str) -> list[Support]:
+    """The components a matrix states as supporting `req_id`, each with its level (vocabulary order)."""
+    index = loaded._memo.get("ra2_supporters")
+    if index is None:
+        index = _supporters_index(loaded)
+        loaded._memo["ra2_supporters"] = index
+    return index.get(req_id, [])  # type: ignore[union-attr, no-any-return]
+
+
+def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
+    from ra2docs.sphinx.matrix import level_text
+
+    graph = loaded.project.graph
+    matrices = {m.id: m for m in loaded.tree.matrices}
+    out: dict[str, list[Support]] = {}
+    for comp_id, listing in loaded.supports.items():
+        comp = graph.components.get(comp_id)
+        for target, level, matrix_id in listing:
+            if target not in graph.requirements:
+                continue
+            matrix = matrices.get(matrix_id)
+            vocab = graph.vocabularies.get(matrix.vocabulary) if matrix else None
+            lv = vocab.level(level) if vocab else None
+            entry = (comp_id, comp.name if comp else comp_id, level, level_text(lv, level))
+            if entry not in out.setdefault(target, []):
+                out[target].append(entry)
+    for entries in out.values():
+        entries.sort(key=lambda e: (e[1].lower(), e[0]))
+    return out
+
+
+def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
+    """The requirement's coverage status: its text (symbol and word) and its CSS class."""
+    from ra2docs.sphinx.trace import STATUS_TEXT
+
+    value = loaded.status(req)
+    return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
 
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
@@ -198,12 +311,21 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         url = req.source.url
         source = (f'<a class="reference external" href="{html_parts.attr(url)}">{label}</a>'
                   if url.startswith(SAFE_URL_SCHEMES) else label)
+    from ra2docs.sphinx.matrix import level_class
+
+    status_text, status_classes = status_of(ctx.loaded, req)
+    supports = html_parts.joined(
+        html_parts.span(f"{html_parts.xref(ctx, cid, name, 'comp')} "
+                        f"{html_parts.span(html_parts.text(text), ['ra2-badge', level_class(lv)])}", ["ra2-support"])
+        for cid, name, lv, text in supporters(ctx.loaded, req.id))
     fields = [
         ("Level", level),
         ("Profiles", html_parts.text(_profiles(req))),
+        ("Coverage", html_parts.span(html_parts.text(status_text), status_classes.split())),
         ("Status", html_parts.text(req.status)),
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
+        ("Supported by", supports),
         ("Traces to", refs(linked(req.id, "traces"))),
         ("Traced by", refs(linked(req.id, "traces", True))),
         ("Refines", refs(linked(req.id, "refines"))),
@@ -232,13 +354,21 @@ def source_node(source: model.Source | None) -> nodes.Node | None:
 
 
 def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_list:
+    from ra2docs.sphinx.matrix import level_class
+
     level = inline(req.level, ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
+    status_text, status_classes = status_of(loaded, req)
+    supports = joined(nodes.inline("", "", xref(cid, name, "comp"), nodes.Text(" "),
+                                   inline(text, ["ra2-badge", level_class(lv)]), classes=["ra2-support"])
+                      for cid, name, lv, text in supporters(loaded, req.id))
     return field_list([
         ("Level", level),
         ("Profiles", _profiles(req)),
+        ("Coverage", inline(status_text, status_classes.split())),
         ("Status", req.status),
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
+        ("Supported by", supports),
         ("Traces to", _refs(loaded.linked(req.id, "traces"))),
         ("Traced by", _refs(loaded.linked(req.id, "traces", True))),
         ("Refines", _refs(loaded.linked(req.id, "refines"))),
@@ -250,3 +380,4 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
 
 def setup(app: Sphinx) -> None:
     app.add_directive_to_domain("ra2", "requirements", RequirementsDirective)
+    app.connect("doctree-read", add_to_local_toc, priority=900)  # after Sphinx made the page's contents

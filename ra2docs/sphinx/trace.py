@@ -16,10 +16,23 @@ from ra2docs import model
 from ra2docs.errors import Finding
 from ra2docs.sphinx import deps, html_parts
 from ra2docs.sphinx.data import Loaded
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, inline, joined, para, renderer, table, xref
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    fill,
+    inline,
+    joined,
+    linked_para,
+    linked_text,
+    para,
+    renderer,
+    table,
+    xref,
+)
 from ra2docs.sphinx.requirements import files_of, select
 
-STATUS_TEXT = {"covered": "✔ covered", "gap": "✖ gap", "waived": "⚑ waived", "n/a": "– no rule"}
+STATUS_TEXT = {"covered": "✔ covered", "uncovered": "✖ gap", "waived": "⚑ waived", "no-rule": "– no rule",
+               "unstated": "? level not stated"}
 
 
 def policy_files(loaded: Loaded) -> set[str]:
@@ -43,19 +56,18 @@ def status_cell(loaded: Loaded, req: model.Requirement,
                 notes: dict[str, int]) -> tuple[list[nodes.Node], list[str]]:
     """The status as symbol and word; a waiver's reason becomes a numbered note under the table."""
     status = loaded.status(req)
-    content: list[nodes.Node] = [inline(STATUS_TEXT[status], ["ra2-status-text"])]
-    if status == "waived":
-        numbers = [notes.setdefault(reason, len(notes) + 1)
-                   for reason in sorted({f.waived_by for f in loaded.uncovered[req.id]})]
+    content: list[nodes.Node] = [inline(STATUS_TEXT[status.value], ["ra2-status-text"])]
+    if status.value == "waived":
+        numbers = [notes.setdefault(reason, len(notes) + 1) for reason in status.waivers]
         content.append(inline(" (note " + ", ".join(map(str, numbers)) + ")", ["ra2-reason"]))
-    return content, ["ra2-status", f"ra2-status-{nodes.make_id(status)}"]
+    return content, ["ra2-status", f"ra2-status-{status.value}"]
 
 
 def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
     if not notes:
         return []
     listing = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["ra2-waiver-notes"])
-    listing.extend(nodes.list_item("", para(reason)) for reason in notes)
+    listing.extend(nodes.list_item("", linked_para(reason)) for reason in notes)
     return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
 
 
@@ -67,7 +79,7 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
         traces, traced_by = loaded.linked(req.id, "traces"), loaded.linked(req.id, "traces", True)
         linked = traces + traced_by
         rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req), sorted({f.waived_by for f in loaded.uncovered.get(req.id, ())}),
+                     loaded.status(req).value, loaded.status(req).waivers,
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
     return rows
 
@@ -97,14 +109,15 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
     if html_parts.direct(ctx):
         return [html_parts.block(traceability_html(ctx, reqs, traces, traced_by, notes)), *waiver_notes(notes)]
     columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
-        ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: r.title), ("Level", 6, lambda r: r.level)]
+        ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: linked_text(r.title) if r.title else None),
+        ("Level", 6, lambda r: r.level)]
     if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
         columns.append(("Traces to", 16, lambda r: joined(xref(t) for t in traces[r.id])))
     if any(traced_by.values()):
         columns.append(("Traced by", 16, lambda r: joined(xref(t) for t in traced_by[r.id])))
     columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes)))
     rows = [[fn(r) for _, _, fn in columns] for r in reqs]
-    out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"],
+    out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"], wide=True,
                  widths=[width for _, width, _ in columns])]
     return out + waiver_notes(notes)
 
@@ -129,7 +142,7 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
     rows = []
     for req in reqs:
         row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.id))]),
-               html_parts.cell([html_parts.para(html_parts.text(req.title))] if req.title else []),
+               html_parts.cell([html_parts.para(html_parts.linked(ctx, req.title))] if req.title else []),
                html_parts.cell([html_parts.para(html_parts.text(req.level))] if req.level else [])]
         if with_traces:
             row.append(refs(traces[req.id]))
@@ -137,7 +150,7 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
             row.append(refs(traced_by[req.id]))
         row.append(status(req))
         rows.append(row)
-    return html_parts.table(header, rows, ["ra2-traceability"])
+    return html_parts.table(header, rows, ["ra2-traceability"], wide=True)
 
 
 def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:

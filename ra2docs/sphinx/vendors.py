@@ -8,8 +8,10 @@ Usage::
 
 It reads the answers `ra2docs import` stored under `responses/` and shows what `ra2docs compare` prints
 (the same scores, from the same function), built as docutils nodes: a vendor's comment is text, never
-markup. Requirement IDs link to where the site shows them. Answer colours come from a small stylesheet
-written with the build; every answer is also spelt out, so nothing depends on seeing colour.
+markup. Requirement IDs link to where the site shows them. "Fully compliant" answers that the vendor's own
+stack's test results contradict (`ra2docs.verification.claims`) are listed under the gaps. Answer colours
+come from a small stylesheet written with the build; every answer is also spelt out, so nothing depends
+on seeing colour.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ def vendor_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
             continue
         files.add(response.location.file)
         files.update(reqs[a.id].location.file for a in response.answers if a.id in reqs)
+    if files:  # the evidence the claims are checked against
+        tree = loaded.tree
+        files.update(x.location.file for x in (*tree.testcases, *tree.results, *tree.stacks))
     return files
 
 
@@ -100,6 +105,16 @@ def build(cmp: Comparison) -> list[nodes.Node]:
         gaps += nodes.list_item("", nodes.paragraph(
             "", "", nodes.Text(f"{s.vendor} does not fully meet {len(s.gaps)} mandatory {noun}: "), *joined(items)))
     out.append(gaps)
+    if cmp.claims:
+        out.append(para("Claims the test evidence contradicts:", ["ra2-vendor-claims-title"]))
+        claims = nodes.bullet_list(classes=["ra2-vendor-claims"])
+        for c in cmp.claims:
+            what = "failed on" if c.problem == "failed" else "did not run (or was skipped) on"
+            claims += nodes.list_item("", nodes.paragraph(
+                "", "", nodes.Text(f"{c.vendor} answers fully compliant for "), xref(c.requirement),
+                nodes.Text(", but "), *joined([xref(t, objtype="test") for t in c.tests]),
+                nodes.Text(f" {what} its stack {c.stack}.")))
+        out.append(claims)
     return out
 
 
@@ -120,8 +135,10 @@ class VendorsDirective(Ra2Directive):
         if profile and profile not in loaded.project.graph.profiles():
             return self.problem(f"ra2:vendors: unknown profile {profile!r}")
         chosen = [v for v in wanted if v in known]
-        cmp = Comparison([], [], [], profile) if wanted and not chosen else compare(loaded.tree, profile,
-                                                                                    chosen or None)
+        from ra2docs.verification import claims
+
+        cmp = Comparison([], [], [], profile) if wanted and not chosen else compare(
+            loaded.tree, profile, chosen or None, claims(loaded.project.graph))
         if chosen:  # the order the page asks for
             order = {v: i for i, v in enumerate(chosen)}
             cmp.vendors.sort(key=order.__getitem__)

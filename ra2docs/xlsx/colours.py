@@ -11,15 +11,15 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
 from ra2docs import model
+from ra2docs.contrast import text_on
 
 ANSWER_COLOURS = {"fully-compliant": "C6EFCE", "partially-compliant": "FFEB9C", "not-compliant": "FFC7CE",
                   "roadmap": "DDEBF7"}
 
 
 def ink(colour: str) -> str:
-    """Black or white text, whichever reads better on the fill."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
-    return "000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "FFFFFF"
+    """Black or white text, whichever has the higher WCAG contrast on the fill (at least 4.5:1)."""
+    return text_on(colour).lstrip("#").upper()
 
 
 def level_colour(level: model.Level) -> str:

@@ -9,6 +9,10 @@ any compared vendor answered:
 weight: must / must-not 3, should / should-not 2, may 1 (the level in --profile when one is given);
 credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, not compliant 0, no answer 0.
 A mandatory gap is a must / must-not requirement the vendor does not answer "fully compliant".
+
+Claims against evidence (`claims`, from `ra2docs.verification.claims`): "fully compliant" answers that
+the vendor's own stack's test results contradict (a verifying test failed or never ran) are listed;
+scored with evidence (`discount`), such an answer earns no credit.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -54,12 +59,15 @@ class Comparison:
     rows: list[Row]
     scores: list[VendorScore]
     profile: str = ""
+    claims: list[Any] = field(default_factory=list)  # ra2docs.verification.Claim, for the compared vendors
+    evidence: bool = False  # whether contradicted claims were scored as earning nothing
 
     def score_of(self, vendor: str) -> VendorScore:
         return next(s for s in self.scores if s.vendor == vendor)
 
 
-def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = None) -> Comparison:
+def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = None, claims: list[Any] = (),
+            evidence: bool = False) -> Comparison:
     responses = sorted(tree.responses, key=lambda r: r.vendor.lower())
     if vendors:
         responses = [r for r in responses if r.vendor in vendors]
@@ -70,6 +78,8 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
     for req in tree.requirement_index().values():
         if req.id in scope and req.applies_to(profile or None):
             rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.id) for v in names}))
+    shown_claims = [c for c in claims if c.vendor in by_vendor and c.requirement in {r.requirement.id for r in rows}]
+    contradicted = {(c.vendor, c.requirement) for c in shown_claims}
     scores = []
     for vendor in names:
         earned = possible = 0.0
@@ -78,6 +88,8 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
             answer = row.answers[vendor]
             weight = WEIGHTS.get(row.level, 1)
             credit = ANSWER_BY_ID[answer.compliance].credit if answer and answer.compliance in ANSWER_BY_ID else 0.0
+            if evidence and (vendor, row.requirement.id) in contradicted:
+                credit = 0.0
             earned += weight * credit
             possible += weight
             vs.counts[answer.compliance if answer else UNANSWERED] += 1
@@ -86,7 +98,7 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
         vs.earned, vs.possible = earned, possible
         vs.score = round(100 * earned / possible, 1) if possible else 0.0
         scores.append(vs)
-    return Comparison(names, rows, scores, profile)
+    return Comparison(names, rows, scores, profile, shown_claims, evidence)
 
 
 def label(answer: model.Answer | None) -> str:
@@ -120,6 +132,10 @@ def render_text(cmp: Comparison) -> str:
                        f"{'s' if len(s.gaps) != 1 else ''}: {gaps}")
         else:
             out.append(f"{s.vendor} fully meets every mandatory requirement compared")
+    if cmp.claims:
+        how = "scored as earning nothing" if cmp.evidence else "scored as answered; --evidence scores them as 0"
+        out.append(f"Claims the test evidence contradicts ({how}):")
+        out.extend(f"  {c.text}" for c in cmp.claims)
     return "\n".join(out) + "\n"
 
 
@@ -130,6 +146,9 @@ def to_dict(cmp: Comparison) -> dict[str, object]:
         "scores": [{"vendor": s.vendor, "score": s.score, "earned": s.earned, "possible": s.possible,
                     "counts": dict(sorted(s.counts.items())),
                     "mandatory_gaps": [{"id": rid, "answer": a} for rid, a in s.gaps]} for s in cmp.scores],
+        "evidence": cmp.evidence,
+        "contradicted_claims": [{"vendor": c.vendor, "id": c.requirement, "stack": c.stack, "problem": c.problem,
+                                 "tests": list(c.tests)} for c in cmp.claims],
         "requirements": [{"id": r.requirement.id, "title": r.requirement.title, "level": r.level,
                           "answers": {v: (None if a is None else {"compliance": a.compliance, "comment": a.comment,
                                                                   "evidence": a.evidence})
@@ -188,4 +207,13 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
             term = ANSWER_BY_ID.get(answer)
             gaps.append([c(gaps, s.vendor, wbk.TEXT), c(gaps, rid, wbk.TEXT),
                          c(gaps, term.label if term else "—", wbk.TEXT), c(gaps, titles.get(rid, ""), wbk.TEXT)])
+    if cmp.claims:
+        sheet = wb.create_sheet("Claims vs evidence")
+        wbk.set_widths(sheet, [28, 18, 20, 14, 50])
+        wbk.print_setup(sheet, "1:1")
+        sheet.append(wbk.header_row(sheet, ["Vendor", "ID", "Stack", "Evidence", "Tests"]))
+        for claim in cmp.claims:
+            sheet.append([c(sheet, claim.vendor, wbk.TEXT), c(sheet, claim.requirement, wbk.TEXT),
+                          c(sheet, claim.stack, wbk.TEXT), c(sheet, claim.problem, wbk.TEXT),
+                          c(sheet, ", ".join(claim.tests), wbk.TEXT)])
     wbk.save_workbook(wb, path)

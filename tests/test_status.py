@@ -1,0 +1,116 @@
+"""One coverage status (ra2docs.status): the site shows what `check --format json` says, for every requirement.
+
+The site is built for real from the shipped pages; the JSON comes from the real CLI in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ra2docs import status
+from ra2docs.project import Project
+from tests.conftest import REPO, TREES, run_cli
+from tests.sphinx_helpers import build
+
+_TABLE = re.compile(r'<table class="[^"]*ra2-traceability[^"]*".*?</table>', re.S)
+_ROW = re.compile(r'<tr[^>]*>\s*<td><p>(?:<a [^>]*>)?<code [^>]*>(.*?)</code>.*?'
+                  r'class="ra2-status ra2-status-([a-z-]+)"', re.S)
+_DIRECTIVE = re.compile(r"^\.\. ra2:traceability::\s*\n((?:[ \t]+:[^\n]*\n)*)", re.M)
+
+
+def json_statuses(root: Path) -> dict[tuple[str, str], str]:
+    proc = run_cli("check", "--format", "json", "--fail-on", "never", str(root))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    return {(s["spec"], s["id"]): s["status"] for s in doc["statuses"]}
+
+
+def shown_statuses(srcdir: Path, outdir: Path, page: str) -> dict[tuple[str, str], str]:
+    """(spec, ID) -> status class of every row of every traceability table of a built page.
+
+    The tables appear in the order of the directives in the page's source, which name their spec."""
+    specs = [re.search(r":spec:\s*(\S+)", m.group(1)).group(1)  # type: ignore[union-attr]
+             for m in _DIRECTIVE.finditer((srcdir / f"{page}.rst").read_text(encoding="utf-8"))]
+    html = (outdir / "html" / f"{page}.html").read_text(encoding="utf-8")
+    tables = _TABLE.findall(html)
+    assert len(tables) == len(specs) > 0
+    shown: dict[tuple[str, str], str] = {}
+    for spec, table in zip(specs, tables, strict=True):
+        for req_id, value in _ROW.findall(table):
+            shown[(spec, re.sub(r"<[^>]+>", "", req_id))] = value
+    return shown
+
+
+def test_shipped_site_shows_the_status_check_gives(tmp_path: Path) -> None:
+    expected = json_statuses(REPO)
+    assert set(expected.values()) <= set(status.VALUES)
+    site = build(REPO / "source", outdir=tmp_path / "site", confdir=REPO)
+    assert "ra2docs" not in site.warnings  # no finding of ours surfaced as a warning
+    shown = shown_statuses(REPO / "source", tmp_path / "site", "traceability")
+    assert shown == expected  # every requirement is on the page, with the status check gives
+    # the bug this replaces: RM requirements below the rule's levels were shown covered
+    assert expected[("RM", "gen.cnt.05")] == expected[("RM", "gen.scl.01")] == "no-rule"
+    assert {"covered", "waived", "no-rule"} <= set(expected.values())
+
+
+def test_status_follows_the_rule_levels_and_profiles() -> None:
+    project = Project.load(REPO)
+    by_key = status.statuses(project)
+    rule = project.tree.policy.rules[0]
+    for req in project.graph.requirements.values():  # a duplicated ID: its first definition, as everywhere
+        st = by_key[f"{req.spec}:{req.id}"]
+        in_scope = req.spec == rule.spec and any(
+            req.applies_to(p) and req.level_in(p) in rule.levels for p in rule.profiles)
+        assert (st.value != "no-rule") == in_scope, req.id
+        if st.value == "covered":
+            assert st.rules == (rule.id,) and st.covered_by and not st.gaps
+            assert all(c.how == "traces" and project.graph.requirements[c.by].spec == "RA2" for c in st.covered_by)
+        if st.value == "waived":
+            assert st.gaps and all(g.waived_by for g in st.gaps) and st.waivers
+
+
+@pytest.mark.parametrize("tree", sorted(p.name for p in TREES.iterdir() if p.is_dir()))
+def test_gaps_are_exactly_the_uncovered_findings(tree: str) -> None:
+    project = Project.load(TREES / tree)
+    findings = {(f.subject, f.scope.get("rule", ""), f.scope.get("profile", ""), f.waived_by)
+                for f in project.result.findings if f.code == "ra2.uncovered"}
+    gaps = {(st.id, g.rule, g.profile, g.waived_by) for st in status.statuses(project).values() for g in st.gaps}
+    assert gaps == findings
+    for st in status.statuses(project).values():
+        open_gaps = [g for g in st.gaps if not g.waived_by]
+        assert (st.value == "uncovered") == bool(open_gaps)
+        assert (st.value == "waived") == (bool(st.gaps) and not open_gaps)
+
+
+def test_an_open_gap_is_uncovered_and_a_waiver_makes_it_waived(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(TREES / "uncovered", tree)
+    before = {k: v.value for k, v in status.statuses(Project.load(tree)).items()}
+    assert "uncovered" in before.values()
+    gap = next(k for k, v in before.items() if v == "uncovered")
+    (tree / "mappings").mkdir(exist_ok=True)
+    (tree / "mappings" / "extra-waivers.yaml").write_text(
+        "kind: waivers\nwaivers:\n"
+        f"  - code: ra2.uncovered\n    target: {gap.split(':', 1)[1]}\n    reason: accepted for the test\n",
+        encoding="utf-8")
+    after = status.statuses(Project.load(tree))
+    assert after[gap].value == "waived" and after[gap].waivers == ("accepted for the test",)
+    assert json_statuses(tree)[tuple(gap.split(":", 1))] == "waived"  # type: ignore[index]
+
+
+def test_a_registered_part_joins_every_status_without_changing_coverage() -> None:
+    project = Project.load(TREES / "uncovered")
+    plain = {k: v.value for k, v in status.compute_all(project).items()}
+    status.register_part("verification", lambda _project, req: "unverified" if req.spec else None)
+    try:
+        extended = status.compute_all(project)
+    finally:
+        status._PARTS.pop("verification")
+    assert {k: v.value for k, v in extended.items()} == plain
+    assert all(v.part("verification") == "unverified" for v in extended.values())
+    assert all(v.as_dict()["verification"] == "unverified" for v in extended.values())
