@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 from ra2docs.xlsx.guard import WorkbookError
 
-MAX_INFLATED_BYTES = 200 * 1024 * 1024  # XML read from the archive, all members together
+MAX_INFLATED_BYTES = 64 * 1024 * 1024  # XML read from the archive, all members together (a 20,000-row export: ~15 MB)
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_CELL_CHARS = 32_767  # Excel's own limit
 MAX_SHARED_STRINGS = 2_000_000
@@ -59,11 +60,19 @@ def _column_number(letters: str) -> int:
     return n
 
 
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
 class _Counted:
-    """A binary stream that counts what it gives and stops past the shared budget."""
+    """A binary stream that counts what it gives and stops past the shared budget.
+
+    It also refuses a document type declaration before the root element, the only place one can be:
+    the big members (sheets, shared strings) are parsed with the standard library's C parser, which is
+    several times faster than defusedxml's, so the DTD (and with it every entity) is refused here."""
 
     def __init__(self, raw: IO[bytes], budget: list[int], name: str) -> None:
         self.raw, self.budget, self.name = raw, budget, name
+        self.prolog: bytes | None = b""  # None once the root element has started
 
     def read(self, size: int = -1) -> bytes:
         data = self.raw.read(size if size and size > 0 else 1024 * 1024)
@@ -71,6 +80,13 @@ class _Counted:
         if self.budget[0] < 0:
             raise WorkbookError("xlsx.too-large", f"the workbook inflates to more than {MAX_INFLATED_BYTES:,} bytes "
                                 f"of XML (reading {self.name}); a workbook exported by ra2docs is far smaller")
+        if self.prolog is not None:
+            head = self.prolog + data
+            root = _ROOT_START.search(head)
+            before = head if root is None else head[: root.start()]
+            if b"<!DOCTYPE" in before or b"<!ENTITY" in before:
+                raise DefusedXmlException(f"{self.name} declares a DTD")
+            self.prolog = head[-16:] if root is None else None
         return data
 
 
@@ -98,10 +114,21 @@ class StreamWorkbook:
 
     # ---- parsing -------------------------------------------------------------------------------
 
-    def _events(self, member: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
+    def _events(self, member: str, events: tuple[str, ...] = ("end",), fast: bool = False
+                ) -> Iterator[tuple[str, Element]]:
+        """Parse events of a member; `fast`: the C parser (the DTD refused by `_Counted`), else defusedxml's."""
         try:
+            declared = self.archive.getinfo(member).file_size
+            if declared > self.budget[0]:
+                raise WorkbookError("xlsx.too-large", f"{member} inflates to {declared:,} bytes; with the rest read "
+                                    f"so far that is over the {MAX_INFLATED_BYTES:,} byte limit of XML an import "
+                                    "reads (a workbook exported by ra2docs is far smaller)")
             with self.archive.open(member) as raw:
-                yield from SafeET.iterparse(_Counted(raw, self.budget, member), events=events, forbid_dtd=True)
+                stream = _Counted(raw, self.budget, member)
+                if fast:
+                    yield from ET.iterparse(stream, events=events)
+                else:
+                    yield from SafeET.iterparse(stream, events=events, forbid_dtd=True)
         except KeyError:
             raise WorkbookError("xlsx.malformed", f"the archive lacks {member}, which the workbook refers to") from None
         except DefusedXmlException:
@@ -138,7 +165,7 @@ class StreamWorkbook:
         if self._shared is None:
             self._shared = []
             if "xl/sharedStrings.xml" in self.archive.namelist():
-                for _, el in self._events("xl/sharedStrings.xml"):
+                for _, el in self._events("xl/sharedStrings.xml", fast=True):
                     if _local(el.tag) == "si":
                         if len(self._shared) >= MAX_SHARED_STRINGS:
                             raise WorkbookError("xlsx.too-large", f"the workbook holds more than "
@@ -179,34 +206,33 @@ class StreamWorkbook:
         dates = self.date_styles()
         sheet_data: Element | None = None
         row_no = 0
-        cells: list[Cell | None] = []
-        col = 0
-        for event, el in self._events(member, ("start", "end")):
-            name = _local(el.tag)
+        for event, el in self._events(member, ("start", "end"), fast=True):
             if event == "start":
-                if name == "sheetData":
+                if sheet_data is None and el.tag.endswith("sheetData"):
                     sheet_data = el
-                elif name == "row":
-                    r = el.get("r")
-                    row_no = int(r) if r and r.isdigit() else row_no + 1
-                    if row_no > MAX_ROWS:
-                        raise WorkbookError("xlsx.too-large", f"sheet '{sheet}' has more than {MAX_ROWS:,} rows")
-                    cells, col = [], 0
                 continue
-            if name == "c":
-                ref = _CELL_REF.match(el.get("r", ""))
-                col = _column_number(ref.group(1)) if ref else col + 1
-                if col <= max_col:
-                    cell = self._cell(el, row_no, col, shared, dates, sheet)
+            if not el.tag.endswith("}row") and el.tag != "row":
+                continue
+            r = el.get("r")
+            row_no = int(r) if r and r.isdigit() else row_no + 1
+            if row_no > MAX_ROWS:
+                raise WorkbookError("xlsx.too-large", f"sheet '{sheet}' has more than {MAX_ROWS:,} rows")
+            if row_no >= min_row:
+                cells: list[Cell | None] = []
+                col = 0
+                for c in el:
+                    ref = _CELL_REF.match(c.get("r", ""))
+                    col = _column_number(ref.group(1)) if ref else col + 1
+                    if col > max_col:
+                        continue
+                    cell = self._cell(c, row_no, col, shared, dates, sheet)
                     if cell is not None:
                         cells.extend([None] * (col - 1 - len(cells)))
                         cells.append(cell)
-                el.clear()
-            elif name == "row":
-                if row_no >= min_row:
-                    yield row_no, cells
-                if sheet_data is not None:
-                    sheet_data.clear()  # parsed rows do not pile up in memory
+                yield row_no, cells
+            el.clear()
+            if sheet_data is not None:
+                sheet_data.clear()  # parsed rows do not pile up in memory
 
     def _cell(self, el: Element, row: int, col: int, shared: list[str], dates: set[int], sheet: str) -> Cell | None:
         kind = el.get("t", "n")
