@@ -96,7 +96,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
         links = [loaded.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
                  for incoming in (False, True)]
         out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
-                    req.status, req.tags, req.source, req.notes, links, loaded.status(req),
+                    req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
                     supporters(loaded, req.id),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
     return out
@@ -293,7 +293,7 @@ def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
     """The requirement's coverage status: its text (symbol and word) and its CSS class."""
     from ra2docs.sphinx.trace import STATUS_TEXT
 
-    value = loaded.status(req)
+    value = loaded.status(req).value
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
 
 
