@@ -129,6 +129,9 @@ class _Walker:
         kind, tag, text = spec.type, node.tag, node.value
         if kind == "string":
             # Keep the source text of numbers: `version: 1.20` must stay "1.20", not 1.2.
+            if tag == _NULL and spec.required:
+                self.report("ra2.missing-field", f"'{name}' is empty ({text or 'null'}); give it a value", node)
+                return None
             value = "" if tag == _NULL else text
             if name == "id" and value and self.non_ascii_id(node, value):
                 return value  # kept, so references to it resolve; the finding says what to retype

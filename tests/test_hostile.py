@@ -1,22 +1,21 @@
 """The hostile-input corpus (tests/hostile/cases.txt) against the real command line and a real Sphinx build.
 
 Every case runs in a subprocess under a time limit, so a hang fails the case instead of blocking the run;
-none may print a traceback or an "Exception ignored" message. The cases that need a folder nobody may
-list run the command as an unprivileged user when the tests run as root (root lists every folder).
+none may print a traceback or an "Exception ignored" message. The cases that need a folder that cannot
+be listed drop, when the tests run as root, the capabilities that let root read any folder.
 Besides the table, the tests below prove what one command line cannot show: two imports at the same
 moment, file modes kept, temporary files removed after a kill, reproducible workbooks.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import shutil
 import signal
-import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from tests.hostile.setups import SAMPLE, STEPS, Case, decode
 
 CASES_FILE = Path(__file__).resolve().parent / "hostile" / "cases.txt"
 TIME_LIMIT = 90  # seconds per case: far above what any case needs, far below a hang
-NOBODY = 65534
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
 
 
 def cases() -> list[tuple[str, str, str, int, str]]:
@@ -43,15 +42,11 @@ def cases() -> list[tuple[str, str, str, int, str]]:
 
 
 @pytest.fixture
-def case_dir() -> Iterator[Path]:
-    # not tmp_path: its parents are private to root, and some cases run the command as nobody
-    top = Path(tempfile.mkdtemp(prefix="ra2docs-hostile-"))
-    top.chmod(0o755)
-    yield top
-    for folder, dirs, _ in os.walk(top):
+def case_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    for folder, dirs, _ in os.walk(tmp_path):  # locked folders opened again, so they can be removed
         for d in dirs:
             os.chmod(os.path.join(folder, d), 0o755)
-    shutil.rmtree(top, ignore_errors=True)
 
 
 def _prepare(case_dir: Path, setup: str) -> Case:
@@ -62,14 +57,6 @@ def _prepare(case_dir: Path, setup: str) -> Case:
         for text in setup.split(" ; "):
             name, *words = text.split(" ")
             STEPS[name](case, *words)
-    for folder, dirs, files in os.walk(case_dir):  # readable by the unprivileged user, except what was locked
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            mode = os.lstat(path).st_mode
-            if stat.S_ISDIR(mode) and mode & 0o777:
-                os.chmod(path, mode | 0o755)
-            elif stat.S_ISREG(mode) and mode & 0o777:
-                os.chmod(path, mode | 0o644)
     return case
 
 
@@ -88,10 +75,11 @@ def run_case(case: Case, argv: list[str]) -> subprocess.CompletedProcess[str]:
         if case.file_size_limit is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (case.file_size_limit, case.file_size_limit))
-        if case.unprivileged and os.geteuid() == 0:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+        if case.unprivileged and os.geteuid() == 0:  # root without the capabilities that bypass file modes
+            libc = ctypes.CDLL(None, use_errno=True)
+            for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+                if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                    raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
     try:
         return subprocess.run(argv, cwd=case.tree, env=env, capture_output=True, text=True, timeout=TIME_LIMIT,
