@@ -14,8 +14,11 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +110,121 @@ def test_hostile_case(case_dir: Path, name: str, setup: str, command: str, code:
 def test_the_table_names_are_unique() -> None:
     names = [c[0] for c in cases()]
     assert len(names) == len(set(names)) and len(names) >= 40
+
+
+# ---- what one command line cannot show ------------------------------------------------------------
+
+
+def _cli(case: Case, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "ra2docs", *args], cwd=case.tree, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(REPO), **(env or {})),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _answered(case_dir: Path) -> Case:
+    case = _prepare(case_dir, "workbook answers.xlsx")
+    return case
+
+
+def test_two_vendor_names_for_one_file_at_the_same_moment(case_dir: Path) -> None:
+    """The issue's lost answers: `ACME` and `Acme!` imported at once. One wins, the other is refused."""
+    case = _answered(case_dir)
+    procs = [_cli(case, "import", "answers.xlsx", "--vendor", v) for v in ("ACME", "Acme!")]
+    results = [(p.wait(TIME_LIMIT), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 2], results
+    refused = next(err for code, _, err in results if code == 2)
+    assert "gives the same file name" in refused and "nothing was written" in refused
+    stored = [p for p in (case.tree / "responses").iterdir() if p.suffix == ".yaml"]
+    assert [p.name for p in stored] == ["acme.yaml"]
+    winner = "ACME" if results[0][0] == 0 else "Acme!"
+    assert f"vendor: {winner}" in stored[0].read_text(encoding="utf-8").replace("'", "")
+
+
+def test_the_same_vendor_twice_at_the_same_moment_counts_each_answer_once(case_dir: Path) -> None:
+    case = _answered(case_dir)
+    procs = [_cli(case, "import", "answers.xlsx", "--vendor", "ACME") for _ in range(2)]
+    outs = [(p.wait(TIME_LIMIT), p.communicate()[0]) for p in procs]
+    assert [code for code, _ in outs] == [0, 0], outs
+    added = sorted(int(out.rsplit(" added", 1)[0].rsplit("(", 1)[1]) for _, out in outs)
+    assert added == [0, 6], outs  # the second one re-read, under the lock, what the first one stored
+
+
+def test_reimport_keeps_the_file_mode_and_new_files_follow_the_umask(case_dir: Path) -> None:
+    case = _answered(case_dir)
+    old = os.umask(0o027)
+    try:
+        assert run_case(case, _command("ra2docs import answers.xlsx --vendor ACME")).returncode == 0
+        target = case.tree / "responses" / "acme.yaml"
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+        target.chmod(0o600)
+        assert run_case(case, _command("ra2docs import answers.xlsx --vendor ACME --date 2027-01-01")).returncode == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_a_killed_export_leaves_no_temporary_file(case_dir: Path) -> None:
+    """SIGTERM while the workbook is being written: the target folder and the system temp folder stay clean."""
+    tree = case_dir / "big"
+    tree.mkdir()
+    for sub in ("requirements", "mappings"):
+        shutil.copytree(REPO / sub, tree / sub)
+    out, tmp = case_dir / "out", case_dir / "tmp"
+    out.mkdir()
+    tmp.mkdir()
+    case = Case(tree)
+    for _ in range(3):  # the export must still be running when the signal comes
+        proc = _cli(case, "export", "xlsx", "-o", str(out / "rfp.xlsx"), env={"TMPDIR": str(tmp)})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(out.iterdir()) and proc.poll() is None:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(TIME_LIMIT)
+        _, err = proc.communicate()
+        assert "Traceback" not in err and "Exception ignored" not in err, err
+        if code != 0:
+            break
+    assert code == 128 + signal.SIGTERM or code == -signal.SIGTERM, (code, err)
+    assert list(out.iterdir()) == [] and list(tmp.iterdir()) == []
+
+
+def test_export_xlsx_is_byte_reproducible_with_source_date_epoch(case_dir: Path) -> None:
+    case = _prepare(case_dir, "-")
+    books = []
+    for name in ("a.xlsx", "b.xlsx"):
+        dated = Case(case.tree, env={"SOURCE_DATE_EPOCH": "1700000000"})
+        run = run_case(dated, _command(f"ra2docs export xlsx -o {name}"))
+        assert run.returncode == 0, run.stderr
+        books.append((case.tree / name).read_bytes())
+        time.sleep(1.1)  # zip dates have a 2 s grain; the clock must move on
+    assert books[0] == books[1]
+    with zipfile.ZipFile(case.tree / "a.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 0, 0, 0)}
+        assert b"2023-11-14T00:00:00Z</dcterms:modified>" in z.read("docProps/core.xml")
+
+
+def _html(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix in (".html", ".svg", ".css", ".js") and "_sources" not in p.parts}
+
+
+def test_html_is_the_same_for_any_hash_seed_and_in_parallel(case_dir: Path) -> None:
+    case = _prepare(case_dir, "-")
+    builds = {}
+    for label, seed, jobs in (("seed1", "1", "1"), ("seed2", "2", "1"), ("parallel", "3", "2")):
+        env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONHASHSEED=seed)
+        proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-j", jobs, ".",
+                               f"_build/{label}"], cwd=case.tree, env=env, capture_output=True, text=True,
+                              timeout=TIME_LIMIT * 3)
+        assert proc.returncode == 0, proc.stderr
+        builds[label] = _html(case.tree / "_build" / label)
+    assert builds["seed1"], "no HTML was built"
+    # The trace diagram's node order still follows the hash seed (ra2docs/sphinx/diagram.py, issue 14 item 7:
+    # made deterministic on the `fresh` branch); until it lands, its pages and images are left out here.
+    diagrams = {k for k, v in builds["seed1"].items() if k.startswith("_images/") or b"graphviz" in v}
+    compared = [k for k in builds["seed1"] if k not in diagrams]
+    assert len(compared) >= 5
+    for label in ("seed2", "parallel"):
+        differ = sorted(k for k in compared if builds["seed1"][k] != builds[label].get(k))
+        assert not differ, f"{label} differs from seed1 in {differ}"

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ra2docs.fileio import write_atomic
+from ra2docs.xlsx import zipsave
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767  # Excel's limit; longer text is cut with a visible marker
@@ -221,7 +222,7 @@ def save_workbook(wb: Workbook, path: Path | str) -> None:
     streams complain on stderr ("Exception ignored in ... get_stream") when they are collected.
     """
     try:
-        write_atomic(path, wb.save)
+        write_atomic(path, lambda fh: zipsave.save(wb, fh))  # no save time: the same inputs, the same bytes
     except BaseException:
         discard_workbook(wb)
         raise
