@@ -31,6 +31,7 @@ from ra2docs.fileio import building
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
+from ra2docs.xlsx.workbook import altered_warning
 
 FORMAT = "xlsx"
 HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
@@ -100,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if altered := altered_warning():
+        print(f"ra2docs export xlsx: warning: {args.output}: {altered}", file=sys.stderr)
     if not summary.requirements:
         print(f"ra2docs export xlsx: warning: the selection ({sel.describe()}) holds no requirements",
               file=sys.stderr)

@@ -190,6 +190,7 @@ class _Reader:
             self.problem("xlsx.bad-metadata", f"metadata cannot be read ({exc}); the hidden sheet was edited",
                          METADATA)
             return None
+        count = items.get("requirements", ("", ""))
         self.result.checksum = sent_checksum
         self.result.spec_versions = {str(k): str(v) for k, v in versions.items()}
         specs = self.project.tree.spec_index()
@@ -211,6 +212,10 @@ class _Reader:
         except SelectionError as exc:
             self.problem("xlsx.bad-metadata", f"the stored selection cannot be applied: {exc}", METADATA,
                          items["selection"][1])
+            return None
+        if count[0] and count[0] != str(len(p.rows)):
+            self.problem("xlsx.bad-metadata", f"metadata 'requirements' says {count[0][:20]!r}, but the stored "
+                         f"selection exports {len(p.rows)}; the hidden sheet was edited", METADATA, count[1])
             return None
         if p.checksum != sent_checksum:
             self.problem("xlsx.spec-changed", "the requirements exported in this workbook differ from the "

@@ -215,3 +215,23 @@ def long_cell(case: Case, path: str, chars: str) -> None:
     wb.save(target)
     member = _requirements_member(target)
     _rewrite_member(target, target, member, lambda data: data.replace(b"LONG-COMMENT", b"x" * int(chars)))
+
+
+@step
+def edit_metadata(case: Case, path: str, key: str, value: str) -> None:
+    """Change one value of the hidden metadata sheet, as a curious vendor could."""
+    target = case.tree / path
+    wb = openpyxl.load_workbook(target)
+    ws = wb["_ra2docs"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == key:
+            row[1].value = value
+    wb.save(target)
+
+
+@step
+def long_text(case: Case, path: str, chars: str) -> None:
+    """A requirements file whose one requirement has a description longer than a worksheet cell holds."""
+    text = "x" * int(chars)
+    (case.tree / path).write_text(f"kind: requirements\nspec: RA\ncategory: ntw\nrequirements:\n"
+                                  f"  - {{id: ra.ntw.009, title: Long, description: {text}}}\n", encoding="utf-8")
