@@ -20,6 +20,7 @@ from ra2docs.graph import SpecGraph
 from ra2docs.refs import Resolved, split, walk_sections
 from ra2docs.schema import COMPLIANCE
 from ra2docs.status import coverage_scopes
+from ra2docs.text_safety import invisible, look_alike_note
 
 _VERBS = {"traces": "traces to", "refines": "refines", "depends": "depends on"}
 PLACEHOLDERS = frozenset({"", "tbd", "tbc", "todo", "tba", "n/a?", "?", "...", "xxx", "fixme"})
@@ -31,7 +32,7 @@ def is_placeholder(text: str) -> bool:
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return (f" (did you mean '{close[0]}'?)" if close else "") + look_alike_note(word)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
     patterns: dict[str, re.Pattern[str] | None] = {}
     for spec in sg.specs.values():
         try:
-            patterns[spec.id] = re.compile(spec.id_pattern)
+            patterns[spec.id] = re.compile(spec.id_pattern, re.ASCII)  # \d means 0-9, not any script's digits
         except re.error as exc:
             patterns[spec.id] = None
             yield Finding("ra2.bad-value", f"id_pattern of spec '{spec.id}' is not a valid regular "
@@ -133,9 +134,10 @@ def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
                           f"not defined{_suggest(req.spec, sg.specs)}", req.location, subject=req.id, scope=_of(req))
             continue
         pattern = patterns[req.spec]
-        if pattern is not None and not pattern.fullmatch(req.id):
+        if pattern is not None and not pattern.fullmatch(req.id) and invisible(req.id) is None:  # else: the loader said
             yield Finding("ra2.id-pattern", f"requirement ID {req.id!r} does not match the ID pattern "
-                          f"{pattern.pattern} of spec '{req.spec}'", req.location, subject=req.id, scope=_of(req))
+                          f"{pattern.pattern} of spec '{req.spec}'{look_alike_note(req.id)}", req.location,
+                          subject=req.id, scope=_of(req))
 
 
 # ---- references ----------------------------------------------------------------------------------
