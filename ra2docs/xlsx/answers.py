@@ -143,7 +143,7 @@ def vendor_details(wb: StreamWorkbook) -> dict[str, str]:
     for number, row in wb.rows(COVER, max_col=2):
         if number > 40:
             break
-        label, value = (_text(c.value) if c is not None else "" for c in (row + [None, None])[:2])
+        label, value = (_text(c.value) if c is not None else "" for c in [*row, None, None][:2])
         if label in labels and value:
             out[labels[label]] = value[:500]
     return out
