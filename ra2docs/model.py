@@ -345,9 +345,9 @@ class Tree:
     policy: Policy = field(default_factory=Policy)
     waivers: tuple[Waiver, ...] = ()
     responses: tuple[VendorResponse, ...] = ()
-    registry: tuple[RegistryEntry, ...] = ()
     testcases: tuple[TestCase, ...] = ()  # ra2docs.verification_model
     results: tuple[ResultSet, ...] = ()
+    registry: tuple[RegistryEntry, ...] = ()
     files: tuple[str, ...] = ()  # every YAML file read, for dependency tracking
 
     def __post_init__(self) -> None:
