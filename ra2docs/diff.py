@@ -4,7 +4,9 @@ Both sides are loaded as trees (see `revision` for git revisions) and compared:
 
 - requirements added and removed; *renamed* when a removed and an added requirement of the same spec
   have the same title and description (whitespace aside) and no other pair shares that content;
-- requirements *changed*: which fields differ (links included), with the old and new values;
+- requirements *changed*: which fields differ (links included), with the old and new values; an ID
+  whose title and text both changed beyond recognition is also listed as *meaning changed* (the same
+  ID now names another requirement: links and answers made against the old one no longer fit);
 - links gained and lost, by (from, to, type), with renamed IDs followed so a rename alone is no change;
 - coverage gained and lost: for each policy rule (and each of its profiles), the requirements present
   in both trees that became covered or uncovered;
@@ -16,6 +18,7 @@ Both sides are loaded as trees (see `revision` for git revisions) and compared:
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -69,6 +72,7 @@ class TreeDiff:
     tests_removed: list[tuple[str, str]] = field(default_factory=list)
     verification_gained: list[tuple[str, str]] = field(default_factory=list)  # (requirement, test case)
     verification_lost: list[tuple[str, str]] = field(default_factory=list)
+    meaning_changed: list[tuple[str, str, str]] = field(default_factory=list)  # (ID, old title, new title)
 
     @property
     def empty(self) -> bool:
@@ -84,7 +88,7 @@ class TreeDiff:
                 "coverage_lost": len(self.coverage_lost), "cells_changed": len(self.cells_changed),
                 "tests_added": len(self.tests_added), "tests_removed": len(self.tests_removed),
                 "verification_gained": len(self.verification_gained),
-                "verification_lost": len(self.verification_lost)}
+                "verification_lost": len(self.verification_lost), "meaning_changed": len(self.meaning_changed)}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +107,7 @@ class TreeDiff:
             "tests_removed": [{"id": i, "title": t} for i, t in self.tests_removed],
             "verification_gained": [{"requirement": r, "test": t} for r, t in self.verification_gained],
             "verification_lost": [{"requirement": r, "test": t} for r, t in self.verification_lost],
+            "meaning_changed": [{"id": i, "old_title": o, "new_title": n} for i, o, n in self.meaning_changed],
         }
 
 
@@ -194,6 +199,8 @@ def diff_trees(old: model.Tree, new: model.Tree, old_label: str = "old", new_lab
                 changes.append(FieldChange(name, old_value, new_value))
         if changes:
             result.changed[after.id] = changes
+        if rid == rename.get(rid, rid) and _other_meaning(before, after):
+            result.meaning_changed.append((after.id, before.title, after.title))
 
     old_links, new_links = _links(old, rename), _links(new, {})
     result.links_gained = sorted(new_links - old_links)
@@ -219,6 +226,19 @@ def diff_trees(old: model.Tree, new: model.Tree, old_label: str = "old", new_lab
 
     add_verification_changes(result, old_graph, new_graph, rename)
     return result
+
+
+MEANING_SIMILARITY = 0.4  # below this (difflib ratio of title and text), an ID names another requirement
+
+
+def _other_meaning(before: model.Requirement, after: model.Requirement) -> bool:
+    """Whether the same ID now names another requirement: title and description both changed, and what
+    they say together is mostly different."""
+    if before.title == after.title or before.description == after.description:
+        return False
+    old = " ".join(f"{before.title} {before.description}".lower().split())
+    new = " ".join(f"{after.title} {after.description}".lower().split())
+    return difflib.SequenceMatcher(None, old, new).ratio() < MEANING_SIMILARITY
 
 
 def _show(value: Any, limit: int = 120) -> str:
@@ -271,6 +291,8 @@ def render_text(d: TreeDiff) -> str:
     section("coverage lost", [f"- {c.requirement} (rule {c.rule}{', profile ' + c.profile if c.profile else ''})"
                               for c in d.coverage_lost])
     section("support cells changed", [cell_text(c) for c in d.cells_changed])
+    section("IDs whose meaning changed (the same ID now names another requirement)",
+            [f"! {i}: '{o}' -> '{n}'" for i, o, n in d.meaning_changed])
     section("test cases added", [f"+ {i}  {t}" for i, t in d.tests_added])
     section("test cases removed", [f"- {i}  {t}" for i, t in d.tests_removed])
     section("verification gained", [f"+ {r} verified by {t}" for r, t in d.verification_gained])

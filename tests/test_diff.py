@@ -127,3 +127,17 @@ def test_hostile_tree_against_itself_and_coverage_gain() -> None:
     old, new = load(BASIC), load(BASIC)
     result = diff_trees(new.tree, old.tree)
     assert result.empty and "no changes" in render_text(result)
+
+
+def test_an_id_that_names_another_requirement_is_reported(tmp_path: Path) -> None:
+    """The same ID reused for something else (RA1's and RA2's gen.cnt.02 are such a pair) is called out."""
+    new = tmp_path / "new"
+    shutil.copytree(BASIC, new)
+    edit(new / "requirements" / "ra2.yaml",
+         ("    title: CSI driver for volumes\n    description: Storage is provided through a CSI driver.\n",
+          "    title: Immutable infrastructure\n    description: Nodes are replaced, never changed in place.\n"),
+         ("    title: CNI plugin for pod networking\n", "    title: CNI plugins for pod networking\n"))
+    d = diff_trees(load(BASIC).tree, load(new).tree)
+    assert d.meaning_changed == [("ra2.stg.001", "CSI driver for volumes", "Immutable infrastructure")]
+    assert "ra2.ntw.001" in d.changed and all(i != "ra2.ntw.001" for i, _, _ in d.meaning_changed)  # reworded only
+    assert "IDs whose meaning changed" in render_text(d) and "meaning changed: 1" in render_text(d)
