@@ -57,12 +57,16 @@ def from_yaml(raw: object) -> Value | None:
     return Value("text", str(raw.get("text", "")))
 
 
-def profile_cells(req: Requirement, sep: str = " ") -> list[str]:
+def profile_cells(req: Requirement, colon: bool = False) -> list[str]:
     """Each profile as shown: its name, with its level where it differs from the requirement's and the
-    value stated beside it, e.g. "basic", "high-performance (must, At least 16)"."""
+    value stated beside it: "basic", "high-performance (must, At least 16)" on the site, or with `colon`
+    (the workbook) "high-performance: must, At least 16"."""
     out = []
     for profile, level in req.profiles.items():
         value = req.values.get(profile)
-        parts = [p for p in (level if level != req.level else "", str(value) if value else "") if p]
-        out.append(f"{profile}{sep}({', '.join(parts)})" if parts else profile)
+        parts = ", ".join(p for p in (level if level != req.level else "", str(value) if value else "") if p)
+        if not parts:
+            out.append(profile)
+        else:
+            out.append(f"{profile}: {parts}" if colon else f"{profile} ({parts})")
     return out

@@ -94,7 +94,7 @@ def select(tree: model.Tree, sel: Selection) -> list[model.Requirement]:
 def profiles_text(req: model.Requirement) -> str:
     if not req.profiles:
         return "all"
-    return ", ".join(profile_cells(req, sep=": "))
+    return ", ".join(profile_cells(req, colon=True))
 
 
 def exported_fields(req: model.Requirement, sg: SpecGraph, profile: str) -> dict[str, str]:
