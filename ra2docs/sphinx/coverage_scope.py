@@ -13,6 +13,8 @@ from ra2docs import model
 from ra2docs.errors import Finding
 from ra2docs.sphinx.data import Loaded
 
+GAP_CODES = ("ra2.uncovered", "ra2.unverified")  # a `covered_by: tests` rule's gaps are ra2.unverified
+
 
 def scope_states(loaded: Loaded, rule: model.Rule, profile: str | None) -> Iterator[tuple[model.Requirement, str]]:
     """(requirement, "covered" | "waived" | "gap") for every requirement the rule applies to under `profile`."""
@@ -27,4 +29,4 @@ def scope_states(loaded: Loaded, rule: model.Rule, profile: str | None) -> Itera
 
 def _findings(loaded: Loaded, rule_id: str) -> dict[tuple[str, str], Finding]:
     return {(f.subject, f.scope.get("profile", "")): f for f in loaded.project.result.findings
-            if f.code == "ra2.uncovered" and f.scope.get("rule", "") == rule_id}
+            if f.code in GAP_CODES and f.scope.get("rule", "") == rule_id}
