@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ra2docs import __version__, model
+from ra2docs.refs import resolve_links
 
 FORMAT = "needs-json"
 HELP = "requirements as a sphinx-needs needs.json (read with `.. needimport::`)"
@@ -122,7 +123,7 @@ def needs_document(tree: model.Tree, project: str = "ra2docs", version: str = "1
     reqs = tree.requirement_index()
     ids = need_ids(reqs)
     links: dict[tuple[str, str], set[str]] = {}
-    for link in tree.all_links():
+    for link in resolve_links(tree)[0]:
         if link.source_id in reqs and link.target_id in reqs:
             links.setdefault((link.source_id, link.type), set()).add(ids[link.target_id])
     needs: dict[str, dict[str, Any]] = {}

@@ -30,7 +30,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from ra2docs import __version__, model
+from ra2docs.refs import resolve_links
 from ra2docs.schema import LEVELS
+
+LEVEL_UNSTATED = "EV-level-unstated"
+
+
+def level_value_id(level: str) -> str:
+    """The ReqIF enumeration value of a normative level ("" = not stated)."""
+    return f"EV-level-{level}" if level else LEVEL_UNSTATED
 
 FORMAT = "reqif"
 HELP = "requirements, their attributes and links as a ReqIF 1.2 document"
@@ -114,6 +122,8 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
     for key, level in enumerate(LEVELS):
         value = w.el(values, "ENUM-VALUE", f"EV-level-{level}", level)
         w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(key), OTHER_CONTENT=level)
+    value = w.el(values, "ENUM-VALUE", LEVEL_UNSTATED, "unstated")  # a requirement that states no level
+    w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(len(LEVELS)), OTHER_CONTENT="unstated")
 
     types = w.el(content, "SPEC-TYPES")
     req_type = w.el(types, "SPEC-OBJECT-TYPE", "SOT-requirement", "Requirement")
@@ -128,7 +138,8 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
     ad = w.el(w.el(section_type, "SPEC-ATTRIBUTES"), "ATTRIBUTE-DEFINITION-STRING", "AD-ReqIF.ChapterName",
               "ReqIF.ChapterName")
     w.ref(ad, "TYPE", "DATATYPE-DEFINITION-STRING-REF", "DT-string")
-    for link_type in LINK_TYPES:
+    resolved = resolve_links(tree)[0]
+    for link_type in dict.fromkeys([*LINK_TYPES, *sorted({lk.type for lk in resolved})]):
         w.el(types, "SPEC-RELATION-TYPE", f"SRT-{link_type}", link_type)
     w.el(types, "SPECIFICATION-TYPE", "ST-specification", "Specification")
 
@@ -143,7 +154,7 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
             w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", f"AD-{long_name}")
         av = w.el(vals, "ATTRIBUTE-VALUE-ENUMERATION")
         w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-ENUMERATION-REF", f"AD-{LEVEL_ATTRIBUTE}")
-        w.ref(av, "VALUES", "ENUM-VALUE-REF", f"EV-level-{req.level}")
+        w.ref(av, "VALUES", "ENUM-VALUE-REF", level_value_id(req.level))
         w.ref(obj, "TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-requirement")
         by_spec.setdefault(req.spec, {}).setdefault(req.section, []).append(rid)
     section_ids: dict[tuple[str, str], str] = {}
@@ -158,7 +169,7 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
 
     relations = w.el(content, "SPEC-RELATIONS")
     seen: set[tuple[str, str, str]] = set()
-    for link in sorted(tree.all_links(), key=lambda lk: (lk.source_id, lk.target_id, lk.type)):
+    for link in sorted(resolved, key=lambda lk: (lk.source_id, lk.target_id, lk.type)):
         key = (link.source_id, link.target_id, link.type)
         if key in seen or link.source_id not in reqs or link.target_id not in reqs:
             continue

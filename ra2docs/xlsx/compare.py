@@ -76,9 +76,9 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
     scope = {rid for r in responses for rid in (r.asked or (a.id for a in r.answers))}
     rows = []
     for req in tree.requirement_index().values():
-        if req.id in scope and req.applies_to(profile or None):
-            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.id) for v in names}))
-    shown_claims = [c for c in claims if c.vendor in by_vendor and c.requirement in {r.requirement.id for r in rows}]
+        if req.key in scope and req.applies_to(profile or None):  # answers name requirements by key
+            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.key) for v in names}))
+    shown_claims = [c for c in claims if c.vendor in by_vendor and c.requirement in {r.requirement.key for r in rows}]
     contradicted = {(c.vendor, c.requirement) for c in shown_claims}
     scores = []
     for vendor in names:

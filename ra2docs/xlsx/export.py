@@ -67,11 +67,11 @@ def plan(project: Project, sel: Selection) -> _Plan:
     tree, sg = project.tree, project.graph
     reqs = select(tree, sel)
     rows = [exported_fields(r, sg, sel.profile) for r in reqs]
-    chosen = {r.id for r in reqs}
+    chosen = {r.key for r in reqs}
     taken = [COVER, REQUIREMENTS, COVERAGE, METADATA]
     matrices = []
     for matrix in tree.matrices:
-        kept = [row for row in matrix.rows if row.feature or row.requirement in chosen]
+        kept = [row for row in matrix.rows if row.feature or sg.row_key(row) in chosen]
         if kept:
             name = wbk.sheet_name(matrix.id, taken)
             taken.append(name)
@@ -261,8 +261,8 @@ def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str]
     for spec in tree.specs:
         reqs = sg.spec_requirements(spec.id)
         levels = Counter(r.level for r in reqs)
-        traced = sum(1 for r in reqs if sg.traced_by(r.id))
-        supported = sum(1 for r in reqs if sg.is_covered(r.id, "support"))
+        traced = sum(1 for r in reqs if sg.traced_by(r.key))
+        supported = sum(1 for r in reqs if sg.is_covered(r.key, "support"))
         spec_rows.append([spec.id, spec.version, len(reqs), levels["must"] + levels["must-not"],
                           levels["should"] + levels["should-not"], levels["may"], traced, supported,
                           exported[spec.id]])
