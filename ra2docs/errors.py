@@ -65,6 +65,13 @@ CATALOGUE: dict[str, Code] = _codes(
     # Reading files
     Code("ra2.file-unreadable", E, "A file could not be read or decoded.",
          "Check the path, permissions and that the file is UTF-8 text. It cannot be waived.", waivable=False),
+    Code("ra2.folder-unreadable", E, "A folder of the tree could not be listed, or is a link leading out of the "
+         "tree; nothing under it was read.",
+         "Fix the folder's permissions, or replace the link with the folder itself. It cannot be waived.",
+         waivable=False),
+    Code("ra2.no-spec-files", E, "The tree holds no requirements file: there is nothing to check or build.",
+         "Put the spec and requirements YAML files under requirements/, or point ROOT at the right folder. "
+         "It cannot be waived.", waivable=False),
     Code("ra2.yaml-syntax", E, "A file is not well-formed YAML.",
          "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type. It cannot be waived.",
          waivable=False),
@@ -163,7 +170,9 @@ CATALOGUE: dict[str, Code] = _codes(
 )
 
 # Findings meaning a file's content could not be read at all: everything it defines is missing from the tree.
-UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax"})
+UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax", "ra2.folder-unreadable", "ra2.no-spec-files"})
+# Findings meaning the tree itself could not be read (a folder, or no requirements at all): `check` exits 2.
+INPUT_CODES = frozenset({"ra2.folder-unreadable", "ra2.no-spec-files"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from sys import intern
 
 import yaml
 
-from ra2docs import model, verification_load
+from ra2docs import files, model, text_safety, verification_load
 from ra2docs.errors import NOWHERE, Finding, Location, Severity
 from ra2docs.schema import KINDS, SLUG, F
 from ra2docs.values import from_yaml as values_from_yaml
@@ -29,9 +28,9 @@ try:  # the C parser is ~10x faster; pure Python is the fallback on exotic insta
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-TREE_DIRS = ("requirements", "mappings", "responses", "results")
+TREE_DIRS = files.TREE_DIRS
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = files.MAX_SPEC_FILE_BYTES
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -66,16 +65,7 @@ class LoadResult:
 
 def discover(root: Path) -> list[Path]:
     """The YAML files of a spec tree, in a stable order."""
-    found: list[Path] = []
-    for sub in TREE_DIRS:
-        base = root / sub
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            found.extend(Path(dirpath) / name for name in sorted(filenames)
-                         if name.endswith(YAML_SUFFIXES) and not name.startswith("."))
-    return found
+    return files.list_files(root, TREE_DIRS, YAML_SUFFIXES).files
 
 
 def is_tree(root: Path) -> bool:
@@ -140,13 +130,18 @@ class _Walker:
         kind, tag, text = spec.type, node.tag, node.value
         if kind == "string":
             # Keep the source text of numbers: `version: 1.20` must stay "1.20", not 1.2.
+            if tag == _NULL and spec.required:
+                self.report("ra2.missing-field", f"'{name}' is empty ({text or 'null'}); give it a value", node)
+                return None
             value = "" if tag == _NULL else text
+            if name == "id" and value and self.non_ascii_id(node, value):
+                return value  # kept, so references to it resolve; the finding says what to retype
             if spec.enum and value not in spec.enum:
                 hint = _suggest(value, spec.enum)
                 self.report("ra2.bad-value", f"'{name}' is {value!r}; allowed: {', '.join(spec.enum)}{hint}",
                             node)
                 return None
-            if spec.pattern and value and not re.match(spec.pattern, value):
+            if spec.pattern and value and not re.match(spec.pattern, value, re.ASCII):
                 code = "ra2.id-pattern" if name == "id" else "ra2.bad-value"
                 rule = _PATTERN_WORDS.get(spec.pattern, f"match {spec.pattern}")
                 self.report(code, f"'{name}' {value!r} is malformed: it must {rule}", node, subject=value)
@@ -167,6 +162,20 @@ class _Walker:
             return None
         self.report("ra2.wrong-type", f"'{name}' has an unsupported type", node)  # pragma: no cover
         return None
+
+    def non_ascii_id(self, node: yaml.ScalarNode, value: str) -> bool:
+        """Report an ID holding a control, format or non-ASCII space character, at it; True when it does."""
+        found = text_safety.invisible(value)
+        if found is None:
+            return False
+        index, what = found
+        mark = node.start_mark
+        column = mark.column + 1 + index + (1 if node.style in ("'", '"') else 0)
+        self.findings.append(Finding(
+            "ra2.id-pattern", f"ID {text_safety.escape_controls(repr(value))} holds {what} at column {column}: "
+            "an ID cannot hold invisible or control characters; type it again",
+            Location(self.path, mark.line + 1, column), subject=value))
+        return True
 
     def keys(self, node: yaml.MappingNode, name: str) -> Iterator[tuple[str, yaml.ScalarNode, yaml.Node]]:
         seen: dict[str, yaml.Node] = {}
@@ -267,11 +276,7 @@ FileReader = Callable[[Path, str, list[Finding]], Parsed]
 def read_file(path: Path, display: str, findings: list[Finding]) -> Parsed:
     """Parse one file: its kind and checked top-level record, or None (with findings)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            findings.append(_too_big(size, display))
-            return None
-        data = path.read_bytes()
+        data = files.read_bytes(path, MAX_FILE_BYTES, files.tree_of(path))
     except OSError as exc:
         findings.append(Finding("ra2.file-unreadable", f"cannot read file: {exc.strerror or exc}",
                                 Location(display)))
@@ -350,15 +355,16 @@ def load_tree(root: Path | str, display_root: str | None = None, reader: FileRea
     prefix = display_root if display_root is not None else str(root)
     findings: list[Finding] = []
     builder = _Builder(str(root))
-    files = discover(root)
-    for path in files:
+    listing = files.list_files(root, TREE_DIRS, YAML_SUFFIXES)
+    findings.extend(files.listing_findings(listing, root, prefix))
+    for path in listing.files:
         rel = path.relative_to(root).as_posix()
         display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
         parsed = reader(path, display, findings)
         builder.files.append(str(path))
         if parsed is not None:
             builder.add(*parsed)
-    return LoadResult(builder.build(), findings, len(files))
+    return LoadResult(builder.build(), findings, len(listing.files))
 
 
 def load_files(paths: Iterable[Path], root: str = ".") -> LoadResult:

@@ -17,7 +17,8 @@ from ra2docs.fileio import write_text_atomic
 LEVELS = ("must", "must-not", "should", "should-not", "may")
 LINK_TYPES = ("traces", "refines", "depends")  # the link fields of a requirement (v1)
 
-COMPLIANCE = ("fully-compliant", "partially-compliant", "not-compliant", "roadmap")
+COMPLIANCE = ("fully-compliant", "partially-compliant", "not-compliant", "roadmap", "not-applicable",
+              "clarification-needed")
 SEVERITIES = ("info", "warning", "error")
 # IDs of components, matrices, vocabularies, levels, stacks, profiles, kinds: no spaces, no markup.
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9._+:/-]*$"

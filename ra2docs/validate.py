@@ -20,6 +20,7 @@ from ra2docs.graph import SpecGraph
 from ra2docs.refs import Resolved, split, walk_sections
 from ra2docs.schema import COMPLIANCE
 from ra2docs.status import coverage_scopes
+from ra2docs.text_safety import invisible, look_alike_note
 
 _VERBS = {"traces": "traces to", "refines": "refines", "depends": "depends on"}
 PLACEHOLDERS = frozenset({"", "tbd", "tbc", "todo", "tba", "n/a?", "?", "...", "xxx", "fixme"})
@@ -31,7 +32,7 @@ def is_placeholder(text: str) -> bool:
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return (f" (did you mean '{close[0]}'?)" if close else "") + look_alike_note(word)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
     patterns: dict[str, re.Pattern[str] | None] = {}
     for spec in sg.specs.values():
         try:
-            patterns[spec.id] = re.compile(spec.id_pattern)
+            patterns[spec.id] = re.compile(spec.id_pattern, re.ASCII)  # \d means 0-9, not any script's digits
         except re.error as exc:
             patterns[spec.id] = None
             yield Finding("ra2.bad-value", f"id_pattern of spec '{spec.id}' is not a valid regular "
@@ -133,9 +134,10 @@ def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
                           f"not defined{_suggest(req.spec, sg.specs)}", req.location, subject=req.id, scope=_of(req))
             continue
         pattern = patterns[req.spec]
-        if pattern is not None and not pattern.fullmatch(req.id):
+        if pattern is not None and not pattern.fullmatch(req.id) and invisible(req.id) is None:  # else: the loader said
             yield Finding("ra2.id-pattern", f"requirement ID {req.id!r} does not match the ID pattern "
-                          f"{pattern.pattern} of spec '{req.spec}'", req.location, subject=req.id, scope=_of(req))
+                          f"{pattern.pattern} of spec '{req.spec}'{look_alike_note(req.id)}", req.location,
+                          subject=req.id, scope=_of(req))
 
 
 # ---- references ----------------------------------------------------------------------------------
@@ -498,25 +500,6 @@ def link_types(sg: SpecGraph) -> Iterator[Finding]:
                       policy.both_directions_location, subject="both_directions")
 
 
-def _mistyped_ends(sg: SpecGraph) -> dict[tuple[str, str, str], set[str]]:
-    """(link type, end stating it, its requirement's key) -> the keys its unresolved links were likely meant
-    to name (the dangling-ref finding's did-you-mean)."""
-    mistyped: dict[tuple[str, str, str], set[str]] = {}
-    known: list[str] | None = None
-    for link, end, _res in sg.unresolved:
-        holder, other = (link.source_id, link.target_id) if link.stated_at == "from" else (link.target_id,
-                                                                                            link.source_id)
-        if end != other:
-            continue
-        holder_key = sg.namespaces.resolve(holder, link.context).key
-        if not holder_key:
-            continue
-        known = known if known is not None else [r.key for r in sg.requirements.values()]
-        close = difflib.get_close_matches(end, known, n=1, cutoff=0.75)
-        mistyped.setdefault((link.type, link.stated_at, holder_key), set()).update(close)
-    return mistyped
-
-
 @check
 def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
     both = set(sg.tree.policy.both_directions)  # v1: every spec pair
@@ -525,21 +508,28 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         return
     stated: dict[tuple[str, str, str], set[str]] = {}
     where: dict[tuple[str, str, str, str], Location] = {}
+    # (type, end stating it, requirement) -> the IDs its links of that type name by mistake, as corrected
+    mistyped: dict[tuple[str, str, str], set[str]] = {}
+    for link, _, _ in sg.unresolved:
+        holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
+                                                                                          link.target_id)
+        if holder in sg.requirements and other not in sg.requirements:
+            close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
+            mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:
         if link.type in both or (link.type, sg.spec_of(link.source_id), sg.spec_of(link.target_id)) in pairs:
             key = (link.type, link.source_id, link.target_id)
             stated.setdefault(key, set()).add(link.stated_at)
             where.setdefault((*key, link.stated_at), link.location)
     inverses = {lt.id: lt.inverse or lt.id for lt in sg.tree.link_types.values()}
-    mistyped = _mistyped_ends(sg)
     for (link_type, origin, target), ends in sorted(stated.items()):
         if len(ends) == 2:
             continue
         end = next(iter(ends))
+        back = inverses.get(link_type, "traced_by")
         if (origin in mistyped.get((link_type, "to", target), ()) if end == "from"
                 else target in mistyped.get((link_type, "from", origin), ())):
             continue  # the other end names this one mistyped: the dangling-ref finding there is the place to fix
-        back = inverses.get(link_type, "traced_by")
         if end == "from":
             msg = (f"'{origin}' {_VERBS.get(link_type, link_type)} '{target}', but '{target}' does not state it "
                    f"back (add '{origin}' to its {back})")

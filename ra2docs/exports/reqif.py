@@ -8,6 +8,9 @@ Tools such as DOORS, Polarion or Codebeamer import the file. What it holds:
   Notes) and `Section` (ReqIF.ChapterName), for the headings of the hierarchy;
 - spec relation types `traces`, `refines` and `depends`, one spec relation per link between two known
   requirements (a link stated at both ends is one relation);
+- test cases (`kind: testcases`) as spec objects of type `Test case` (ReqIF.ForeignID, ReqIF.Name,
+  ReqIF.Text, Suite, Tool, Criteria, Priority, Source) in a specification of their own, and a
+  `verifies` relation from each to every requirement it verifies (globs and sections expanded);
 - one specification per spec, whose hierarchy is the spec's sections (in the order first seen) holding
   their requirements; requirements without a section sit directly under the specification.
 
@@ -47,6 +50,10 @@ EXIT_CODES = ((0, "exported"),
 
 NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 LINK_TYPES = ("traces", "refines", "depends")
+TEST_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("ReqIF.ForeignID", "id"), ("ReqIF.Name", "title"), ("ReqIF.Text", "description"), ("Suite", "suite"),
+    ("Tool", "tool"), ("Criteria", "criteria"), ("Priority", "priority"), ("Source", "source"),
+)
 # (attribute LONG-NAME, how to read it from a requirement)
 STRING_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("ReqIF.ForeignID", "id"), ("ReqIF.Name", "title"), ("ReqIF.Text", "description"), ("Spec", "spec"),
@@ -103,8 +110,11 @@ class _Writer:
 
 def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes, int]:
     """The ReqIF XML of a tree's requirements, and how many characters XML could not carry."""
+    from ra2docs.verification_exchange import expanded
+
     w = _Writer(stamp)
     reqs = tree.requirement_index()
+    tests, verifies = expanded(tree)
     root = w.el(None, "REQ-IF")
     header = w.el(w.el(root, "THE-HEADER"), "REQ-IF-HEADER", IDENTIFIER="header")  # no LAST-CHANGE here
     for tag, text in (("CREATION-TIME", stamp), ("REQ-IF-TOOL-ID", f"ra2docs {__version__}"),
@@ -116,6 +126,7 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
     datatypes = w.el(content, "DATATYPES")
     longest = max((len(attribute_value(r, what)) for r in reqs.values() for _, what in STRING_ATTRIBUTES),
                   default=0)
+    longest = max([longest, *(len(str(getattr(tc, what) or "")) for tc in tests for _, what in TEST_ATTRIBUTES)])
     w.el(datatypes, "DATATYPE-DEFINITION-STRING", "DT-string", "String", MAX_LENGTH=str(max(longest, 255)))
     enum = w.el(datatypes, "DATATYPE-DEFINITION-ENUMERATION", "DT-level", "Normative level")
     values = w.el(enum, "SPECIFIED-VALUES")
@@ -139,7 +150,14 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
               "ReqIF.ChapterName")
     w.ref(ad, "TYPE", "DATATYPE-DEFINITION-STRING-REF", "DT-string")
     resolved = resolve_links(tree)[0]
-    for link_type in dict.fromkeys([*LINK_TYPES, *sorted({lk.type for lk in resolved})]):
+    if tests:
+        test_type = w.el(types, "SPEC-OBJECT-TYPE", "SOT-testcase", "Test case")
+        test_attrs = w.el(test_type, "SPEC-ATTRIBUTES")
+        for long_name, _ in TEST_ATTRIBUTES:
+            ad = w.el(test_attrs, "ATTRIBUTE-DEFINITION-STRING", f"AD-T-{long_name}", long_name)
+            w.ref(ad, "TYPE", "DATATYPE-DEFINITION-STRING-REF", "DT-string")
+    for link_type in dict.fromkeys([*LINK_TYPES, *sorted({lk.type for lk in resolved}),
+                                    *(("verifies",) if tests else ())]):
         w.el(types, "SPEC-RELATION-TYPE", f"SRT-{link_type}", link_type)
     w.el(types, "SPECIFICATION-TYPE", "ST-specification", "Specification")
 
@@ -167,7 +185,22 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
                 w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", "AD-ReqIF.ChapterName")
                 w.ref(obj, "TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-section")
 
+    test_ids = {tc.id: xml_id("TEST", tc.id) for tc in tests}
+    for tc in tests:
+        obj = w.el(objects, "SPEC-OBJECT", test_ids[tc.id])
+        vals = w.el(obj, "VALUES")
+        for long_name, what in TEST_ATTRIBUTES:
+            av = w.el(vals, "ATTRIBUTE-VALUE-STRING", THE_VALUE=w.text(str(getattr(tc, what) or "")))
+            w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", f"AD-T-{long_name}")
+        w.ref(obj, "TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-testcase")
+
     relations = w.el(content, "SPEC-RELATIONS")
+    for tc in tests:
+        for rid in verifies.get(tc.id, ()):
+            rel = w.el(relations, "SPEC-RELATION", xml_id("REL", f"{tc.id}\n{rid}\nverifies"))
+            w.ref(rel, "SOURCE", "SPEC-OBJECT-REF", test_ids[tc.id])
+            w.ref(rel, "TARGET", "SPEC-OBJECT-REF", object_ids[rid])
+            w.ref(rel, "TYPE", "SPEC-RELATION-TYPE-REF", "SRT-verifies")
     seen: set[tuple[str, str, str]] = set()
     for link in sorted(resolved, key=lambda lk: (lk.source_id, lk.target_id, lk.type)):
         key = (link.source_id, link.target_id, link.type)
@@ -195,6 +228,13 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
             for rid in rids:
                 node = w.el(parent, "SPEC-HIERARCHY", f"H-{object_ids[rid]}")
                 w.ref(node, "OBJECT", "SPEC-OBJECT-REF", object_ids[rid])
+    if tests:
+        spec_el = w.el(specifications, "SPECIFICATION", xml_id("SPEC", "test cases"), "Test cases")
+        w.ref(spec_el, "TYPE", "SPECIFICATION-TYPE-REF", "ST-specification")
+        children = w.el(spec_el, "CHILDREN")
+        for tc in tests:
+            node = w.el(children, "SPEC-HIERARCHY", f"H-{test_ids[tc.id]}")
+            w.ref(node, "OBJECT", "SPEC-OBJECT-REF", test_ids[tc.id])
     ET.register_namespace("", NS)
     ET.indent(root)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n", w.replaced

@@ -36,6 +36,8 @@ from ra2docs.sphinx.nodes import (
     renderer,
     xref,
 )
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html
 from ra2docs.values import profile_cells
 
 SAFE_URL_SCHEMES = ("https://", "http://")
@@ -85,7 +87,8 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """Besides `files_of`: what the coverage status and the supporting components come from."""
     from ra2docs.sphinx.trace import policy_files
 
-    return files_of(loaded, select(loaded, options)) | policy_files(loaded)
+    tests = {tc.location.file for tc in loaded.tree.testcases}
+    return files_of(loaded, select(loaded, options)) | policy_files(loaded) | tests
 
 
 @deps.digest("ra2:requirements")
@@ -98,7 +101,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
                  for incoming in (False, True)]
         out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
-                    supporters(loaded, req.key),
+                    supporters(loaded, req.key), verification_key(loaded, req),
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.key))]))
     return out
 
@@ -291,11 +294,18 @@ def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
 
 
 def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
-    """The requirement's coverage status: its text (symbol and word) and its CSS class."""
+    """The requirement's coverage status (the library's one status function): its text and CSS classes."""
     from ra2docs.sphinx.trace import STATUS_TEXT
 
     value = loaded.status(req).value
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
+
+
+def verifying_tests(loaded: Loaded, req: model.Requirement) -> tuple[str, ...]:
+    """The test cases that verify the requirement (the verification index of the library)."""
+    from ra2docs.verification import requirement_status as verification_status
+
+    return verification_status(loaded.project.graph, req.id).tests
 
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
@@ -327,6 +337,7 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
         ("Supported by", supports),
+        ("Verification", requirement_verification_html(ctx, req)),
         ("Traces to", refs(linked(req.key, "traces"))),
         ("Traced by", refs(linked(req.key, "traces", True))),
         ("Refines", refs(linked(req.key, "refines"))),
@@ -370,6 +381,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
         ("Supported by", supports),
+        ("Verification", requirement_verification(loaded, req)),
         ("Traces to", _refs(loaded.linked(req.key, "traces"))),
         ("Traced by", _refs(loaded.linked(req.key, "traces", True))),
         ("Refines", _refs(loaded.linked(req.key, "refines"))),
