@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPHINXOPTS ?= -W --keep-going
 
-.PHONY: help install test lint check html pdf clean schemas expected bench
+.PHONY: help install test lint check html serve pdf clean schemas expected bench
 help:
 	@echo "make html    build the documentation site of the shipped data into build/html"
+	@echo "make serve   preview the site on http://127.0.0.1:8000, rebuilt as YAML, pages or conf.py change"
 	@echo "make pdf     the same site as one PDF, build/pdf/*.pdf (sphinx-simplepdf + WeasyPrint, no TeX)"
 	@echo "make test    run the test suite (lint included)"
 	@echo "make check   run 'ra2docs check' on the shipped tree"
@@ -36,6 +37,9 @@ check: $(STAMP)
 
 html: $(STAMP)
 	$(BIN)/sphinx-build $(SPHINXOPTS) -b html -c . source build/html
+
+serve: $(STAMP)
+	$(BIN)/ra2docs serve . $(if $(PORT),--port $(PORT))
 
 $(VENV)/.pdf-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[pdf]'

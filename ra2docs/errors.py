@@ -65,6 +65,13 @@ CATALOGUE: dict[str, Code] = _codes(
     # Reading files
     Code("ra2.file-unreadable", E, "A file could not be read or decoded.",
          "Check the path, permissions and that the file is UTF-8 text. It cannot be waived.", waivable=False),
+    Code("ra2.folder-unreadable", E, "A folder of the tree could not be listed, or is a link leading out of the "
+         "tree; nothing under it was read.",
+         "Fix the folder's permissions, or replace the link with the folder itself. It cannot be waived.",
+         waivable=False),
+    Code("ra2.no-spec-files", E, "The tree holds no requirements file: there is nothing to check or build.",
+         "Put the spec and requirements YAML files under requirements/, or point ROOT at the right folder. "
+         "It cannot be waived.", waivable=False),
     Code("ra2.yaml-syntax", E, "A file is not well-formed YAML.",
          "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type. It cannot be waived.",
          waivable=False),
@@ -87,12 +94,27 @@ CATALOGUE: dict[str, Code] = _codes(
          "Give each item its own ID; the message names the earlier definition."),
     Code("ra2.id-pattern", E, "An ID does not match the pattern its spec declares.",
          "Rename the item to follow the spec's `id_pattern`, or correct the pattern."),
-    Code("ra2.dangling-ref", E, "A reference names an ID that is defined nowhere.",
-         "Correct the ID (a close match is suggested when there is one) or define the item."),
+    Code("ra2.dangling-ref", E, "A reference names an ID that is defined nowhere (or in no spec it can see).",
+         "Correct the ID (a close match is suggested when there is one), define the item, or qualify it "
+         "as SPEC:id when another spec defines it."),
+    Code("ra2.ambiguous-ref", E, "A reference could mean requirements of two specs (the same ID in both).",
+         "Write it qualified, SPEC:id (e.g. RA1:gen.cnt.02); the message names both definitions."),
     Code("ra2.unknown-profile", E, "A profile is named that no spec declares.",
          "Use a profile declared in a spec's `profiles`, or declare it there."),
     Code("ra2.unknown-section", W, "A requirement names a section its spec does not declare.",
          "Use a section listed in the spec's `sections`, or add it there."),
+    Code("ra2.section-title", W, "A link cites a section by a title that is not the section's title.",
+         "Correct the cited title or the section number; the message gives the section's real title."),
+    Code("ra2.not-in-registry", E, "A requirement of a spec with a registry is not in that registry.",
+         "Add the ID to the spec's `kind: registry` file, or correct the ID."),
+    Code("ra2.registry-mismatch", W, "A requirement restates a registered one at another level or section.",
+         "State the level (and section) the registry gives, or correct the registry."),
+    Code("ra2.same-text", W, "Two requirements have the same text.",
+         "Merge them into one, or say in each what sets it apart."),
+    Code("ra2.duplicate-caption", W, "Two tables or matrices have the same caption.",
+         "Give each table its own caption so readers can tell them apart."),
+    Code("ra2.foreign-ra", W, "A requirement's text names another reference architecture it does not build on.",
+         "Check that the requirement belongs to this spec; move it, or qualify the reference (SPEC:id)."),
     Code("ra2.unknown-level", E, "A matrix cell uses a support level its vocabulary does not declare.",
          "Use a level of the matrix's vocabulary (the message lists them), or declare the new level."),
     Code("ra2.matrix-unknown-column", E, "A matrix cell names a column the matrix does not declare.",
@@ -110,6 +132,10 @@ CATALOGUE: dict[str, Code] = _codes(
          "Add the requirements of the base spec it satisfies under `traces`."),
     Code("ra2.one-way-link", W, "A link is stated from one end only, where the spec states both directions.",
          "State the link at the other end too (e.g. `traced_by` for `traces`), or remove it."),
+    Code("ra2.link-not-allowed", E, "A link joins two specs that its link type does not join (policy `link_types`).",
+         "Link to a requirement of a spec the type joins, or add the spec pair to the type's `pairs`."),
+    Code("ra2.v1-construct", I, "A construct of the v1 format that still works but has a v2 replacement.",
+         "Rewrite it as the message says (file:line given); the v1 meaning is kept until then."),
     Code("ra2.cycle", E, "Requirements refine or depend on each other in a cycle.",
          "Break the cycle: a requirement cannot (indirectly) refine or depend on itself."),
     Code("ra2.placeholder", W, "A value is a placeholder (TBD, TBC, empty) where a real value is required.",
@@ -121,6 +147,9 @@ CATALOGUE: dict[str, Code] = _codes(
     # Waivers
     Code("ra2.waiver-unused", W, "A waiver matches no finding: the gap it accepted is gone or misspelt.",
          "Remove the waiver, or correct its code or target. It cannot be waived.", waivable=False),
+    Code("ra2.waiver-unscoped", E, "A waiver names no spec but matches findings of several specs; it accepts none.",
+         "Add `spec:` to the waiver (or to its file), or write its target as SPEC:id. It cannot be waived.",
+         waivable=False),
     Code("ra2.waiver-expired", E, "A waiver has passed its expiry date; the finding it covered is back.",
          "Fix the gap, or renew the waiver with a new date and reason. It cannot be waived.", waivable=False),
     # Verification
@@ -141,7 +170,9 @@ CATALOGUE: dict[str, Code] = _codes(
 )
 
 # Findings meaning a file's content could not be read at all: everything it defines is missing from the tree.
-UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax"})
+UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax", "ra2.folder-unreadable", "ra2.no-spec-files"})
+# Findings meaning the tree itself could not be read (a folder, or no requirements at all): `check` exits 2.
+INPUT_CODES = frozenset({"ra2.folder-unreadable", "ra2.no-spec-files"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from ra2docs.errors import CATALOGUE, UNREAD_CODES, Finding, Severity
 from ra2docs.status import Status
+from ra2docs.text_safety import escape_controls
 from ra2docs.validate import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
@@ -18,7 +19,7 @@ _COUNTED = ("files", "specs", "requirements", "components", "matrices", "cells",
 
 _SINGULAR = {"files": "file", "specs": "spec", "requirements": "requirement", "components": "component",
              "matrices": "matrix", "cells": "cell", "links": "link", "stacks": "stack", "waivers": "waiver",
-             "responses": "response", "testcases": "test case", "results": "results file"}
+             "responses": "response", "testcases": "test case", "results": "results file", "folders": "folder"}
 _PLURAL = {"testcases": "test cases", "results": "results files"}
 
 
@@ -27,8 +28,9 @@ def _count(n: int, plural: str) -> str:
 
 
 def line(f: Finding) -> str:
+    """`file:line:col: severity: message [code]`, control characters of the YAML text escaped (one line)."""
     text = f"{f.location}: {f.effective_severity}: {f.message} [{f.code}]"
-    return f"{text} (waived: {f.waived_by})" if f.waived_by else text
+    return escape_controls(f"{text} (waived: {f.waived_by})" if f.waived_by else text)
 
 
 def summary(result: CheckResult) -> str:
@@ -40,10 +42,13 @@ def summary(result: CheckResult) -> str:
     text = (f"checked {_count(counts['files'], 'files')} ({checked or 'nothing'}): {', '.join(parts)}, "
             f"{len(result.waived)} waived")
     unread = unread_files(result)
+    folders = sum(1 for u in unread if u.endswith("/"))
+    files = len(unread) - folders
+    what = " and ".join(_count(n, k) for n, k in ((folders, "folders"), (files, "files")) if n)
     if len(unread) == 1:
-        text += "; 1 file could not be read: fix it first, other findings may only follow from its missing content"
+        text += f"; {what} could not be read: fix it first, other findings may only follow from its missing content"
     elif unread:
-        text += (f"; {len(unread)} files could not be read: fix them first, other findings may only follow from "
+        text += (f"; {what} could not be read: fix them first, other findings may only follow from "
                  "their missing content")
     return text
 
@@ -65,7 +70,7 @@ def render_text(result: CheckResult, threshold: Severity = Severity.INFO, show_w
             continue
         out.append(line(f))
         if hints:
-            out.append(f"    hint: {f.effective_hint}")
+            out.append(f"    hint: {escape_controls(f.effective_hint)}")
     out.append(summary(result))
     return "\n".join(out) + "\n"
 
@@ -115,7 +120,7 @@ def render_junit(result: CheckResult, threshold: Severity = Severity.ERROR) -> s
 
 
 def _escape_github(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = escape_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 

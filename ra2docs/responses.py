@@ -9,14 +9,18 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from filelock import FileLock, Timeout
 
 from ra2docs import model
 from ra2docs.fileio import write_text_atomic
 from ra2docs.schema import COMPLIANCE
+from ra2docs.text_safety import escape_controls
 
 RESPONSES_DIR = "responses"
 
@@ -56,14 +60,52 @@ def parse_answer(text: str) -> str | None:
     return None
 
 
+MAX_SLUG = 100  # characters; file systems allow 255 bytes, and a CJK character takes 3
+
+
 def vendor_slug(vendor: str) -> str:
-    """A file-name-safe form of the vendor name: `ACME Cloud, Inc.` -> `acme-cloud-inc`."""
-    ascii_name = unicodedata.normalize("NFKD", vendor).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    """A file-name-safe form of the vendor name: `ACME Cloud, Inc.` -> `acme-cloud-inc`, `日本` -> `日本`.
+
+    Letters and digits of any script are kept (lower-cased; accents dropped, so `Müller` -> `muller`,
+    and compatibility forms folded, so fullwidth `ＡＣＭＥ` -> `acme`); every run of other characters
+    becomes one `-`."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", vendor):
+        if unicodedata.category(ch) == "Mn":  # a combining accent
+            continue
+        out.append(ch.lower() if ch.isalnum() else "-")
+    slug = unicodedata.normalize("NFC", re.sub(r"-+", "-", "".join(out)).strip("-"))
+    return slug[:MAX_SLUG].rstrip("-")
 
 
 def responses_path(root: Path, vendor: str) -> Path:
     return root / RESPONSES_DIR / f"{vendor_slug(vendor)}.yaml"
+
+
+LOCK_NAME = ".ra2docs-import.lock"
+LOCK_TIMEOUT = 120.0  # seconds an import waits for another one into the same tree
+
+
+class LockBusy(Exception):
+    """Another import holds the responses folder's lock for longer than LOCK_TIMEOUT."""
+
+
+@contextmanager
+def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the lock of `root/responses/` (created when missing): imports into one tree run one at a time,
+    so each one reads the stored answers the one before it wrote."""
+    folder = root / RESPONSES_DIR
+    folder.mkdir(exist_ok=True)
+    lock = FileLock(folder / LOCK_NAME, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockBusy(f"another `ra2docs import` into {folder} has held its lock ({folder / LOCK_NAME}) for "
+                       f"{timeout:.0f} s; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _schema_modeline(target: Path) -> str:
@@ -113,10 +155,12 @@ class Change:
 
     def __str__(self) -> str:
         if self.kind == "added":
-            return f"  + {self.id}: {self.after}"
-        if self.kind == "removed":
-            return f"  - {self.id}: {self.before}"
-        return f"  ~ {self.id}: {self.before} -> {self.after}"
+            text = f"  + {self.id}: {self.after}"
+        elif self.kind == "removed":
+            text = f"  - {self.id}: {self.before}"
+        else:
+            text = f"  ~ {self.id}: {self.before} -> {self.after}"
+        return escape_controls(text)  # comments come from the vendor's workbook: one line each, no escapes
 
 
 def _summary(a: model.Answer) -> str:

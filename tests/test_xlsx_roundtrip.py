@@ -57,7 +57,7 @@ def test_import_stores_the_answers_as_yaml(tree: Path, book: Path) -> None:
     proc = import_(tree, book, "ACME Cloud, Inc.")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     check_expected("import-acme.txt", proc.stdout)
-    assert sorted(p.name for p in (tree / "responses").iterdir()) == ["acme-cloud-inc.yaml"]
+    assert sorted(p.name for p in (tree / "responses").iterdir()) == [".ra2docs-import.lock", "acme-cloud-inc.yaml"]
     check_expected("acme-cloud-inc.yaml", stored(tree, "acme-cloud-inc"))
     check = run_cli("check", "tree", cwd=tree.parent)  # the loader accepts what import wrote
     assert "[ra2.response" not in check.stdout and "1 response)" in check.stdout, check.stdout
@@ -210,7 +210,7 @@ def test_unreadable_files_change_nothing(tree: Path, book: Path, kind: str, code
     assert f"[{code}]" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{bad.name}: error:")
     assert (tree / "responses" / "acme.yaml").read_bytes() == before
-    assert sorted(p.name for p in (tree / "responses").iterdir()) == ["acme.yaml"]
+    assert sorted(p.name for p in (tree / "responses").iterdir()) == [".ra2docs-import.lock", "acme.yaml"]
 
 
 def test_a_workbook_without_answers_does_not_erase_stored_ones(tree: Path, book: Path) -> None:

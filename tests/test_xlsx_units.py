@@ -15,7 +15,7 @@ from ra2docs.xlsx.workbook import row_height, sheet_name
 
 @pytest.mark.parametrize(("name", "slug"), [
     ("ACME Cloud, Inc.", "acme-cloud-inc"), ("../../etc/passwd", "etc-passwd"), ("Ünïcödé GmbH", "unicode-gmbh"),
-    ("  spaced  ", "spaced"), ("日本", ""),
+    ("  spaced  ", "spaced"), ("日本", "日本"), ("ＡＣＭＥ", "acme"), ("Acme!", "acme"), ("!!", ""),
 ])
 def test_vendor_slug_cannot_leave_the_responses_folder(name: str, slug: str) -> None:
     assert vendor_slug(name) == slug

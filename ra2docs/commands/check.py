@@ -10,15 +10,17 @@ import argparse
 import sys
 import time
 
+from ra2docs import term
 from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
-from ra2docs.errors import Severity
+from ra2docs.errors import INPUT_CODES, Severity
 from ra2docs.fileio import write_text_atomic
 from ra2docs.report import FORMATS, render, summary
 
 NAME = "check"
 HELP = "validate the spec tree and report findings (exit 1 on findings at or above --fail-on)"
 EXIT_CODES = ((0, "no open finding at or above --fail-on"), (1, "open findings at or above --fail-on"),
-              (2, "usage error, or a ROOT that cannot be read or used"))
+              (2, "usage error, a ROOT that cannot be used, or input that could not be read (a folder of the "
+                  "tree that cannot be listed, no requirements file)"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(args.root)
+    project = load_project(args.root, for_people=args.format == "text")
     result = project.result
     threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
     start = time.process_time()
@@ -55,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
         write_text_atomic(args.output, text)
         sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")
     else:
+        if args.format == "text" and term.colour_enabled(sys.stdout):
+            text = term.colour_findings(text)
         sys.stdout.write(text)
+    if any(f.code in INPUT_CODES for f in result.findings):
+        return 2  # the tree itself could not be read: no verdict on it, whatever --fail-on says
     if args.fail_on == "never":
         return 0
     return 1 if result.at_or_above(threshold) else 0

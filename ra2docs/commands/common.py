@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -12,7 +11,8 @@ from pathlib import Path
 
 from ra2docs.cli import UsageError
 from ra2docs.errors import UNREAD_CODES, Finding
-from ra2docs.load import TREE_DIRS, YAML_SUFFIXES, is_tree
+from ra2docs.files import protected_output
+from ra2docs.load import TREE_DIRS, Parsed, is_tree
 from ra2docs.project import Project
 
 
@@ -58,8 +58,29 @@ def tree_root(text: str) -> Path:
     return root
 
 
-def load_project(text: str) -> Project:
-    return Project.load(tree_root(text), display_root=text)
+def load_project(text: str, for_people: bool = True) -> Project:
+    """Load and check the tree at `text`; a progress bar on stderr in a terminal when the output is for people."""
+    from ra2docs import term
+
+    root = tree_root(text)
+    if not for_people or not term.progress_enabled(sys.stderr):
+        return Project.load(root, display_root=text)
+    from ra2docs.load import discover, read_file
+
+    total = len(discover(root))
+    with term.progress(total, "loading", sys.stderr) as bar:
+        done = 0
+
+        def reader(path: Path, display: str, findings: list[Finding]) -> Parsed:
+            nonlocal done
+            parsed = read_file(path, display, findings)
+            done += 1
+            bar.update()
+            if done == total:
+                bar.phase("checking")
+            return parsed
+
+        return Project.load(root, display_root=text, reader=reader)
 
 
 def add_output_argument(parser: argparse.ArgumentParser, help: str, metavar: str = "FILE",
@@ -67,26 +88,7 @@ def add_output_argument(parser: argparse.ArgumentParser, help: str, metavar: str
     """-o FILE and --force, checked by `check_output` before the command runs (see `ra2docs.cli.main`)."""
     parser.add_argument("-o", "--output", metavar=metavar, required=required, help=help)
     parser.add_argument("--force", action="store_true",
-                        help="write -o FILE even over a YAML source file of a spec tree")
-
-
-_KIND_LINE = re.compile(r"^kind\s*:", re.MULTILINE)
-
-
-def is_source_file(path: Path) -> bool:
-    """A YAML file of a spec tree: under a tree's requirements/, mappings/ or responses/, or one with `kind:`."""
-    resolved = path.resolve()
-    for folder in resolved.parents:
-        if folder.name in TREE_DIRS and is_tree(folder.parent):
-            return True
-    if path.suffix.lower() in YAML_SUFFIXES and path.is_file():
-        try:
-            with path.open("r", encoding="utf-8", errors="replace") as fh:
-                head = fh.read(1024 * 1024)
-        except OSError:
-            return False
-        return bool(_KIND_LINE.search(head))
-    return False
+                        help="write -o FILE even over a source file (spec tree YAML, conf.py, a page, a README)")
 
 
 def check_output(text: str, force: bool = False, protect_sources: bool = True) -> None:
@@ -100,9 +102,10 @@ def check_output(text: str, force: bool = False, protect_sources: bool = True) -
     if not parent.is_dir():
         what = "is not a folder" if parent.exists() else "does not exist"
         raise UsageError(f"{text}: the folder {parent} {what}; create it first or give another path")
-    if protect_sources and not force and path.exists() and is_source_file(path):
-        raise UsageError(f"{text}: is a YAML source file of a spec tree; refusing to overwrite it "
-                         "(give another path, or --force to replace it)")
+    what = protected_output(path) if protect_sources and not force else None
+    if what:
+        raise UsageError(f"{text}: is {what}; refusing to overwrite it (give another path, or --force to "
+                         "replace it)")
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)
     except OSError as exc:

@@ -29,8 +29,10 @@ from ra2docs.commands.common import (
     refuse_unread,
 )
 from ra2docs.errors import Severity
+from ra2docs.fileio import building
 from ra2docs.project import Project
 from ra2docs.xlsx.compare import compare, render_json, render_text, write_workbook
+from ra2docs.xlsx.workbook import altered_warning
 
 NAME = "compare"
 HELP = "compare vendors' answers side by side with a weighted compliance score"
@@ -66,14 +68,22 @@ def run(args: argparse.Namespace) -> int:
     from ra2docs.verification import claims
 
     cmp = compare(project.tree, args.profile, args.vendor or None, claims(project.graph), args.evidence)
+    if project.tree.testcases:  # the vendors' own stack results beside their answers (json, workbook)
+        from ra2docs.verification import evidence_text
+
+        cmp.test_evidence = {(v, r.requirement.id): evidence_text(project.graph, v, r.requirement.id)
+                             for v in cmp.vendors for r in cmp.rows}
     answer_warnings(project, set(cmp.vendors))
     if args.output:
         if not args.output.lower().endswith(".xlsx"):
             raise UsageError(f"{args.output}: the output must be an .xlsx file")
         try:
-            write_workbook(cmp, args.output)
+            with building(args.output):  # openpyxl's sheet streams live beside the output, removed on failure
+                write_workbook(cmp, args.output)
         except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write: {exc}") from None
+            raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if altered := altered_warning():
+        print(f"ra2docs compare: warning: {args.output}: {altered}", file=sys.stderr)
     sys.stdout.write(render_json(cmp) if args.format == "json" else render_text(cmp))
     return 0
 

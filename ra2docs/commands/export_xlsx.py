@@ -34,9 +34,11 @@ from ra2docs.commands.common import (
     load_project,
     refuse_unread,
 )
+from ra2docs.fileio import building
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp
 from ra2docs.xlsx.selection import Selection, SelectionError
+from ra2docs.xlsx.workbook import altered_warning
 
 FORMAT = "xlsx"
 HELP = "an RFP workbook vendors answer (then `ra2docs import` reads it back)"
@@ -65,6 +67,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only IDs or titles matching this glob, case-blind (repeatable: any)")
     parser.add_argument("--regex", default="", help="only IDs or titles in which this regular expression is found")
     parser.add_argument("--date", help="the date shown on the cover (YYYY-MM-DD)")
+    parser.add_argument("--stack", default="", metavar="NAME",
+                        help="add a read-only Test evidence sheet: this stack's imported test results per requirement")
     parser.add_argument("--password", help="protect the sheets with this password (default: protected, no password)")
 
 
@@ -126,13 +130,19 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no such requirement: {', '.join(unknown)}")
     if not args.output.lower().endswith(".xlsx"):
         raise UsageError(f"{args.output}: the output must be an .xlsx file")
-    options = ExportOptions(sel, export_date(args.date), args.password or None)
+    if args.stack and args.stack not in {s.id for s in project.tree.stacks}:
+        raise UsageError(f"--stack {args.stack!r}: no such stack; the tree holds "
+                         f"{', '.join(s.id for s in project.tree.stacks) or 'none'}")
+    options = ExportOptions(sel, export_date(args.date), args.password or None, args.stack)
     try:
-        summary = write_rfp(project, args.output, options)
+        with building(args.output):  # openpyxl's sheet streams live beside the output, removed on failure
+            summary = write_rfp(project, args.output, options)
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write: {exc}") from None
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if altered := altered_warning():
+        print(f"ra2docs export xlsx: warning: {args.output}: {altered}", file=sys.stderr)
     if not summary.requirements:
         print(f"ra2docs export xlsx: warning: the selection ({sel.describe()}) holds no requirements",
               file=sys.stderr)

@@ -14,6 +14,7 @@ is touched.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,7 +26,7 @@ from ra2docs.cli import UsageError
 from ra2docs.commands.common import add_root_argument, load_project, positive_int
 from ra2docs.errors import Severity
 from ra2docs.load import load_files
-from ra2docs.responses import diff, responses_path, vendor_slug, write
+from ra2docs.responses import LockBusy, diff, locked, responses_path, vendor_slug, write
 from ra2docs.xlsx.answers import IMPORT_CODES, ImportResult, read_answers
 from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError
 
@@ -97,23 +98,31 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.file}: the cover's vendor name is empty (or has no letters or digits); "
                              "give --vendor NAME")
     target = responses_path(project.root, args.vendor)
-    old = previous_answers(target, args.vendor)
-    store = bool(result.answers) and not result.blocked and (args.partial or not result.errors) and not args.dry_run
-    changes = diff(old, tuple(result.answers))
-    if store:
-        write(project.root, model.VendorResponse(
-            vendor=args.vendor, answers=tuple(result.answers), imported_from=file.name,
-            imported_at=import_time(args.date), checksum=result.checksum, spec_versions=result.spec_versions,
-            asked=tuple(result.asked)))
+    would_store = bool(result.answers) and not result.blocked and (args.partial or not result.errors)
+    store = would_store and not args.dry_run
+    # Under the lock: the stored answers are read again (another import may have written them meanwhile),
+    # a second vendor name giving the same file name is refused, and only then the file is written.
+    try:
+        with locked(project.root) if store or target.parent.is_dir() else contextlib.nullcontext():
+            old = previous_answers(target, args.vendor)
+            changes = diff(old, tuple(result.answers))
+            if store:
+                write(project.root, model.VendorResponse(
+                    vendor=args.vendor, answers=tuple(result.answers), imported_from=file.name,
+                    imported_at=import_time(args.date), checksum=result.checksum,
+                    spec_versions=result.spec_versions, asked=tuple(result.asked)))
+    except LockBusy as exc:
+        raise UsageError(f"{exc}: nothing was written") from None
     shown = str(Path(args.root) / "responses" / target.name) if args.root != "." else f"responses/{target.name}"
     if args.format == "json":
-        _report_json(args, result, changes, store, shown)
+        _report_json(args, result, changes, store, shown, would_store)
     else:
-        _report_text(args, result, changes, store, shown)
+        _report_text(args, result, changes, store, shown, would_store)
     return 1 if result.errors else 0
 
 
-def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str) -> None:
+def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str,
+                 would_store: bool) -> None:
     if result.vendor_details:
         print("vendor details: " + "; ".join(f"{k} {v!r}" for k, v in result.vendor_details.items()))
     for p in result.problems:
@@ -128,19 +137,22 @@ def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, 
         what = (f"stored {len(result.answers)} answers of vendor {args.vendor!r} in {shown} "
                 f"({counts['added']} added, {counts['changed']} changed, {counts['removed']} removed; "
                 f"{len(result.unanswered)} requirements unanswered)")
-    elif args.dry_run:
+    elif args.dry_run and would_store:
         what = (f"dry run: {len(result.answers)} answers would be stored in {shown} ({counts['added']} added, "
                 f"{counts['changed']} changed, {counts['removed']} removed)")
     elif result.blocked or not result.answers:
-        what = "nothing was written: the workbook does not match this tree"
+        what = f"{'dry run: ' if args.dry_run else ''}nothing {'would be' if args.dry_run else 'was'} written: " \
+               "the workbook does not match this tree"
     else:
-        what = "nothing was written (fix the rows above, or store the good rows with --partial)"
+        what = (f"{'dry run: ' if args.dry_run else ''}nothing {'would be' if args.dry_run else 'was'} written "
+                "(fix the rows above, or store the good rows with --partial)")
     print(f"{what}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
 
 
-def _report_json(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str) -> None:
+def _report_json(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str,
+                 would_store: bool) -> None:
     doc = {"vendor": args.vendor, "vendor_details": result.vendor_details, "file": args.file, "stored": stored,
-           "target": shown,
+           "would_store": would_store, "target": shown,
            "answers": len(result.answers), "unanswered": result.unanswered,
            "problems": [p.as_dict() for p in result.problems],
            "changes": [{"id": c.id, "change": c.kind, "before": c.before, "after": c.after} for c in changes]}

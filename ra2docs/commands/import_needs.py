@@ -15,9 +15,10 @@ import tempfile
 from pathlib import Path
 
 from ra2docs.cli import UsageError
-from ra2docs.commands.common import add_root_argument, tree_root
+from ra2docs.commands.common import add_root_argument, positive_int, tree_root
 from ra2docs.exports.needs_import import NeedsFileError, convert, read_needs, requirements_yaml
 from ra2docs.fileio import write_text_atomic
+from ra2docs.files import MAX_JSON_BYTES
 from ra2docs.load import load_files, load_tree
 
 NAME = "import-needs"
@@ -38,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", action="append", metavar="TYPE", help="import only needs of this type "
                         "(repeatable; default: all)")
     parser.add_argument("--force", action="store_true", help="replace an existing output file that differs")
+    parser.add_argument("--max-size", type=positive_int, default=MAX_JSON_BYTES // (1024 * 1024), metavar="MIB",
+                        help="refuse a needs.json larger than this many MiB (default: %(default)s)")
     parser.set_defaults(protect_sources=False)  # it writes requirements files; it guards them itself (--force)
 
 
@@ -57,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no spec {args.spec!r} in {args.root} (specs: {known})")
     output = Path(args.output) if args.output else root / "requirements" / f"{args.spec.lower()}-imported.yaml"
     try:
-        version, needs, link_fields = read_needs(Path(args.needs_json), args.needs_version)
+        version, needs, link_fields = read_needs(Path(args.needs_json), args.needs_version,
+                                                 args.max_size * 1024 * 1024)
     except NeedsFileError as exc:
         raise UsageError(str(exc)) from None
     own = output.resolve()

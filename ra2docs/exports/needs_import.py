@@ -25,8 +25,10 @@ from typing import Any
 
 import yaml
 
+from ra2docs import files
 from ra2docs.exports.needs_json import DYNAMIC_ESCAPE
 from ra2docs.schema import LEVELS
+from ra2docs.text_safety import escape_controls
 
 LINK_TYPES = ("traces", "refines", "depends")
 # fields sphinx-needs computes or manages itself: never data to import
@@ -56,25 +58,57 @@ class ImportResult:
     unmapped_links: Counter[str] = field(default_factory=Counter)  # link type -> links
 
     def report_lines(self) -> list[str]:
-        lines = [f"skipped need {nid}: {why}" for nid, why in self.skipped]
-        lines += [f"not mapped: link type '{name}' ({n} link{'s' if n != 1 else ''})"
+        lines = [escape_controls(f"skipped need {nid}: {why}") for nid, why in self.skipped]
+        lines += [escape_controls(f"not mapped: link type '{name}' ({n} link{'s' if n != 1 else ''})")
                   for name, n in sorted(self.unmapped_links.items())]
-        lines += [f"not mapped: field '{name}' (set on {n} need{'s' if n != 1 else ''})"
+        lines += [escape_controls(f"not mapped: field '{name}' (set on {n} need{'s' if n != 1 else ''})")
                   for name, n in sorted(self.unmapped_fields.items())]
         return lines
 
 
-def read_needs(path: Path, version: str | None = None) -> tuple[str, dict[str, Any], set[str]]:
+MAX_DEPTH = 64  # nesting of JSON arrays and objects; a needs.json needs 5 or 6
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"it holds {name}, which is not JSON (JSON has no NaN or Infinity); write a number or a "
+                     "string")
+
+
+def _parse_json(text: str, path: Path) -> Any:
+    """The JSON value of `text`: strict JSON (no NaN, Infinity), nested at most MAX_DEPTH deep."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise NeedsFileError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise NeedsFileError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise NeedsFileError(f"{path}: arrays or objects nested more than {MAX_DEPTH} deep; not a needs.json") from None
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:  # iterative: a deep value must not exhaust the stack here either
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise NeedsFileError(f"{path}: arrays or objects nested more than {MAX_DEPTH} deep; not a needs.json")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, dict | list))
+    return data
+
+
+def read_needs(path: Path, version: str | None = None,
+               max_bytes: int = files.MAX_JSON_BYTES) -> tuple[str, dict[str, Any], set[str]]:
     """The selected version's name, its needs by ID, and the link field names its schema declares.
 
     Needs are returned as found, objects or not: `convert` reports those it cannot use as skipped.
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NeedsFileError(f"cannot read {path}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise NeedsFileError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        text = files.read_text(path, max_bytes)
+    except OSError as exc:
+        raise NeedsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise NeedsFileError(f"cannot read {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    data = _parse_json(text, path)
     versions = data.get("versions") if isinstance(data, dict) else None
     if not isinstance(versions, dict) or not versions:
         raise NeedsFileError(f"{path}: no 'versions' object; is this a sphinx-needs needs.json?")
@@ -97,15 +131,22 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+class _NotText(Exception):
+    """A field holds a list or mapping where text is expected."""
+
+
 def _plain(value: Any, ours: bool) -> str:
-    """A field's text; a ra2docs export's dynamic-function escape undone."""
-    text = str(value)
+    """A field's text; a ra2docs export's dynamic-function escape undone. Numbers and booleans are written
+    as JSON writes them; a list or mapping is not text (`_NotText`)."""
+    if isinstance(value, dict | list):
+        raise _NotText
+    text = value if isinstance(value, str) else json.dumps(value)
     return text.replace(DYNAMIC_ESCAPE, "[[") if ours else text
 
 
-def _tags(value: Any) -> list[str]:
+def _tags(value: Any) -> list[Any]:
     if isinstance(value, list):
-        return [str(t) for t in value if str(t).strip()]
+        return [t for t in value if t is not None and (not isinstance(t, str) or t.strip())]
     if isinstance(value, str):
         return [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
     return []
@@ -124,21 +165,41 @@ def convert(needs: dict[str, Any], spec: str, id_pattern: str, taken: set[str], 
             types: set[str] | None = None) -> ImportResult:
     """Requirements (as YAML-ready dicts) of `spec` from needs; `taken`: IDs the tree defines elsewhere."""
     result = ImportResult()
-    pattern = re.compile(id_pattern)
-    original = {nid: _plain(n["ra2docs_id"], True) if isinstance(n, dict) and n.get("ra2docs_id") else nid
-                for nid, n in needs.items()}
+    pattern = re.compile(id_pattern, re.ASCII)
+    def ra2docs_id(n: Any) -> str | None:
+        try:
+            return _plain(n["ra2docs_id"], True) if isinstance(n, dict) and n.get("ra2docs_id") else None
+        except _NotText:
+            return None
+
+    original = {nid: ra2docs_id(n) or nid for nid, n in needs.items()}
     seen: set[str] = set()
     for nid, need in needs.items():
         if not isinstance(need, dict):
             result.skipped.append((nid, f"it is not a JSON object but {type(need).__name__} {json.dumps(need)[:40]}"))
             continue
+        ours = "ra2docs_id" in need
+
+        def text(name: str, need: dict[str, Any] = need, ours: bool = ours) -> str:
+            """The field as text; a list or mapping where text belongs is reported, never turned into text."""
+            value = need.get(name)
+            if value is None:
+                return ""
+            try:
+                return _plain(value, ours)
+            except _NotText:
+                result.unmapped_fields[f"{name} (a list or mapping, not text)"] += 1
+                return ""
+
+        if any(isinstance(need.get(k), dict | list) for k in ("ra2docs_id", "spec", "title", "type")):
+            result.skipped.append((nid, "its ID, spec, type or title is a list or mapping, not text"))
+            continue
         rid = original[nid]
-        kind = str(need.get("type", ""))
+        kind = text("type")
         if types and kind not in types:
             result.skipped.append((nid, f"type '{kind}' is not imported (--type)"))
             continue
-        ours = "ra2docs_id" in need
-        need_spec = _plain(need.get("spec") or "", ours)
+        need_spec = text("spec")
         if need_spec and need_spec != spec:
             result.skipped.append((nid, f"it belongs to spec {need_spec!r} (import it with --spec {need_spec})"))
             continue
@@ -148,33 +209,42 @@ def convert(needs: dict[str, Any], spec: str, id_pattern: str, taken: set[str], 
         if rid in taken or rid in seen:
             result.skipped.append((nid, f"ID {rid!r} is already defined in the tree"))
             continue
-        title = _plain(need.get("title") or "", ours).strip()
+        title = text("title").strip()
         if not title:
             result.skipped.append((nid, "no title"))
             continue
         seen.add(rid)
-        content = str(need.get("content") or need.get("description") or "")
+        content = need.get("content") or need.get("description") or ""
+        if isinstance(content, dict | list):
+            result.unmapped_fields["content (a list or mapping, not text)"] += 1
+            content = ""
+        content = content if isinstance(content, str) else json.dumps(content)
         req: dict[str, Any] = {"id": rid, "title": title}
         if content.strip():
             req["description"] = _unescape(content) if ours else content.strip("\n")
-        level = str(need.get("level") or "")
-        if level in LEVELS and level != "must":
+        level = text("level")
+        if level in LEVELS:  # written even when must: a requirement without a level is "unstated"
             req["level"] = level
         elif level and level not in LEVELS:
             result.unmapped_fields["level"] += 1
-        if need.get("profiles"):
-            req["profiles"] = _profiles(_plain(need["profiles"], ours), level if level in LEVELS else "must")
-        for name in ("category", "section", "status"):
-            if need.get(name):
-                req[name] = _plain(need[name], ours)
-        if tags := [_plain(t, ours) for t in _tags(need.get("tags"))]:
+        if profiles := text("profiles"):
+            req["profiles"] = _profiles(profiles, level if level in LEVELS else "must")
+        for name in ("category", "section", "status", "source"):
+            if value := text(name):
+                req[name] = value
+        tag_values = _tags(need.get("tags"))
+        if tags := [_plain(t, ours) for t in tag_values if not isinstance(t, dict | list)]:
             req["tags"] = tags
-        if need.get("source"):
-            req["source"] = _plain(need["source"], ours)
+        if len(tags) < len(tag_values):
+            result.unmapped_fields["tags (items that are lists or mappings)"] += 1
         for link_type in LINK_TYPES:
             targets = need.get(link_type) or []
             if isinstance(targets, list) and targets:
-                req[link_type] = [original.get(str(t), str(t)) for t in targets]
+                usable = [t for t in targets if isinstance(t, str)]
+                if len(usable) < len(targets):
+                    result.unmapped_links[f"{link_type} (targets that are not IDs)"] += len(targets) - len(usable)
+                if usable:
+                    req[link_type] = [original.get(t, t) for t in usable]
         for name, value in need.items():
             if name in _MANAGED or name in LINK_TYPES or name.endswith("_back") or value in (None, "", [], {}):
                 continue

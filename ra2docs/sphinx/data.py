@@ -19,8 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from ra2docs import model
-from ra2docs.load import discover, read_file
+from ra2docs import files, model
+from ra2docs.load import MAX_FILE_BYTES, discover, read_file
 from ra2docs.project import Project
 from ra2docs.sphinx.parse_cache import CACHE_DIR, ParseCache
 from ra2docs.status import Status, requirement_status
@@ -61,12 +61,12 @@ class Loaded:
         found = self._file_digests.get(display_file)
         if found is None:
             path = self.path(display_file)
+            data: bytes | None
             try:
-                data = Path(path).read_bytes()
-                st = os.stat(path)
+                data = files.read_bytes(path, MAX_FILE_BYTES, files.tree_of(Path(path)))
             except OSError:
-                data, st = b"", None
-            if st is None or self.stamps.get(path) != (st.st_mtime_ns, st.st_size):
+                data = None
+            if data is None or self.stamps.get(path) != files.stamp(path):
                 found = f"changed since loaded {os.urandom(8).hex()}"
             else:
                 found = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -118,8 +118,7 @@ def resolve_root(confdir: Path, configured: str) -> Path:
 def _fingerprint(root: Path) -> Fingerprint:
     out = []
     for path in discover(root):
-        st = path.stat()
-        out.append((str(path), st.st_mtime_ns, st.st_size))
+        out.append((str(path), *files.stamp(path)))
     return tuple(out)
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 import ra2docs
-from ra2docs import fileio, load
+from ra2docs import fileio, files, load
 from ra2docs.errors import Finding, Location
 
 CACHE_DIR = "ra2docs-parse-cache"
@@ -93,7 +93,7 @@ class ParseCache:
             findings.extend(entry.findings)
             return entry.parsed
         try:
-            data = path.read_bytes()
+            data = files.read_bytes(path, load.MAX_FILE_BYTES, files.tree_of(path))
             after = os.stat(path)
         except OSError:
             return load.read_file(path, display, findings)

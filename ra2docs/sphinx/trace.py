@@ -30,6 +30,8 @@ from ra2docs.sphinx.nodes import (
     xref,
 )
 from ra2docs.sphinx.requirements import files_of, select
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html, shows_verification
 
 STATUS_TEXT = {"covered": "✔ covered", "uncovered": "✖ gap", "waived": "⚑ waived", "no-rule": "– no rule",
                "unstated": "? level not stated"}
@@ -44,6 +46,8 @@ def policy_files(loaded: Loaded) -> set[str]:
     files.update(c.location.file for c in tree.components)
     files.update(v.location.file for v in tree.vocabularies)
     files.update(m.location.file for m in tree.matrices)
+    # verification (ra2docs.sphinx.verification): test cases, stored results, and the stacks they ran on
+    files.update(x.location.file for x in (*tree.testcases, *tree.results, *tree.stacks))
     return files
 
 
@@ -89,10 +93,10 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     rows = []
     for req in select(loaded, options):
-        traces, traced_by = loaded.linked(req.id, "traces"), loaded.linked(req.id, "traces", True)
+        traces, traced_by = loaded.linked(req.key, "traces"), loaded.linked(req.key, "traces", True)
         linked = traces + traced_by
         rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req).value, loaded.status(req).waivers,
+                     loaded.status(req).value, loaded.status(req).waivers, verification_key(loaded, req),
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
     return rows
 
@@ -116,21 +120,34 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
     reqs = select(loaded, options)
     if not reqs:
         return [para("No requirements match this selection.", ["ra2-empty"])]
-    traces = {r.id: loaded.linked(r.id, "traces") for r in reqs}
-    traced_by = {r.id: loaded.linked(r.id, "traces", True) for r in reqs}
+    # link ends: requirements (keys) and sections (`section:SPEC:number`), requirements first
+    graph = loaded.project.graph
+    traces = {r.key: loaded.linked(r.key, "traces") + graph.linked_sections(r.key, "traces") for r in reqs}
+    traced_by = {r.key: loaded.linked(r.key, "traces", True) + graph.linked_sections(r.key, "traces", True)
+                 for r in reqs}
     notes: dict[str, int] = {}
     prefix = notes_prefix(options)
     if html_parts.direct(ctx):
         return [html_parts.block(traceability_html(ctx, reqs, traces, traced_by, notes, prefix)),
                 *waiver_notes(notes, prefix)]
+
+    def end(key: str) -> nodes.Node:
+        label, url = section_label(loaded, key)
+        if not label:
+            return xref(key)
+        text = nodes.inline("", label, classes=["ra2-section-ref"])
+        return nodes.reference("", "", text, refuri=url) if url else text
+
     columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
-        ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: linked_text(r.title) if r.title else None),
+        ("ID", 12, lambda r: xref(r.key)), ("Title", 30, lambda r: linked_text(r.title) if r.title else None),
         ("Level", 6, lambda r: r.level)]
     if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
-        columns.append(("Traces to", 16, lambda r: joined(xref(t) for t in traces[r.id])))
+        columns.append(("Traces to", 16, lambda r: joined(end(t) for t in traces[r.key])))
     if any(traced_by.values()):
-        columns.append(("Traced by", 16, lambda r: joined(xref(t) for t in traced_by[r.id])))
+        columns.append(("Traced by", 16, lambda r: joined(end(t) for t in traced_by[r.key])))
     columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes, prefix)))
+    if shows_verification(loaded):
+        columns.append(("Verification", 16, lambda r: requirement_verification(loaded, r)))
     rows = [[fn(r) for _, _, fn in columns] for r in reqs]
     out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"], wide=True,
                  widths=[width for _, width, _ in columns])]
@@ -142,9 +159,15 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
     """The table `render_traceability` makes, as the HTML translator writes it."""
     loaded = ctx.loaded
 
+    def end(key: str) -> str:
+        label, url = section_label(loaded, key)
+        if not label:
+            return html_parts.xref(ctx, key)
+        inner = html_parts.span(html_parts.text(label), ["ra2-section-ref"])
+        return f'<a class="reference external" href="{html_parts.attr(url)}">{inner}</a>' if url else inner
+
     def refs(ids: list[str]) -> str:
-        return html_parts.cell([html_parts.para(html_parts.joined(html_parts.xref(ctx, i) for i in ids))]
-                               if ids else [])
+        return html_parts.cell([html_parts.para(html_parts.joined(end(i) for i in ids))] if ids else [])
 
     def status(req: model.Requirement) -> str:
         content, classes = status_cell(loaded, req, notes, prefix)
@@ -154,18 +177,34 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
     header = ["ID", "Title", "Level"]
     with_traces, with_traced_by = any(traces.values()), any(traced_by.values())
     header += ["Traces to"] * with_traces + ["Traced by"] * with_traced_by + ["Coverage"]
+    verified = shows_verification(loaded)
+    header += ["Verification"] * verified
     rows = []
     for req in reqs:
-        row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.id))]),
+        row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.key))]),
                html_parts.cell([html_parts.para(html_parts.linked(ctx, req.title))] if req.title else []),
                html_parts.cell([html_parts.para(html_parts.text(req.level))] if req.level else [])]
         if with_traces:
-            row.append(refs(traces[req.id]))
+            row.append(refs(traces[req.key]))
         if with_traced_by:
-            row.append(refs(traced_by[req.id]))
+            row.append(refs(traced_by[req.key]))
         row.append(status(req))
+        if verified:
+            row.append(html_parts.cell([html_parts.para(requirement_verification_html(ctx, req))]))
         rows.append(row)
     return html_parts.table(header, rows, ["ra2-traceability"], wide=True)
+
+
+def section_label(loaded: Loaded, key: str) -> tuple[str, str]:
+    """("RA2 §5.3 Node hardening", URL or "") for a section key; ("", "") for anything else. A section's
+    `anchor` that is a URL becomes the link; a Sphinx label of the upstream documents is not one of this site."""
+    if not key.startswith("section:"):
+        return "", ""
+    _, spec, number = key.split(":", 2)
+    section = loaded.project.graph.namespaces.sections.get(spec, {}).get(number)
+    title = section.title if section is not None else ""
+    url = section.anchor if section is not None and section.anchor.startswith(("https://", "http://")) else ""
+    return f"{spec} §{number} {title}".strip(), url
 
 
 def _inline_html(node: nodes.Node) -> str:
@@ -228,6 +267,8 @@ def render_coverage(ctx: RenderContext, options: dict[str, str]) -> list[nodes.N
 
 def rule_rows(loaded: Loaded, rule: model.Rule,
               found: dict[tuple[str, str, str], Finding]) -> Iterable[list[tuple[str, list[str]]]]:
+    """Per chapter and profile: requirements in the rule's scope, covered, waived and open gaps, as the
+    library's status (`ra2docs.status`) has them."""
     graph = loaded.project.graph
     titles = _chapter_titles(loaded, rule.spec)
     for profile in rule.profiles or (None,):
@@ -236,11 +277,12 @@ def rule_rows(loaded: Loaded, rule: model.Rule,
             chapter = loaded.chapter_of(req)
             count = counts.setdefault(chapter, Counter())
             count["scope"] += 1
-            if graph.is_covered(req.id, rule.covered_by, rule.from_spec):
+            gap = next((g for g in loaded.status(req).gaps if g.rule == rule.id and g.profile == (profile or "")),
+                       None)
+            if gap is None:
                 count["covered"] += 1
             else:
-                finding = found.get((req.id, rule.id, profile or ""))
-                count["waived" if finding is not None and finding.waived_by else "gaps"] += 1
+                count["waived" if gap.waived_by else "gaps"] += 1
         total: Counter[str] = sum(counts.values(), Counter())
         label = profile or "all profiles"
         for chapter in sorted(counts, key=lambda c: (list(titles).index(c) if c in titles else len(titles), c)):

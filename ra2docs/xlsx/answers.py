@@ -15,15 +15,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ra2docs import model
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS, parse_answer
+from ra2docs.text_safety import escape_controls
 from ra2docs.xlsx.export import COVER, FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, VENDOR_FIELDS, plan
 from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError, check_archive
 from ra2docs.xlsx.selection import Selection, SelectionError
+from ra2docs.xlsx.stream import Cell, StreamWorkbook
 
 ERROR, WARNING = "error", "warning"
 
@@ -51,6 +52,8 @@ IMPORT_CODES: dict[str, str] = {
     "xlsx.too-many-problems": "so many problems that reading stopped: probably not the workbook that was sent",
 }
 MAX_PROBLEMS = 500
+_HINTED = 50  # problems after which an unknown ID gets no "was it ...?" hint
+_MAX_HEADER_COLUMNS = 256  # the header is looked for in the first 256 columns
 BLOCKING = {"xlsx.too-many-problems", "xlsx.no-answers", "xlsx.no-metadata", "xlsx.bad-metadata",
             "xlsx.wrong-spec", "xlsx.spec-changed", "xlsx.bad-header"}
 
@@ -71,7 +74,7 @@ class Problem:
 
     def line(self, file: str) -> str:
         where = f"{file}:{self.where()}" if self.where() else file
-        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+        return escape_controls(f"{where}: {self.severity}: {self.message} [{self.code}]")
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
@@ -104,8 +107,10 @@ def read_answers(path: Path | str, project: Project, allow_changed_spec: bool = 
     path = Path(path)
     check_archive(path, max_bytes)
     try:
-        wb = load_workbook(path, read_only=True, data_only=False, keep_vba=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types on damaged content; none may escape as a traceback
+        wb = StreamWorkbook(path)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # damaged content of any kind: never a traceback
         raise WorkbookError("xlsx.malformed", f"cannot parse the workbook: {type(exc).__name__}: {exc}") from None
     try:
         return _Reader(wb, project, allow_changed_spec).read()
@@ -129,15 +134,18 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def vendor_details(wb: object) -> dict[str, str]:
+def vendor_details(wb: StreamWorkbook) -> dict[str, str]:
     """The vendor details block of the cover sheet: each label in column A, the vendor's text beside it."""
-    if COVER not in wb.sheetnames:  # type: ignore[attr-defined]
+    if COVER not in wb.sheetnames:
         return {}
     labels = {label: key for key, label in VENDOR_FIELDS}
     out: dict[str, str] = {}
-    for row in wb[COVER].iter_rows(max_col=2, max_row=40):  # type: ignore[index]
-        if len(row) == 2 and _text(row[0].value) in labels and _text(row[1].value):
-            out[labels[_text(row[0].value)]] = _text(row[1].value)[:500]
+    for number, row in wb.rows(COVER, max_col=2):
+        if number > 40:
+            break
+        label, value = (_text(c.value) if c is not None else "" for c in [*row, None, None][:2])
+        if label in labels and value:
+            out[labels[label]] = value[:500]
     return out
 
 
@@ -146,7 +154,7 @@ class _TooMany(Exception):
 
 
 class _Reader:
-    def __init__(self, wb: object, project: Project, allow_changed_spec: bool) -> None:
+    def __init__(self, wb: StreamWorkbook, project: Project, allow_changed_spec: bool) -> None:
         self.wb = wb
         self.project = project
         self.allow_changed_spec = allow_changed_spec
@@ -174,16 +182,17 @@ class _Reader:
     # ---- metadata ------------------------------------------------------------------------------
 
     def metadata(self) -> tuple[Selection, list[dict[str, str]]] | None:
-        names = self.wb.sheetnames  # type: ignore[attr-defined]
+        names = self.wb.sheetnames
         if METADATA not in names:
             self.problem("xlsx.no-metadata", f"no '{METADATA}' sheet: this workbook was not exported by "
                          "`ra2docs export xlsx` (or the sheet was deleted); export a new one and send that")
             return None
         items: dict[str, tuple[str, str]] = {}  # key -> (value, cell)
-        for row in self.wb[METADATA].iter_rows(min_row=2, max_col=2):  # type: ignore[index]
-            if len(row) < 2 or row[0].value is None:
+        for row_no, row in self.wb.rows(METADATA, min_row=2, max_col=2):
+            if not row or row[0] is None:
                 continue
-            items[_text(row[0].value)] = (_text(row[1].value), f"B{row[1].row}")
+            value = row[1].value if len(row) > 1 and row[1] is not None else None
+            items[_text(row[0].value)] = (_text(value), f"B{row_no}")
         if items.get("format", ("", ""))[0] != FORMAT_MARK:
             self.problem("xlsx.bad-metadata", f"metadata 'format' is not {FORMAT_MARK!r}", METADATA,
                          items.get("format", ("", "A1"))[1])
@@ -198,6 +207,7 @@ class _Reader:
             self.problem("xlsx.bad-metadata", f"metadata cannot be read ({exc}); the hidden sheet was edited",
                          METADATA)
             return None
+        count = items.get("requirements", ("", ""))
         self.result.checksum = sent_checksum
         self.result.spec_versions = {str(k): str(v) for k, v in versions.items()}
         specs = self.project.tree.spec_index()
@@ -220,6 +230,10 @@ class _Reader:
             self.problem("xlsx.bad-metadata", f"the stored selection cannot be applied: {exc}", METADATA,
                          items["selection"][1])
             return None
+        if count[0] and count[0] != str(len(p.rows)):
+            self.problem("xlsx.bad-metadata", f"metadata 'requirements' says {count[0][:20]!r}, but the stored "
+                         f"selection exports {len(p.rows)}; the hidden sheet was edited", METADATA, count[1])
+            return None
         if p.checksum != sent_checksum:
             self.problem("xlsx.spec-changed", "the requirements exported in this workbook differ from the "
                          f"tree's (checksum {sent_checksum[:19]}… vs {p.checksum[:19]}…): the spec changed since "
@@ -229,13 +243,15 @@ class _Reader:
     # ---- the requirements sheet ----------------------------------------------------------------
 
     def rows(self, exported: list[dict[str, str]]) -> None:
-        if REQUIREMENTS not in self.wb.sheetnames:  # type: ignore[attr-defined]
+        if REQUIREMENTS not in self.wb.sheetnames:
             self.problem("xlsx.bad-header", f"no '{REQUIREMENTS}' sheet; it was renamed or deleted")
             return
-        ws = self.wb[REQUIREMENTS]  # type: ignore[index]
-        rows = ws.iter_rows()
-        header = next(rows, ())
-        cols = {_text(c.value): i for i, c in enumerate(header)}
+        first = next(self.wb.rows(REQUIREMENTS, max_col=_MAX_HEADER_COLUMNS), (1, []))
+        header = first[1] if first[0] == 1 else []
+        cols: dict[str, int] = {}
+        for i, c in enumerate(header):
+            if c is not None:
+                cols.setdefault(_text(c.value), i)
         missing = [h for h in HEADERS if h not in cols]
         if missing:
             self.problem("xlsx.bad-header", f"the header row lacks {', '.join(repr(m) for m in missing)}; "
@@ -246,8 +262,9 @@ class _Reader:
         seen: Counter[str] = Counter()
         candidates: dict[str, model.Answer] = {}
         bad: set[str] = set()
-        for row in rows:
-            self.one_row(row, cols, expected, seen, candidates, bad)
+        width = max(cols[h] for h in HEADERS) + 1  # cells right of the last needed column are not kept
+        for row_no, row in self.wb.rows(REQUIREMENTS, min_row=2, max_col=width):
+            self.one_row(row_no, row, cols, expected, seen, candidates, bad)
         for rid, (n, _) in expected.items():
             if not seen[rid]:
                 self.problem("xlsx.lost-id", f"requirement '{rid}' (row {n} as exported) is missing: its row "
@@ -259,9 +276,10 @@ class _Reader:
             self.problem("xlsx.no-answers", "no requirement has a Compliance answer; was the right file sent?",
                          REQUIREMENTS)
 
-    def one_row(self, row: tuple, cols: dict[str, int], expected: dict[str, tuple[int, dict[str, str]]],
-                seen: Counter[str], candidates: dict[str, model.Answer], bad: set[str]) -> None:
-        def cell_of(header: str) -> object | None:
+    def one_row(self, row_no: int, row: list[Cell | None], cols: dict[str, int],
+                expected: dict[str, tuple[int, dict[str, str]]], seen: Counter[str],
+                candidates: dict[str, model.Answer], bad: set[str]) -> None:
+        def cell_of(header: str) -> Cell | None:
             i = cols[header]
             return row[i] if i < len(row) else None
 
@@ -269,10 +287,9 @@ class _Reader:
             return f"{get_column_letter(cols[header] + 1)}{row_no}"
 
         cells = {h: cell_of(h) for h in HEADERS}
-        if not any(c is not None and c.value not in (None, "") for c in cells.values()):  # type: ignore[union-attr]
+        if not any(c is not None and c.value not in (None, "") for c in cells.values()):
             return
-        row_no = next(c.row for c in row if getattr(c, "row", None))
-        values = {h: _text(c.value if c is not None else None) for h, c in cells.items()}  # type: ignore[union-attr]
+        values = {h: _text(c.value if c is not None else None) for h, c in cells.items()}
         rid = values["ID"]
         compliance_cell, answer_text = cells["Compliance"], values["Compliance"]
         has_answer = bool(answer_text or values["Comment"] or values["Evidence"])
@@ -283,7 +300,9 @@ class _Reader:
             return
         seen[rid] += 1
         if rid not in expected:
-            close = difflib.get_close_matches(rid, list(expected), n=1, cutoff=0.8)
+            # a hint for the first few only: each one compares the ID with every exported one
+            close = difflib.get_close_matches(rid, list(expected), n=1, cutoff=0.8) if len(
+                self.result.problems) < _HINTED else []
             hint = f" (was it '{close[0]}'?)" if close else ""
             self.problem("xlsx.unknown-id", f"'{rid}' was not exported in this workbook{hint}: an ID was altered "
                          "or a row added; answer only the exported rows", REQUIREMENTS, ref("ID"), subject=rid)
@@ -310,7 +329,7 @@ class _Reader:
                          "an answer from the drop-down list", REQUIREMENTS, ref("Compliance"), subject=rid)
             bad.add(rid)
             return
-        compliance = parse_answer(answer_text) if isinstance(compliance_cell.value, str) else None  # type: ignore[union-attr]
+        compliance = parse_answer(answer_text) if isinstance(getattr(compliance_cell, "value", None), str) else None
         if compliance is None:
             labels = [a.label for a in ANSWERS]
             close = difflib.get_close_matches(answer_text, labels, n=1, cutoff=0.6)

@@ -49,6 +49,7 @@ class ExportOptions:
     selection: Selection = field(default_factory=Selection)
     date: dt.date = field(default_factory=dt.date.today)
     password: str | None = None
+    stack: str = ""  # a stack ID: add its test evidence, read-only (ra2docs.xlsx.evidence)
 
 
 @dataclass
@@ -73,11 +74,11 @@ def plan(project: Project, sel: Selection) -> _Plan:
     tree, sg = project.tree, project.graph
     reqs = select(tree, sel)
     rows = [exported_fields(r, sg, sel.profile) for r in reqs]
-    chosen = {r.id for r in reqs}
+    chosen = {r.key for r in reqs}
     taken = [COVER, REQUIREMENTS, COVERAGE, METADATA]
     matrices = []
     for matrix in tree.matrices:
-        kept = [row for row in matrix.rows if row.feature or row.requirement in chosen]
+        kept = [row for row in matrix.rows if row.feature or sg.row_key(row) in chosen]
         if kept:
             name = wbk.sheet_name(wbk.short_name(matrix.id), taken)
             taken.append(name)
@@ -106,6 +107,10 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
     for matrix, name, rows in p.matrices:
         cells += _matrix(wb, project.graph, matrix, name, rows, options.password)
     _coverage(wb, project, p, options.selection, options.password)
+    if options.stack:
+        from ra2docs.xlsx.evidence import add_evidence_sheet
+
+        add_evidence_sheet(wb, project, [row["id"] for row in p.rows], options.stack, options.password)
     _metadata(wb, p, options)
     wbk.save_workbook(wb, path)
     return ExportSummary(Path(path), len(p.rows), len(p.matrices), cells, p.checksum)
@@ -303,8 +308,8 @@ def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str]
     for spec in tree.specs:
         reqs = sg.spec_requirements(spec.id)
         levels = Counter(r.level for r in reqs)
-        traced = sum(1 for r in reqs if sg.traced_by(r.id))
-        supported = sum(1 for r in reqs if sg.is_covered(r.id, "support"))
+        traced = sum(1 for r in reqs if sg.traced_by(r.key))
+        supported = sum(1 for r in reqs if sg.is_covered(r.key, "support"))
         spec_rows.append([spec.id, spec.version, len(reqs), levels["must"] + levels["must-not"],
                           levels["should"] + levels["should-not"], levels["may"], traced, supported,
                           exported[spec.id]])

@@ -7,13 +7,16 @@ workbooks (.xlsm, or any archive carrying a vbaProject.bin) are refused: answers
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
+from ra2docs import files
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # as the zip directory states it; xlsx.stream counts what inflates
 MAX_MEMBERS = 10_000
-MAX_RATIO = 200  # a member inflating more than this is a bomb, not a worksheet (real sheets reach ~20-50)
+MAX_RATIO = 100  # a member inflating more than this is a bomb, not a worksheet (real sheets reach ~20-50)
 _RATIO_FLOOR = 1024 * 1024  # small members may compress extremely well; only judge big ones
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb")
 
@@ -32,12 +35,16 @@ def check_archive(path: Path, max_bytes: int = MAX_FILE_BYTES,
     """Raise WorkbookError unless `path` looks like a plain, reasonably sized xlsx archive."""
     if path.is_dir():
         raise WorkbookError("xlsx.unreadable", "is a folder, not a workbook; give the path of the .xlsx file")
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise WorkbookError("xlsx.unreadable", "no such file")
+    try:
+        st = files.check_regular(path)  # a FIFO or device would block or never end inside zipfile
+    except OSError as exc:
+        raise WorkbookError("xlsx.unreadable", f"cannot read file: {exc.strerror or exc}") from None
     if path.suffix.lower() in MACRO_SUFFIXES:
         raise WorkbookError("xlsx.macro", f"macro-enabled or binary workbook ({path.suffix}); save it as "
                             "'Excel Workbook (.xlsx)' and import that file")
-    size = path.stat().st_size
+    size = st.st_size
     if size > max_bytes:
         raise WorkbookError("xlsx.too-large", f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
     try:

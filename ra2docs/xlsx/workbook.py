@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ra2docs.fileio import write_atomic
+from ra2docs.xlsx import zipsave
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767  # Excel's limit; longer text is cut with a visible marker
@@ -36,11 +38,29 @@ SWATCH = "ra2-swatch"
 FONT = "Calibri"
 
 
+ALTERED: Counter[str] = Counter()  # texts changed to fit a worksheet ("control", "cut"): the commands say so
+
+
+def altered_warning() -> str:
+    """What `clean_text` changed since the last call, as a sentence (empty when nothing), and reset."""
+    parts = []
+    if ALTERED["cut"]:
+        parts.append(f"{ALTERED['cut']} text{'s' if ALTERED['cut'] != 1 else ''} cut at Excel's limit of "
+                     f"{MAX_CELL_CHARS:,} characters (marked '…[cut')")
+    if ALTERED["control"]:
+        parts.append(f"{ALTERED['control']} text{'s' if ALTERED['control'] != 1 else ''} with control characters "
+                     "a worksheet cannot hold (replaced by \ufffd)")
+    ALTERED.clear()
+    return "; ".join(parts)
+
+
 def clean_text(value: str) -> str:
     """Text a worksheet can hold: illegal control characters replaced, cut at Excel's limit."""
     if _ILLEGAL.search(value):
+        ALTERED["control"] += 1
         value = _ILLEGAL.sub("\ufffd", value)
     if len(value) > MAX_CELL_CHARS:
+        ALTERED["cut"] += 1
         value = value[: MAX_CELL_CHARS - len(_TRUNCATED)] + _TRUNCATED
     return value
 
@@ -268,7 +288,7 @@ def save_workbook(wb: Workbook, path: Path | str) -> None:
     streams complain on stderr ("Exception ignored in ... get_stream") when they are collected.
     """
     try:
-        write_atomic(path, wb.save)
+        write_atomic(path, lambda fh: zipsave.save(wb, fh))  # no save time: the same inputs, the same bytes
     except BaseException:
         discard_workbook(wb)
         raise
