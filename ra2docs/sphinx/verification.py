@@ -32,7 +32,17 @@ from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, field_list, inline, joined, para, table, xref
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    field_list,
+    inline,
+    joined,
+    linked_ids,
+    para,
+    table,
+    xref,
+)
 from ra2docs.verification import NOT_RUN, STATES, Status, requirement_status, stacks_with_results, verification
 
 STATE_LABELS = {"specified": "Specified", "supported": "Supported", "verified": "Verified",
@@ -94,7 +104,9 @@ class TestcasesDirective(Ra2Directive):
             results = [inline(f"{s.id}: {OUTCOME_LABELS[o.outcome]}", [f"ra2-outcome-{o.outcome}"])
                        for s in stacks if (o := v.outcome(s.id, tc.id)) is not None]
             box += field_list([
-                ("Suite", tc.suite), ("Tool", tc.tool), ("Pass criteria", tc.criteria), ("Priority", tc.priority),
+                ("Suite", tc.suite), ("Tool", tc.tool),
+                ("Pass criteria", linked_ids(tc.criteria, loaded.project.graph.requirements) if tc.criteria else ""),
+                ("Priority", linked_ids(tc.priority, loaded.project.graph.requirements) if tc.priority else ""),
                 ("Verifies", joined(verified) if verified else "nothing (see the check findings)"),
                 ("JUnit names", ", ".join(tc.junit)), ("Results", joined(results) if results else ""),
                 ("Source", str(tc.source) if tc.source else ""),
