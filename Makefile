@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPHINXOPTS ?= -W --keep-going
 
-.PHONY: help install test lint check html clean schemas expected bench
+.PHONY: help install test lint check html serve pdf clean schemas expected bench
 help:
 	@echo "make html    build the documentation site of the shipped data into build/html"
+	@echo "make serve   preview the site on http://127.0.0.1:8000, rebuilt as YAML, pages or conf.py change"
+	@echo "make pdf     the same site as one PDF, build/pdf/*.pdf (sphinx-simplepdf + WeasyPrint, no TeX)"
 	@echo "make test    run the test suite (lint included)"
 	@echo "make check   run 'ra2docs check' on the shipped tree"
 	@echo "make lint    ruff on the package, tests and benchmarks"
@@ -35,6 +37,16 @@ check: $(STAMP)
 
 html: $(STAMP)
 	$(BIN)/sphinx-build $(SPHINXOPTS) -b html -c . source build/html
+
+serve: $(STAMP)
+	$(BIN)/ra2docs serve . $(if $(PORT),--port $(PORT))
+
+$(VENV)/.pdf-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[pdf]'
+	touch $@
+
+pdf: $(VENV)/.pdf-installed
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/sphinx-build $(SPHINXOPTS) -b simplepdf -c . source build/pdf
 
 schemas: $(STAMP)
 	$(BIN)/python -m ra2docs.schema ra2docs/schemas

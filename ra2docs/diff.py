@@ -8,7 +8,10 @@ Both sides are loaded as trees (see `revision` for git revisions) and compared:
 - links gained and lost, by (from, to, type), with renamed IDs followed so a rename alone is no change;
 - coverage gained and lost: for each policy rule (and each of its profiles), the requirements present
   in both trees that became covered or uncovered;
-- support cells changed: a matrix cell added, removed, or with a new level, via or note.
+- support cells changed: a matrix cell added, removed, or with a new level, via or note;
+- test cases added and removed, and verification gained and lost: (requirement, test case) pairs of
+  the expanded `verifies` links, for requirements and test cases present in both trees (see
+  `ra2docs.verification_diff`).
 """
 
 from __future__ import annotations
@@ -62,17 +65,26 @@ class TreeDiff:
     coverage_gained: list[CoverageChange] = field(default_factory=list)
     coverage_lost: list[CoverageChange] = field(default_factory=list)
     cells_changed: list[CellChange] = field(default_factory=list)
+    tests_added: list[tuple[str, str]] = field(default_factory=list)  # (test case ID, title)
+    tests_removed: list[tuple[str, str]] = field(default_factory=list)
+    verification_gained: list[tuple[str, str]] = field(default_factory=list)  # (requirement, test case)
+    verification_lost: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.renamed or self.changed or self.links_gained
-                    or self.links_lost or self.coverage_gained or self.coverage_lost or self.cells_changed)
+                    or self.links_lost or self.coverage_gained or self.coverage_lost or self.cells_changed
+                    or self.tests_added or self.tests_removed or self.verification_gained
+                    or self.verification_lost)
 
     def counts(self) -> dict[str, int]:
         return {"added": len(self.added), "removed": len(self.removed), "renamed": len(self.renamed),
                 "changed": len(self.changed), "links_gained": len(self.links_gained),
                 "links_lost": len(self.links_lost), "coverage_gained": len(self.coverage_gained),
-                "coverage_lost": len(self.coverage_lost), "cells_changed": len(self.cells_changed)}
+                "coverage_lost": len(self.coverage_lost), "cells_changed": len(self.cells_changed),
+                "tests_added": len(self.tests_added), "tests_removed": len(self.tests_removed),
+                "verification_gained": len(self.verification_gained),
+                "verification_lost": len(self.verification_lost)}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +99,10 @@ class TreeDiff:
             "coverage_gained": [asdict(c) for c in self.coverage_gained],
             "coverage_lost": [asdict(c) for c in self.coverage_lost],
             "cells_changed": [asdict(c) for c in self.cells_changed],
+            "tests_added": [{"id": i, "title": t} for i, t in self.tests_added],
+            "tests_removed": [{"id": i, "title": t} for i, t in self.tests_removed],
+            "verification_gained": [{"requirement": r, "test": t} for r, t in self.verification_gained],
+            "verification_lost": [{"requirement": r, "test": t} for r, t in self.verification_lost],
         }
 
 
@@ -124,6 +140,8 @@ def _uncovered(graph: SpecGraph) -> set[tuple[str, str, str]]:
     """(requirement, rule, profile) for every gap the policy sees."""
     gaps = set()
     for rule in graph.tree.policy.rules:
+        if rule.covered_by == "tests":  # verification: see verification_gained / _lost
+            continue
         for profile in rule.profiles or (None,):
             for req in graph.uncovered(rule, profile):
                 gaps.add((req.id, rule.id, profile or ""))
@@ -133,6 +151,8 @@ def _uncovered(graph: SpecGraph) -> set[tuple[str, str, str]]:
 def _in_scope(graph: SpecGraph) -> set[tuple[str, str, str]]:
     scope = set()
     for rule in graph.tree.policy.rules:
+        if rule.covered_by == "tests":
+            continue
         for profile in rule.profiles or (None,):
             scope.update((req.id, rule.id, profile or "") for req in graph.in_scope(rule, profile))
     return scope
@@ -195,6 +215,9 @@ def diff_trees(old: model.Tree, new: model.Tree, old_label: str = "old", new_lab
             continue
         result.cells_changed.append(CellChange(*key, a.level if a else "", b.level if b else "",
                                                a.note if a else "", b.note if b else ""))
+    from ra2docs.verification_diff import add_verification_changes
+
+    add_verification_changes(result, old_graph, new_graph, rename)
     return result
 
 
@@ -248,5 +271,9 @@ def render_text(d: TreeDiff) -> str:
     section("coverage lost", [f"- {c.requirement} (rule {c.rule}{', profile ' + c.profile if c.profile else ''})"
                               for c in d.coverage_lost])
     section("support cells changed", [cell_text(c) for c in d.cells_changed])
+    section("test cases added", [f"+ {i}  {t}" for i, t in d.tests_added])
+    section("test cases removed", [f"- {i}  {t}" for i, t in d.tests_removed])
+    section("verification gained", [f"+ {r} verified by {t}" for r, t in d.verification_gained])
+    section("verification lost", [f"- {r} no longer verified by {t}" for r, t in d.verification_lost])
     lines.append("\n" + summary(d))
     return "\n".join(lines) + "\n"

@@ -14,9 +14,10 @@ from functools import cached_property
 
 import networkx as nx
 
-from ra2docs import model
+from ra2docs import model, refs
+from ra2docs.refs import Namespaces, Resolved
 
-REQUIREMENT, COMPONENT, FEATURE, STACK = "requirement", "component", "feature", "stack"
+REQUIREMENT, COMPONENT, FEATURE, STACK, SECTION = "requirement", "component", "feature", "stack", "section"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +41,56 @@ class SpecGraph:
     def __init__(self, tree: model.Tree, graph: nx.MultiDiGraph) -> None:
         self.tree = tree
         self.g = graph
-        self.requirements = tree.requirement_index()
+        self.requirements = tree.requirement_index()  # by key (`Requirement.key`)
         self.components = tree.component_index()
         self.specs = tree.spec_index()
         self.vocabularies = tree.vocabulary_index()
+        self.namespaces = Namespaces(tree, self.requirements)
+        # every link with both ends resolved to keys; the ends that resolve to nothing, for the checks
+        self.links: list[model.Link] = []
+        self.unresolved: list[tuple[model.Link, str, Resolved]] = []
+        self.rows: dict[int, str] = {}  # id(matrix row) -> the key of the requirement it names
+        self._resolve_links()
+
+    def _resolve_links(self) -> None:
+        ns = self.namespaces
+        sections = {refs.section_key(s, n) for s, secs in ns.sections.items() for n in secs}
+        self.links, self.unresolved = refs.resolve_links(self.tree, ns)
+        self.section_nodes = sections
+        for matrix in self.tree.matrices:
+            for row in matrix.rows:
+                if row.requirement:
+                    res = ns.resolve(row.requirement, matrix.spec)
+                    if res.key and not res.section:
+                        self.rows[id(row)] = res.key
+
+    def spec_of(self, key: str) -> str:
+        """The spec of a requirement or section key ("" for anything else)."""
+        return self.namespaces.spec_of(key)
+
+    def row_key(self, row: model.Row) -> str:
+        """The key of the requirement a matrix row names ("" when it names none that resolves)."""
+        return self.rows.get(id(row), "")
+
+    def requirement(self, ref: str, context: str = "") -> model.Requirement | None:
+        """The requirement a written reference means (None when it means none, or is ambiguous)."""
+        found = self.requirements.get(ref)
+        if found is not None:
+            return found
+        res = self.namespaces.resolve(ref, context)
+        return self.requirements.get(res.key) if res.key else None
 
     @classmethod
     def build(cls, tree: model.Tree) -> SpecGraph:
-        g = nx.MultiDiGraph()
-        reqs = tree.requirement_index()
-        comps = tree.component_index()
+        sg = cls(tree, nx.MultiDiGraph())
+        g = sg.g
+        reqs = sg.requirements
+        comps = sg.components
         g.add_nodes_from((rid, {"type": REQUIREMENT}) for rid in reqs)
         g.add_nodes_from((cid, {"type": COMPONENT}) for cid in comps)
-        for link in tree.all_links():
-            if link.source_id in reqs and link.target_id in reqs:
-                g.add_edge(link.source_id, link.target_id, key=f"{link.type}:{link.stated_at}", type=link.type)
+        g.add_nodes_from((key, {"type": SECTION}) for key in sg.section_nodes)
+        for link in sg.links:
+            g.add_edge(link.source_id, link.target_id, key=f"{link.type}:{link.stated_at}", type=link.type)
         vocabularies = tree.vocabulary_index()
         # One attribute dict per (matrix, level, via) shared by its support edges, not one per cell: at 375k
         # cells the dicts were half the graph's memory. Edges of different matrices keep different dicts
@@ -66,9 +102,9 @@ class SpecGraph:
             covering = {lv.id for lv in vocab.levels if lv.covers} if vocab else set()
             for row in matrix.rows:
                 if row.requirement:
-                    if row.requirement not in reqs:
+                    target = sg.rows.get(id(row), "")
+                    if not target:
                         continue
-                    target = row.requirement
                 else:
                     target = feature_node(matrix.id, row.feature)
                     g.add_node(target, type=FEATURE, title=row.title)
@@ -87,7 +123,7 @@ class SpecGraph:
             for cid in stack.components:
                 if cid in comps:
                     g.add_edge(node, cid, type="includes")
-        return cls(tree, g)
+        return sg
 
     # ---- edges by type -------------------------------------------------------------------------
 
@@ -106,8 +142,16 @@ class SpecGraph:
         return self.linked(req_id, "traces", incoming=True)
 
     def linked(self, req_id: str, link_type: str, incoming: bool = False) -> list[str]:
-        """Requirements `req_id` links to (or, `incoming`, that link to it) by `link_type`, sorted."""
-        return self._link_index.get(req_id, {}).get((link_type, incoming), [])
+        """Requirements `req_id` links to (or, `incoming`, that link to it) by `link_type`, sorted (keys)."""
+        return [k for k in self.linked_any(req_id, link_type, incoming) if k in self.requirements]
+
+    def linked_sections(self, key: str, link_type: str, incoming: bool = False) -> list[str]:
+        """Sections (`section:SPEC:number` keys) a requirement links to, or that link to it."""
+        return [k for k in self.linked_any(key, link_type, incoming) if k not in self.requirements]
+
+    def linked_any(self, key: str, link_type: str, incoming: bool = False) -> list[str]:
+        """Requirements and sections linked to `key` by `link_type`, sorted."""
+        return self._link_index.get(key, {}).get((link_type, incoming), [])
 
     @cached_property
     def _link_index(self) -> dict[str, dict[tuple[str, bool], list[str]]]:
@@ -115,19 +159,17 @@ class SpecGraph:
 
         Walking a node's edges scans its support edges too (dozens per requirement in a big matrix), and
         the site asks for the links of every requirement several times."""
-        reqs = self.requirements
         found: dict[str, dict[tuple[str, bool], set[str]]] = {}
-        for link in self.tree.all_links():
-            if link.source_id in reqs and link.target_id in reqs:
-                found.setdefault(link.source_id, {}).setdefault((link.type, False), set()).add(link.target_id)
-                found.setdefault(link.target_id, {}).setdefault((link.type, True), set()).add(link.source_id)
+        for link in self.links:
+            found.setdefault(link.source_id, {}).setdefault((link.type, False), set()).add(link.target_id)
+            found.setdefault(link.target_id, {}).setdefault((link.type, True), set()).add(link.source_id)
         return {rid: {key: sorted(ids) for key, ids in by_key.items()} for rid, by_key in found.items()}
 
     @cached_property
     def link_files(self) -> dict[str, set[str]]:
         """Files stating a link that touches each requirement (either end)."""
         out: dict[str, set[str]] = {}
-        for link in self.tree.all_links():
+        for link in self.links:
             out.setdefault(link.source_id, set()).add(link.location.file)
             out.setdefault(link.target_id, set()).add(link.location.file)
         return out
@@ -140,7 +182,7 @@ class SpecGraph:
         With a stack, only support by the stack's components counts.
         """
         members = set(stack.components) if stack else None
-        out = [Coverage("traces", origin) for origin in self.traced_by(req_id)]
+        out = [Coverage("traces", origin) for origin in self.linked_any(req_id, "traces", incoming=True)]
         for comp, data in self._in(req_id, "supports"):
             if members is None or comp in members:
                 out.append(Coverage("supports", comp, str(data["level"]), self._matrix_of(req_id, comp, data),
@@ -177,8 +219,8 @@ class SpecGraph:
     def is_covered(self, req_id: str, covered_by: str, from_spec: str = "",
                    stack: model.Stack | None = None) -> bool:
         if covered_by in ("traces", "either") and stack is None:
-            for origin in self.traced_by(req_id):
-                if not from_spec or self.requirements[origin].spec == from_spec:
+            for origin in self.linked_any(req_id, "traces", incoming=True):  # a section tracing counts too
+                if not from_spec or self.spec_of(origin) == from_spec:
                     return True
         if covered_by in ("support", "either"):
             members = set(stack.components) if stack else None
@@ -192,7 +234,9 @@ class SpecGraph:
         for req in self.spec_requirements(rule.spec):
             if not req.applies_to(profile):
                 continue
-            if rule.levels and req.level_in(profile) not in rule.levels:
+            if not rule.takes_level(req.level_in(profile)):
+                continue
+            if rule.categories and req.category not in rule.categories:
                 continue
             yield req
 
@@ -200,7 +244,7 @@ class SpecGraph:
                   stack: model.Stack | None = None) -> list[model.Requirement]:
         """Requirements the rule demands coverage for that nothing covers."""
         return [req for req in self.in_scope(rule, profile)
-                if not self.is_covered(req.id, rule.covered_by, rule.from_spec, stack)]
+                if not self.is_covered(req.key, rule.covered_by, rule.from_spec, stack)]
 
     @cached_property
     def _by_spec(self) -> dict[str, list[model.Requirement]]:
@@ -229,7 +273,7 @@ class SpecGraph:
         types = set(link_types)
         # Only the few refines/depends links matter: build their graph from the links, not from all edges.
         known = self.requirements
-        sub = nx.DiGraph((lk.source_id, lk.target_id) for lk in self.tree.all_links()
+        sub = nx.DiGraph((lk.source_id, lk.target_id) for lk in self.links
                          if lk.type in types and lk.source_id in known and lk.target_id in known)
         return [sorted(c) for c in nx.strongly_connected_components(sub)
                 if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]

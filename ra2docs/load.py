@@ -19,8 +19,9 @@ from sys import intern
 import yaml
 
 from ra2docs import files, model, text_safety, verification_load
-from ra2docs.errors import Finding, Location, Severity
+from ra2docs.errors import NOWHERE, Finding, Location, Severity
 from ra2docs.schema import KINDS, SLUG, F
+from ra2docs.values import from_yaml as values_from_yaml
 
 try:  # the C parser is ~10x faster; pure Python is the fallback on exotic installs
     _Loader: type = yaml.CSafeLoader
@@ -389,6 +390,34 @@ def _source(value: object) -> model.Source | None:
     return None
 
 
+def _profiles(raw: object, level: str) -> tuple[dict[str, str], dict[str, model.Value]]:
+    """Profiles as profile -> level and profile -> value, from a list or a map of levels or {level, value}."""
+    if isinstance(raw, list):
+        return dict.fromkeys(raw, level), {}
+    levels: dict[str, str] = {}
+    values: dict[str, model.Value] = {}
+    for profile, cell in dict(raw).items():  # type: ignore[call-overload]
+        if isinstance(cell, str):
+            levels[profile] = cell
+            continue
+        levels[profile] = cell.get("level", level)
+        value = values_from_yaml(cell.get("value"))
+        if value is not None:
+            values[profile] = value
+    return levels, values
+
+
+def _sections(items: Iterable[object]) -> tuple[model.Named, ...]:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(model.Named(item))
+        elif isinstance(item, dict):
+            out.append(model.Named(item["id"], item.get("title", ""), item.get("description", ""),
+                                   item.get("anchor", ""), _sections(item.get("sections", ()))))
+    return tuple(out)
+
+
 def _named(items: Iterable[object]) -> tuple[model.Named, ...]:
     out = []
     for item in items:
@@ -415,6 +444,9 @@ class _Builder:
         self.stacks: list[model.Stack] = []
         self.rules: list[model.Rule] = []
         self.both_directions: list[str] = []
+        self.both_directions_location = NOWHERE
+        self.link_types: list[model.LinkType] = []
+        self.registry: list[model.RegistryEntry] = []
         self.severities: dict[str, str] = {}
         self.severity_locations: dict[str, Location] = {}
         self.waivers: list[model.Waiver] = []
@@ -430,25 +462,35 @@ class _Builder:
             id=r["id"], title=r["title"], id_pattern=r["id_pattern"], version=r.get("version", ""),
             description=r.get("description", ""), based_on=tuple(r.get("based_on", ())),
             profiles=_named(r.get("profiles", ())), categories=_named(r.get("categories", ())),
-            sections=_named(r.get("sections", ())), url=r.get("url", ""), source=_source(r.get("source")),
+            sections=_sections(r.get("sections", ())), url=r.get("url", ""), source=_source(r.get("source")),
             location=r.loc, field_locations=dict(r.locs)))
 
     def _add_requirements(self, r: Rec) -> None:
         spec, category, section = r["spec"], r.get("category", ""), r.get("section", "")
+        file_level = r.get("level", "")
         file_source = _source(r.get("source"))
         for q in r["requirements"]:
-            level = q.get("level", "must")
-            profiles = q.get("profiles", {})
-            if isinstance(profiles, list):
-                profiles = dict.fromkeys(profiles, level)
+            level = q.get("level", file_level)  # no level stated: "unstated", never a silent must
+            profiles, values = _profiles(q.get("profiles", {}), level)
+            if not level and profiles:  # levels stated per profile only: the strongest of them, overall
+                level = max(profiles.values(), key=lambda lv: model.LEVEL_RANK.get(lv, 0))
+            links = tuple((name, ref) for name, refs in q.get("links", {}).items() for ref in refs)
             self.requirements.append(model.Requirement(
                 id=q["id"], spec=spec, title=q["title"], description=q.get("description", ""),
-                level=level, profiles=dict(profiles), category=q.get("category", category),
+                level=level, profiles=profiles, category=q.get("category", category),
                 section=q.get("section", section), status=q.get("status", ""), tags=tuple(q.get("tags", ())),
                 source=_source(q.get("source")) or file_source, traces=tuple(q.get("traces", ())),
                 traced_by=tuple(q.get("traced_by", ())), refines=tuple(q.get("refines", ())),
                 depends=tuple(q.get("depends", ())), notes=q.get("notes", ""), location=q.loc,
-                field_locations=dict(q.locs)))
+                field_locations=dict(q.locs), value=values_from_yaml(q.get("value")), values=values,
+                links=links))
+
+    def _add_registry(self, r: Rec) -> None:
+        for e in r["entries"]:
+            profiles, _ = _profiles(e.get("profiles", {}), e.get("level", ""))
+            self.registry.append(model.RegistryEntry(
+                spec=r["spec"], id=e["id"], section=e.get("section", ""), level=e.get("level", ""),
+                profiles=profiles, title=e.get("title", ""), location=e.loc))
 
     def _add_components(self, r: Rec) -> None:
         self.kinds.extend(_named(r.get("kinds", ())))
@@ -489,13 +531,13 @@ class _Builder:
             id=r["id"], title=r["title"], vocabulary=r["vocabulary"], columns=tuple(r["columns"]),
             rows=tuple(rows), description=r.get("description", ""),
             column_titles=dict(r.get("column_titles", {})), show_attributes=tuple(r.get("show_attributes", ())),
-            sparse=r.get("sparse", False),
+            sparse=r.get("sparse", False), spec=r.get("spec", ""),
             source=_source(r.get("source")), location=r.loc))
 
     def _add_links(self, r: Rec) -> None:
         for lk in r["links"]:
             self.links.append(model.Link(lk["from"], lk["to"], lk["type"], lk.get("note", ""),
-                                         _source(lk.get("source")), lk.loc))
+                                         _source(lk.get("source")), lk.loc, title=lk.get("title", "")))
 
     def _add_stacks(self, r: Rec) -> None:
         for st in r["stacks"]:
@@ -510,8 +552,17 @@ class _Builder:
                 id=ru["id"], spec=ru["spec"], covered_by=ru["covered_by"], title=ru.get("title", ""),
                 from_spec=ru.get("from_spec", ""), levels=tuple(ru.get("levels", ())),
                 profiles=tuple(ru.get("profiles", ())), stacks=ru.get("stacks", False),
-                severity=ru.get("severity", ""), location=ru.loc))
-        self.both_directions.extend(r.get("both_directions", ()))
+                severity=ru.get("severity", ""), unstated=ru.get("unstated", "exclude") == "include",
+                categories=tuple(ru.get("categories", ())),
+                location=ru.loc))
+        if "both_directions" in r:
+            self.both_directions.extend(r["both_directions"])
+            self.both_directions_location = r.at("both_directions")
+        for lt in r.get("link_types", ()):
+            pairs = tuple(model.LinkPair(p["from"], p["to"], p.get("both_ends", False), p.loc)
+                          for p in lt.get("pairs", ()))
+            self.link_types.append(model.LinkType(lt["id"], lt.get("inverse", ""), lt.get("title", ""), pairs,
+                                                  lt.loc))
         severities = r.get("severities", {})
         self.severities.update(severities)
         for code in severities:
@@ -519,10 +570,15 @@ class _Builder:
 
     def _add_waivers(self, r: Rec) -> None:
         for w in r["waivers"]:
+            scope = dict(w.get("scope", {}))
+            for name in ("spec", "rule", "category"):  # fields and scope keys mean the same
+                if name in w:
+                    scope[name] = w[name]
+            if "spec" in r:
+                scope.setdefault("spec", r["spec"])
             self.waivers.append(model.Waiver(
                 code=w["code"], target=w["target"], reason=w["reason"], expires=w.get("expires"),
-                scope=dict(w.get("scope", {})), file=w.get("file", ""), upstream=w.get("upstream", ""),
-                location=w.loc))
+                scope=scope, file=w.get("file", ""), upstream=w.get("upstream", ""), location=w.loc))
 
     def _add_responses(self, r: Rec) -> None:
         answers = tuple(model.Answer(a["id"], a["compliance"], a.get("comment", ""), a.get("evidence", ""),
@@ -539,12 +595,18 @@ class _Builder:
         self.results.append(verification_load.results(r))
 
     def build(self) -> model.Tree:
+        defined = {(q.spec, q.id) for q in self.requirements}
+        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=e.level, profiles=dict(e.profiles),
+                                        section=e.section, location=e.location, registered=True)
+                      for e in self.registry if (e.spec, e.id) not in defined]
         return model.Tree(
-            root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements),
+            root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements) + tuple(registered),
             component_kinds=tuple(self.kinds), components=tuple(self.components),
             vocabularies=tuple(self.vocabularies), matrices=tuple(self.matrices), links=tuple(self.links),
             stacks=tuple(self.stacks),
             policy=model.Policy(tuple(self.rules), tuple(dict.fromkeys(self.both_directions)),
+                                self.both_directions_location, tuple(self.link_types),
                                 self.severities, self.severity_locations),
+            registry=tuple(self.registry),
             waivers=tuple(self.waivers), responses=tuple(self.responses), testcases=tuple(self.testcases),
             results=tuple(self.results), files=tuple(self.files))

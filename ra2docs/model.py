@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ra2docs.errors import NOWHERE, Location
 
 if TYPE_CHECKING:
     from ra2docs.verification_model import ResultSet, TestCase
+
+# Link types every tree has unless its policy declares `link_types`: id -> inverse name.
+DEFAULT_LINK_TYPES = {"traces": "traced_by", "refines": "refined_by", "depends": "needed_by",
+                      "verifies": "verified_by", "same-as": "same-as", "renamed-from": "renamed-to"}
 
 LEVEL_RANK = {"must": 3, "must-not": 3, "should": 2, "should-not": 2, "may": 1}
 
@@ -36,6 +40,8 @@ class Named:
     id: str
     title: str = ""
     description: str = ""
+    anchor: str = ""  # sections: a Sphinx label or URL the section renders as a link to
+    children: tuple[Named, ...] = ()  # sections: subsections
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +62,26 @@ class Spec:
 
 
 @dataclass(frozen=True, slots=True)
+class Value:
+    """A value stated beside a level: a quantity (comparator, number, unit), a ratio, a flag or text."""
+
+    kind: str  # quantity | ratio | flag | text
+    text: str  # as written (or composed from the typed mapping)
+    quantity: float | None = None
+    comparator: str = ""
+    unit: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
 class Requirement:
     id: str
     spec: str
     title: str
     description: str = ""
-    level: str = "must"
+    level: str = "must"  # "" when the YAML states none ("unstated"); the loader never defaults it
     profiles: dict[str, str] = field(default_factory=dict)  # profile -> level in that profile
     category: str = ""
     section: str = ""
@@ -76,6 +96,19 @@ class Requirement:
     location: Location = NOWHERE
     # where each field was written, for messages about one field (e.g. a dangling trace)
     field_locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    # the graph node and display ID: the ID, or `SPEC:id` when another spec defines the same ID (`assign_keys`)
+    key: str = ""
+    value: Value | None = None  # the value beside the level (all profiles)
+    values: dict[str, Value] = field(default_factory=dict)  # profile -> value beside its level
+    links: tuple[tuple[str, str], ...] = ()  # (link type or inverse name, reference) from `links:`
+    registered: bool = False  # made from a registry entry alone (no requirements file gives its text)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.id)
+
+    def with_key(self, key: str) -> Requirement:
+        return replace(self, key=key)
 
     def applies_to(self, profile: str | None) -> bool:
         return profile is None or not self.profiles or profile in self.profiles
@@ -84,6 +117,11 @@ class Requirement:
         if profile is None:
             return self.level
         return self.profiles.get(profile, self.level)
+
+    def value_in(self, profile: str | None) -> Value | None:
+        if profile is None:
+            return self.value
+        return self.values.get(profile, self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +201,7 @@ class Matrix:
     column_titles: dict[str, str] = field(default_factory=dict)
     show_attributes: tuple[str, ...] = ()
     sparse: bool = False  # missing cells are not "unknown cells"
+    spec: str = ""  # rows' requirement references resolve as written in a file of this spec ("" = any)
     source: Source | None = None
     location: Location = NOWHERE
 
@@ -171,11 +210,13 @@ class Matrix:
 class Link:
     source_id: str
     target_id: str
-    type: str  # traces | refines | depends
+    type: str  # traces | refines | depends | a declared link type
     note: str = ""
     source: Source | None = None
     location: Location = NOWHERE
     stated_at: str = "from"  # "from": stated by the source end; "to": by the target (traced_by)
+    context: str = ""  # the spec whose file states it: unqualified references resolve as seen from it
+    title: str = ""  # the section title the source cites, when an end is a section
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +231,34 @@ class Stack:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkPair:
+    source: str  # spec of the source end
+    target: str  # spec of the target end
+    both_ends: bool = False
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class LinkType:
+    id: str
+    inverse: str = ""
+    title: str = ""
+    pairs: tuple[LinkPair, ...] = ()  # empty: any pair of specs
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    spec: str
+    id: str
+    section: str = ""
+    level: str = ""
+    profiles: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     spec: str
@@ -200,13 +269,27 @@ class Rule:
     profiles: tuple[str, ...] = ()
     stacks: bool = False
     severity: str = ""
+    unstated: bool = False  # requirements that state no level are in scope
+    categories: tuple[str, ...] = ()  # only requirements of these categories (none: every category)
     location: Location = NOWHERE
+
+    def takes_level(self, level: str) -> bool:
+        """Whether a requirement at `level` is in the rule's scope: `must` takes in `must-not` (mandatory),
+        `should` takes in `should-not`. A rule naming levels takes in requirements that state no level
+        ("unstated") only with `unstated: include`; a rule naming none takes in every requirement."""
+        if not self.levels:
+            return True
+        if not level:
+            return self.unstated
+        return level in self.levels or (level.endswith("-not") and level[:-4] in self.levels)
 
 
 @dataclass(frozen=True, slots=True)
 class Policy:
     rules: tuple[Rule, ...] = ()
-    both_directions: tuple[str, ...] = ()
+    both_directions: tuple[str, ...] = ()  # v1; link_types pairs with both_ends replace it
+    both_directions_location: Location = NOWHERE
+    link_types: tuple[LinkType, ...] = ()  # declared; empty: the defaults (schema.DEFAULT_LINK_TYPES)
     severities: dict[str, str] = field(default_factory=dict)
     severity_locations: dict[str, Location] = field(default_factory=dict)  # where each override is written
 
@@ -217,7 +300,7 @@ class Waiver:
     target: str
     reason: str
     expires: dt.date | None = None
-    scope: dict[str, str] = field(default_factory=dict)
+    scope: dict[str, str] = field(default_factory=dict)  # spec, rule, category are scope keys too
     file: str = ""
     upstream: str = ""
     location: Location = NOWHERE
@@ -264,11 +347,31 @@ class Tree:
     responses: tuple[VendorResponse, ...] = ()
     testcases: tuple[TestCase, ...] = ()  # ra2docs.verification_model
     results: tuple[ResultSet, ...] = ()
+    registry: tuple[RegistryEntry, ...] = ()
     files: tuple[str, ...] = ()  # every YAML file read, for dependency tracking
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "requirements", assign_keys(self.requirements))
+
     def requirement_index(self) -> dict[str, Requirement]:
-        """First definition wins; duplicates are reported by the checks."""
-        return _first_by_id(self.requirements)
+        """Requirements by key (`Requirement.key`); the first definition of a key wins (duplicates within one
+        spec are reported by the checks)."""
+        index: dict[str, Requirement] = {}
+        for req in self.requirements:
+            index.setdefault(req.key, req)
+        return index
+
+    @property
+    def link_types(self) -> dict[str, LinkType]:
+        """The tree's link types by ID: the policy's `link_types`, or the defaults."""
+        if self.policy.link_types:
+            return {lt.id: lt for lt in self.policy.link_types}
+        return {lt: LinkType(lt, inverse) for lt, inverse in DEFAULT_LINK_TYPES.items()}
+
+    @property
+    def inverses(self) -> dict[str, str]:
+        """Inverse names (e.g. traced_by) to their link type, where the inverse differs from the type."""
+        return {lt.inverse: lt.id for lt in self.link_types.values() if lt.inverse and lt.inverse != lt.id}
 
     def component_index(self) -> dict[str, Component]:
         return _first_by_id(self.components)
@@ -282,17 +385,40 @@ class Tree:
     def all_links(self) -> list[Link]:
         """Links stated on requirements (traces, traced_by, refines, depends) and in links files."""
         links: list[Link] = []
+        inverses = self.inverses
         for req in self.requirements:
             locs = req.field_locations
             for link_type in ("traces", "refines", "depends"):
                 where = locs.get(link_type, req.location)
                 for target in getattr(req, link_type):
-                    links.append(Link(req.id, target, link_type, location=where))
+                    links.append(Link(req.key, target, link_type, location=where, context=req.spec))
             where = locs.get("traced_by", req.location)
             for origin in req.traced_by:
-                links.append(Link(origin, req.id, "traces", location=where, stated_at="to"))
+                links.append(Link(origin, req.key, "traces", location=where, stated_at="to", context=req.spec))
+            where = locs.get("links", req.location)
+            for name, ref in req.links:
+                link_type = inverses.get(name)
+                if link_type is not None:
+                    links.append(Link(ref, req.key, link_type, location=where, stated_at="to", context=req.spec))
+                else:
+                    links.append(Link(req.key, ref, name, location=where, context=req.spec))
         links.extend(self.links)
         return links
+
+
+def assign_keys(requirements: Iterable[Requirement]) -> tuple[Requirement, ...]:
+    """The requirements with their keys: `SPEC:id` for an ID that two specs define, else the ID."""
+    reqs = tuple(requirements)
+    specs_of: dict[str, set[str]] = {}
+    for req in reqs:
+        specs_of.setdefault(req.id, set()).add(req.spec)
+    if all(len(s) == 1 for s in specs_of.values()) and all(req.key == req.id for req in reqs):
+        return reqs
+    out = []
+    for req in reqs:
+        want = f"{req.spec}:{req.id}" if len(specs_of[req.id]) > 1 else req.id
+        out.append(req if req.key == want else req.with_key(want))
+    return tuple(out)
 
 
 class _Identified(Protocol):

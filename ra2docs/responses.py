@@ -31,6 +31,7 @@ class AnswerTerm:
     label: str
     meaning: str
     credit: float  # share of a requirement's weight the answer earns in the comparison score
+    scored: bool = True  # False: the requirement leaves the score's scope (neither earned nor possible)
 
 
 ANSWERS: tuple[AnswerTerm, ...] = (
@@ -41,6 +42,10 @@ ANSWERS: tuple[AnswerTerm, ...] = (
     AnswerTerm("not-compliant", "Not compliant", "The offer does not meet the requirement and no delivery "
                "is planned.", 0.0),
     AnswerTerm("roadmap", "Roadmap", "Not met today; the comment gives the planned release and date.", 0.25),
+    AnswerTerm("not-applicable", "Not applicable", "The requirement does not apply to this offer; the comment "
+               "says why. Left out of the score.", 0.0, scored=False),
+    AnswerTerm("clarification-needed", "Clarification needed", "The requirement cannot be answered as "
+               "written; the comment asks the question. Scores as not met until answered.", 0.0),
 )
 assert tuple(a.id for a in ANSWERS) == COMPLIANCE
 ANSWER_BY_ID = {a.id: a for a in ANSWERS}

@@ -33,31 +33,76 @@ def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in name.split("*")), re.DOTALL)
 
 
+class _Patterns:
+    """`*` patterns tried as one alternation: one regex call per name when none matches (the C engine
+    does that fast); the first alternative that matches says which, and the search goes on from the next
+    one, so a name matching k patterns costs k + 1 calls, not one per pattern."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []  # (regex source, test case ID)
+        self._from: dict[int, re.Pattern[str]] = {}
+
+    def add(self, name: str, test_id: str) -> None:
+        self.items.append((_pattern(name).pattern, test_id))
+
+    def _regex(self, start: int) -> re.Pattern[str]:
+        found = self._from.get(start)
+        if found is None:
+            found = self._from[start] = re.compile(
+                "|".join(f"(?P<g{i}>{src})" for i, (src, _) in enumerate(self.items) if i >= start), re.DOTALL)
+        return found
+
+    def hits(self, key: str, found: dict[str, None]) -> None:
+        start = 0
+        while start < len(self.items):
+            hit = self._regex(start).fullmatch(key)
+            if hit is None or hit.lastgroup is None:
+                return
+            index = int(hit.lastgroup[1:])
+            found[self.items[index][1]] = None
+            start = index + 1
+
+
 class Matcher:
-    """Which test cases a JUnit case counts for: exact names by lookup, `*` patterns by regex."""
+    """Which test cases a JUnit case counts for: exact names by lookup, `*` patterns by regex.
+
+    A pattern is tried only against the forms of the name it can match: one with `::` against
+    `classname::name`; one starting with `*` against `classname.name` (it matches the bare name only if it
+    matches that too); any other against `name` and `classname.name`."""
 
     def __init__(self, tests: Iterable[TestCase]) -> None:
         self.exact: dict[str, list[str]] = {}
-        self.patterns: list[tuple[re.Pattern[str], str]] = []
+        self.colon, self.floating, self.anchored = _Patterns(), _Patterns(), _Patterns()
         self.names: list[str] = []  # every name and ID, for suggestions
         for tc in tests:
             for name in tc.junit_names:
                 self.names.append(name)
-                if "*" in name:
-                    self.patterns.append((_pattern(name), tc.id))
-                else:
+                if "*" not in name:
                     self.exact.setdefault(name, []).append(tc.id)
+                elif "::" in name:
+                    self.colon.add(name, tc.id)
+                elif name.startswith("*"):
+                    self.floating.add(name, tc.id)
+                else:
+                    self.anchored.add(name, tc.id)
             if tc.junit:
                 self.names.append(tc.id)
 
     def match(self, case: JUnitCase) -> list[str]:
         found: dict[str, None] = {}
-        for key in case.keys:
+        keys = case.keys
+        for key in keys:
             for tid in self.exact.get(key, ()):
                 found[tid] = None
-        for pattern, tid in self.patterns:
-            if tid not in found and any(pattern.fullmatch(key) for key in case.keys):
-                found[tid] = None
+        dotted = keys[1] if len(keys) > 1 else keys[0]
+        if self.floating.items:
+            self.floating.hits(dotted, found)
+        if self.anchored.items:
+            self.anchored.hits(keys[0], found)
+            if dotted is not keys[0]:
+                self.anchored.hits(dotted, found)
+        if self.colon.items and len(keys) > 2:
+            self.colon.hits(keys[2], found)
         return list(found)
 
     def suggest(self, case: JUnitCase) -> str:

@@ -15,8 +15,10 @@ from pathlib import Path
 from ra2docs.fileio import write_text_atomic
 
 LEVELS = ("must", "must-not", "should", "should-not", "may")
-LINK_TYPES = ("traces", "refines", "depends")
-COMPLIANCE = ("fully-compliant", "partially-compliant", "not-compliant", "roadmap")
+LINK_TYPES = ("traces", "refines", "depends")  # the link fields of a requirement (v1)
+
+COMPLIANCE = ("fully-compliant", "partially-compliant", "not-compliant", "roadmap", "not-applicable",
+              "clarification-needed")
 SEVERITIES = ("info", "warning", "error")
 # IDs of components, matrices, vocabularies, levels, stacks, profiles, kinds: no spaces, no markup.
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9._+:/-]*$"
@@ -55,21 +57,46 @@ SOURCE = F("union", doc="Where the fact comes from: a short citation, or documen
     obj("A structured citation.", document=s("Document name", required=True), section=s("Section"),
         url=s("Address of the document"), note=s("Remark on the source")),
 ))
+def _section(depth: int) -> F:
+    fields: dict[str, F] = {
+        "id": s("Section number (digits and dots, e.g. 4.1.2; a slug in v1 files)", required=True, pattern=SLUG),
+        "title": s("Section title"), "description": s("What the section holds"),
+        "anchor": s("Where it is published: a Sphinx label or a URL; its link target renders there")}
+    if depth:
+        fields["sections"] = arr(_section(depth - 1), "Subsections")
+    return F("union", options=(s("Section number", pattern=SLUG), obj("A section.", **fields)))
+
+
+SECTIONS = arr(_section(5), "The spec's section tree; requirements sit in a section and links may target one "
+               "(SPEC:4.1.2)")
+VALUE = F("union", doc="A value beside the level: '>= 16', 'at least 16 GB', '1:1', 'Y', or any text; or a "
+          "mapping naming its type", options=(
+              s("A value: a quantity ('>= 16 GB'), a ratio ('1:1'), a flag (Y/N) or text"),
+              obj("A typed value.", quantity=s("Number"), comparator=s("Comparator", enum=(">=", "<=", ">", "<", "=")),
+                  unit=s("Unit"), ratio=s("Ratio, e.g. 1:1"), flag=F("boolean", doc="Yes or no"),
+                  text=s("Free text"))))
+PROFILE_CELL = F("union", doc="The level in this profile, or a level with a value", options=(
+    s("Level in this profile", enum=LEVELS),
+    obj("Level and value in this profile.", level=s("Level", enum=LEVELS), value=VALUE)))
+
+
 ID_LIST = arr(s("An ID"))
-PROFILES = F("union", doc="Profiles the requirement applies to: a list, or a map of profile to level.",
-             options=(arr(s("Profile ID", pattern=SLUG)),
-                      F("map", items=s("Level in this profile", enum=LEVELS))))
+PROFILES = F("union", doc="Profiles the requirement applies to: a list, or a map of profile to level "
+             "(or to {level, value}).",
+             options=(arr(s("Profile ID", pattern=SLUG)), F("map", items=PROFILE_CELL)))
 NAMED = F("union", options=(s("ID", pattern=SLUG),
                             obj(id=s("ID", required=True, pattern=SLUG), title=s("Title"),
                                 description=s("Description"))))
 KIND = s("The kind of this file", required=True)
+
 
 REQUIREMENT = obj(
     "A requirement.",
     id=s("Requirement ID; must match the spec's id_pattern", required=True),
     title=s("Short title, in the spec team's own words", required=True),
     description=s("What is required"),
-    level=s("Normative level (default: must)", enum=LEVELS),
+    level=s("Normative level; a requirement without one is 'unstated'", enum=LEVELS),
+    value=VALUE,
     profiles=PROFILES,
     category=s("Category (defaults to the file's category)"),
     section=s("Section of the spec (defaults to the file's section)"),
@@ -80,6 +107,8 @@ REQUIREMENT = obj(
     traced_by=arr(s("ID"), "Requirements that trace to this one, stated from this end"),
     refines=arr(s("ID"), "Requirements this one refines"),
     depends=arr(s("ID"), "Requirements this one depends on"),
+    links=F("map", doc="Links of any declared link type (or its inverse name) to requirement or section "
+            "references", items=arr(s("Reference: ID, SPEC:id or SPEC:4.1.2"))),
     notes=s("Editorial notes"),
 )
 
@@ -98,13 +127,14 @@ KINDS: dict[str, F] = {
         based_on=arr(s("Spec ID"), "Specs whose requirements this one satisfies"),
         profiles=arr(NAMED, "Profiles requirements can apply to"),
         categories=arr(NAMED, "Categories of requirements"),
-        sections=arr(NAMED, "Sections requirements can cite"),
+        sections=SECTIONS,
         url=s("Address of the published spec"), source=SOURCE,
     ),
     "requirements": obj(
         "Requirements of one spec. File-level category, section and source are defaults.",
         kind=KIND, spec=s("Spec ID", required=True), category=s("Default category"),
-        section=s("Default section"), source=SOURCE, title=s("Title of this group"),
+        section=s("Default section"), level=s("Default level of the requirements below", enum=LEVELS),
+        source=SOURCE, title=s("Title of this group"),
         requirements=arr(REQUIREMENT, required=True),
     ),
     "components": obj(
@@ -142,6 +172,7 @@ KINDS: dict[str, F] = {
         show_attributes=arr(s("Attribute name"), "Component attributes shown as header rows"),
         sparse=F("boolean", doc="A missing cell means the component states nothing for the row (no finding); "
                  "by default every row needs a cell for every column", default=False),
+        spec=s("Spec the rows' requirement references are read in (as in a file of that spec)"),
         source=SOURCE,
         rows=arr(obj(
             requirement=s("Requirement ID of this row"),
@@ -153,8 +184,12 @@ KINDS: dict[str, F] = {
     "links": obj(
         "Trace links stated apart from the requirements.",
         kind=KIND, links=arr(obj(
-            **{"from": s("Requirement ID", required=True)}, to=s("Requirement ID", required=True),
-            type=s("Link type", required=True, enum=LINK_TYPES), source=SOURCE, note=s("Remark"),
+            **{"from": s("Requirement or section reference (ID, SPEC:id, SPEC:4.1.2)", required=True)},
+            to=s("Requirement or section reference, read as seen from the spec of `from`", required=True),
+            type=s("Link type (one the policy declares; by default traces, refines, depends, verifies, "
+                   "same-as, renamed-from)", required=True, pattern=SLUG),
+            title=s("The section title the source cites (checked against the section's title)"),
+            source=SOURCE, note=s("Remark"),
         ), required=True),
     ),
     "stacks": obj(
@@ -174,24 +209,49 @@ KINDS: dict[str, F] = {
                          "either: one of the two; tests: a test case verifies it", required=True,
                          enum=("traces", "support", "either", "tests")),
             from_spec=s("With covered_by traces: the spec that must trace to it"),
-            levels=arr(s("Level", enum=LEVELS), "Only requirements at these levels"),
+            levels=arr(s("Level", enum=LEVELS), "Only requirements at these levels (must takes in must-not, "
+                       "should takes in should-not)"),
+            unstated=s("Whether requirements that state no level are in scope (default exclude)",
+                       enum=("include", "exclude")),
+            categories=arr(s("Category"), "Only requirements of these categories"),
             profiles=arr(s("Profile"), "Check each of these profiles separately"),
             stacks=F("boolean", doc="Also check every stack against this rule", default=False),
             severity=s("Severity of a gap (default error)", enum=SEVERITIES),
         )),
-        both_directions=arr(s("Link type", enum=LINK_TYPES), "Link types the specs state from both ends"),
+        both_directions=arr(s("Link type", enum=LINK_TYPES), "v1: link types stated from both ends on every "
+                            "spec pair; use link_types pairs with both_ends instead"),
+        link_types=arr(obj(
+            "A link type.", id=s("Link type ID", required=True, pattern=SLUG), title=s("What it means"),
+            inverse=s("Its name stated from the target end (e.g. traced_by)", pattern=SLUG),
+            pairs=arr(obj("A spec pair the link type may join.", **{"from": s("Spec ID of the source end",
+                                                                             required=True)},
+                          to=s("Spec ID of the target end", required=True),
+                          both_ends=F("boolean", doc="Both ends must state the link", default=False)),
+                      "Spec pairs it may join (none: any)"),
+        ), "The link types of the tree (default: traces, refines, depends, verifies, same-as, renamed-from)"),
         severities=F("map", doc="Finding code to severity, overriding the catalogue",
                      items=s("Severity", enum=SEVERITIES)),
     ),
     "waivers": obj(
         "Accepted findings, each with a reason.",
-        kind=KIND, waivers=arr(obj(
-            code=s("Finding code", required=True), target=s("ID (or glob) of what the finding is about",
-                                                              required=True),
+        kind=KIND, spec=s("Default spec of the waivers below: they accept that spec's findings only"),
+        waivers=arr(obj(
+            code=s("Finding code", required=True), target=s("ID (or glob) of what the finding is about; "
+                                                              "SPEC:id names the spec too", required=True),
+            spec=s("The spec whose finding it accepts (never another spec's)"),
+            rule=s("Only findings of this coverage rule"), category=s("Only findings about this category"),
             reason=s("Why the finding is accepted", required=True),
             expires=F("date", doc="Date after which the waiver no longer applies (YYYY-MM-DD)"),
             scope=F("map", doc="Further conditions, e.g. profile: basic", items=s("Value")),
             file=s("Glob the finding's file must match"), upstream=s("Where upstream carries the problem"),
+        ), required=True),
+    ),
+    "registry": obj(
+        "Every ID a spec defines, with its section and level, whether or not a requirements file gives its text.",
+        kind=KIND, spec=s("Spec ID", required=True), source=SOURCE,
+        entries=arr(obj(
+            "A registered ID.", id=s("Requirement ID", required=True), section=s("Section number"),
+            level=s("Normative level", enum=LEVELS), profiles=PROFILES, title=s("Short title, own words"),
         ), required=True),
     ),
     "responses": obj(

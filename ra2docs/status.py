@@ -58,6 +58,7 @@ class Status:
     spec: str
     id: str
     value: str  # one of VALUES
+    ref: str = ""  # how it is named unambiguously: its key (the ID, or SPEC:id when two specs define the ID)
     rules: tuple[str, ...] = ()  # IDs of the coverage rules that apply, in policy order
     covered_by: tuple[Coverage, ...] = ()  # what covers it under the rules that apply (each item once)
     gaps: tuple[Gap, ...] = ()  # uncovered scopes, waived or not
@@ -78,7 +79,7 @@ class Status:
     def as_dict(self) -> dict[str, object]:
         """The JSON form (`ra2docs check --format json`, member `statuses`)."""
         out: dict[str, object] = {
-            "spec": self.spec, "id": self.id, "status": self.value, "rules": list(self.rules),
+            "spec": self.spec, "id": self.id, "ref": self.ref, "status": self.value, "rules": list(self.rules),
             "covered_by": [{"how": c.how, "by": c.by, **({"matrix": c.matrix, "level": c.level} if c.matrix else {})}
                            for c in self.covered_by],
             "gaps": [{"rule": g.rule, **({"profile": g.profile} if g.profile else {}),
@@ -99,7 +100,7 @@ def register_part(name: str, fn: Part) -> None:
 
 def requirement_status(project: Project, req: model.Requirement) -> Status:
     found = statuses(project).get(f"{req.spec}:{req.id}")
-    if found is not None and found.id == req.id:
+    if found is not None and project.graph.requirements.get(req.key) is req:
         return found
     return _compute(project, req, _uncovered_findings(project))  # a requirement not in the project's index
 
@@ -125,7 +126,7 @@ def coverage_scopes(sg: SpecGraph) -> Iterator[tuple[model.Rule, str | None, mod
             continue
         for profile in rule.profiles or (None,):
             for req in sg.in_scope(rule, profile):
-                yield rule, profile, req, sg.is_covered(req.id, rule.covered_by, rule.from_spec)
+                yield rule, profile, req, sg.is_covered(req.key, rule.covered_by, rule.from_spec)
 
 
 Scope = tuple[model.Rule, "str | None", bool]
@@ -138,13 +139,17 @@ def _scopes_by_requirement(sg: SpecGraph) -> dict[int, list[Scope]]:
     return out
 
 
-def _uncovered_findings(project: Project) -> dict[tuple[str, str, str], str]:
-    """The waiver reason (or "") of each ra2.uncovered finding, by (subject, rule, profile)."""
-    return {(f.subject, f.scope.get("rule", ""), f.scope.get("profile", "")): f.waived_by
-            for f in project.result.findings if f.code == "ra2.uncovered"}
+def _uncovered_findings(project: Project) -> dict[tuple[str, str, str, str], str]:
+    """The waiver reason (or "") of each ra2.uncovered finding, by (spec, subject, rule, profile)."""
+    out: dict[tuple[str, str, str, str], str] = {}
+    for f in project.result.findings:
+        if f.code == "ra2.uncovered":  # one finding may stand for several profiles ("basic,high-performance")
+            for profile in f.scope.get("profile", "").split(","):
+                out[(f.scope.get("spec", ""), f.subject, f.scope.get("rule", ""), profile)] = f.waived_by
+    return out
 
 
-def _compute(project: Project, req: model.Requirement, waived: dict[tuple[str, str, str], str]) -> Status:
+def _compute(project: Project, req: model.Requirement, waived: dict[tuple[str, str, str, str], str]) -> Status:
     sg = project.graph
     scopes: list[Scope] = []
     for rule in sg.tree.policy.rules:
@@ -152,16 +157,16 @@ def _compute(project: Project, req: model.Requirement, waived: dict[tuple[str, s
             continue
         for profile in rule.profiles or (None,):
             if any(r is req for r in sg.in_scope(rule, profile)):
-                scopes.append((rule, profile, sg.is_covered(req.id, rule.covered_by, rule.from_spec)))
+                scopes.append((rule, profile, sg.is_covered(req.key, rule.covered_by, rule.from_spec)))
     return _status(project, req, scopes, waived)
 
 
 def _status(project: Project, req: model.Requirement, scopes: list[Scope],
-            waived: dict[tuple[str, str, str], str]) -> Status:
+            waived: dict[tuple[str, str, str, str], str]) -> Status:
     parts = tuple((name, value) for name, fn in _PARTS.items() if (value := fn(project, req)) is not None)
     if not scopes:
         value = UNSTATED if not req.level else NO_RULE
-        return Status(req.spec, req.id, value, parts=parts)
+        return Status(req.spec, req.id, value, req.key, parts=parts)
     rules: dict[str, None] = {}
     gaps: list[Gap] = []
     covering: dict[tuple[str, str, str], Coverage] = {}
@@ -172,20 +177,20 @@ def _status(project: Project, req: model.Requirement, scopes: list[Scope],
             for item in _covering(sg, req, rule):
                 covering.setdefault((item.how, item.by, item.matrix), item)
             continue
-        gaps.append(Gap(rule.id, profile or "", waived.get((req.id, rule.id, profile or ""), "")))
+        gaps.append(Gap(rule.id, profile or "", waived.get((req.spec, req.id, rule.id, profile or ""), "")))
     if not gaps:
         value = COVERED
     elif all(g.waived_by for g in gaps):
         value = WAIVED
     else:
         value = UNCOVERED
-    return Status(req.spec, req.id, value, tuple(rules), tuple(covering.values()), tuple(gaps), parts)
+    return Status(req.spec, req.id, value, req.key, tuple(rules), tuple(covering.values()), tuple(gaps), parts)
 
 
 def _covering(sg: SpecGraph, req: model.Requirement, rule: model.Rule) -> Iterator[Coverage]:
-    for item in sg.covering(req.id):
+    for item in sg.covering(req.key):
         if item.how == "traces" and rule.covered_by in ("traces", "either"):
-            if not rule.from_spec or sg.requirements[item.by].spec == rule.from_spec:
+            if not rule.from_spec or sg.spec_of(item.by) == rule.from_spec:
                 yield item
         elif item.how == "supports" and item.covers and rule.covered_by in ("support", "either"):
             yield item

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Location, Severity
 from ra2docs.graph import SpecGraph
+from ra2docs.refs import Resolved, split, walk_sections
 from ra2docs.schema import COMPLIANCE
 from ra2docs.status import coverage_scopes
 from ra2docs.text_safety import invisible, look_alike_note
@@ -65,8 +66,9 @@ def check(fn: Check) -> Check:
 @check
 def duplicate_ids(sg: SpecGraph) -> Iterator[Finding]:
     tree = sg.tree
+    yield from _duplicate_requirements(tree.requirements)
     groups: list[tuple[str, Iterable[tuple[str, Location]]]] = [
-        ("requirement or component", [(r.id, r.location) for r in tree.requirements]
+        ("requirement or component", [(r.key, r.location) for r in sg.requirements.values()]
          + [(c.id, c.location) for c in tree.components]),
         ("spec", [(s.id, s.location) for s in tree.specs]),
         ("matrix", [(m.id, m.location) for m in tree.matrices]),
@@ -91,6 +93,31 @@ def duplicate_ids(sg: SpecGraph) -> Iterator[Finding]:
                 first[item_id] = loc
 
 
+_COMPARED = ("level", "title", "profiles", "description", "section", "category")
+
+
+def _duplicate_requirements(reqs: Iterable[model.Requirement]) -> Iterator[Finding]:
+    """The same ID twice in one spec (in two specs it is legal: specs are namespaces)."""
+    first: dict[tuple[str, str], model.Requirement] = {}
+    for req in reqs:
+        earlier = first.setdefault((req.spec, req.id), req)
+        if earlier is req:
+            continue
+        differs = [f"{name} {_shown(getattr(earlier, name))} vs {_shown(getattr(req, name))}"
+                   for name in _COMPARED if getattr(earlier, name) != getattr(req, name)]
+        what = "; they differ in " + "; ".join(differs) if differs else "; the two definitions are identical"
+        yield Finding("ra2.duplicate-id", f"requirement '{req.id}' of spec {req.spec} is defined again (first "
+                      f"defined at {earlier.location}){what}", req.location, subject=req.id,
+                      scope={"spec": req.spec})
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dict):
+        value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
+    text = str(value) or "none"
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 @check
 def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
     patterns: dict[str, re.Pattern[str] | None] = {}
@@ -104,25 +131,48 @@ def id_patterns(sg: SpecGraph) -> Iterator[Finding]:
     for req in sg.tree.requirements:
         if req.spec not in sg.specs:
             yield Finding("ra2.dangling-ref", f"requirement '{req.id}' belongs to spec '{req.spec}', which is "
-                          f"not defined{_suggest(req.spec, sg.specs)}", req.location, subject=req.id)
+                          f"not defined{_suggest(req.spec, sg.specs)}", req.location, subject=req.id, scope=_of(req))
             continue
         pattern = patterns[req.spec]
         if pattern is not None and not pattern.fullmatch(req.id) and invisible(req.id) is None:  # else: the loader said
             yield Finding("ra2.id-pattern", f"requirement ID {req.id!r} does not match the ID pattern "
                           f"{pattern.pattern} of spec '{req.spec}'{look_alike_note(req.id)}", req.location,
-                          subject=req.id)
+                          subject=req.id, scope=_of(req))
 
 
 # ---- references ----------------------------------------------------------------------------------
 
 @check
 def dangling_links(sg: SpecGraph) -> Iterator[Finding]:
-    reqs = sg.requirements
-    for link in sg.tree.all_links():
-        for end in (link.source_id, link.target_id):
-            if end not in reqs:
-                yield Finding("ra2.dangling-ref", f"'{link.source_id}' {_VERBS[link.type]} '{link.target_id}', but "
-                              f"'{end}' is defined nowhere{_suggest(end, reqs)}", link.location, subject=end)
+    for link, end, res in sg.unresolved:
+        verb = _VERBS.get(link.type, link.type)
+        said = f"'{link.source_id}' {verb} '{link.target_id}'"
+        yield _unresolved(sg, said, end, res, link.context, link.location)
+
+
+def _unresolved(sg: SpecGraph, said: str, end: str, res: Resolved, context: str, where: Location) -> Finding:
+    """The finding for a reference `end` (in `said`) that resolves to nothing."""
+    seen = f"spec {context} or the specs it sees ({', '.join(sorted(sg.namespaces.sees(context) - {context}))})" \
+        if context else "any spec"
+    if res.problem == "ambiguous":
+        defs = "; ".join(f"'{c.spec}:{c.id}' at {c.location}" for c in res.candidates)
+        return Finding("ra2.ambiguous-ref", f"{said}: '{end}' could mean {len(res.candidates)} requirements: "
+                       f"{defs}; write the one meant qualified", where, subject=end,
+                       scope=_scope(spec=context))
+    if res.problem == "unseen":
+        defs = ", ".join(f"'{c.spec}:{c.id}'" for c in res.candidates)
+        return Finding("ra2.dangling-ref", f"{said}, but '{end}' is not defined in {seen}; it is defined as "
+                       f"{defs}: write that qualified, or add its spec to based_on", where, subject=end,
+                       scope=_scope(spec=context))
+    if res.section:
+        spec, number = split(end, sg.specs)
+        spec = spec or context
+        numbers = sg.namespaces.sections.get(spec, {})
+        return Finding("ra2.unknown-section", f"{said}, but spec '{spec}' declares no section '{number}'"
+                       f"{_suggest(number, numbers)}", where, subject=end, scope=_scope(spec=context))
+    known = [r.key for r in sg.requirements.values()]
+    return Finding("ra2.dangling-ref", f"{said}, but '{end}' is defined nowhere{_suggest(end, known)}",
+                   where, subject=end, scope=_scope(spec=context))
 
 
 @check
@@ -133,18 +183,18 @@ def spec_references(sg: SpecGraph) -> Iterator[Finding]:
             if base not in sg.specs:
                 yield Finding("ra2.dangling-ref", f"spec '{spec.id}' is based on '{base}', which is not "
                               f"defined{_suggest(base, sg.specs)}", spec.location, subject=base)
-    sections = {s.id: {sec.id for sec in s.sections} for s in sg.specs.values()}
+    sections = {s.id: {sec.id for sec in walk_sections(s.sections)} for s in sg.specs.values()}
     for req in sg.tree.requirements:
         for profile in req.profiles:
             if profile not in known_profiles:
                 yield Finding("ra2.unknown-profile", f"requirement '{req.id}' names profile '{profile}', "
                               f"which no spec declares{_suggest(profile, known_profiles)}",
-                              req.field_locations.get("profiles", req.location), subject=req.id)
+                              req.field_locations.get("profiles", req.location), subject=req.id, scope=_of(req))
         declared = sections.get(req.spec)
         if declared and req.section and req.section not in declared:
             yield Finding("ra2.unknown-section", f"requirement '{req.id}' cites section '{req.section}', "
                           f"which spec '{req.spec}' does not declare{_suggest(req.section, declared)}",
-                          req.field_locations.get("section", req.location), subject=req.id)
+                          req.field_locations.get("section", req.location), subject=req.id, scope=_of(req))
     policy = sg.tree.policy
     for code in policy.severities:
         where = policy.severity_locations.get(code, Location(sg.tree.root))
@@ -220,10 +270,14 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
     if bool(row.requirement) == bool(row.feature):
         yield Finding("ra2.matrix-unknown-row", f"{where}: a row names either a requirement or a feature "
                       "(exactly one of the two)", row.location, subject=row.key)
-    elif row.requirement and row.requirement not in sg.requirements:
-        yield Finding("ra2.matrix-unknown-row", f"{where}: requirement '{row.requirement}' is defined "
-                      f"nowhere{_suggest(row.requirement, sg.requirements)}", row.location,
-                      subject=row.requirement)
+    elif row.requirement and not sg.row_key(row):
+        res = sg.namespaces.resolve(row.requirement, matrix.spec)
+        if res.problem == "unknown":
+            yield Finding("ra2.matrix-unknown-row", f"{where}: requirement '{row.requirement}' is defined "
+                          f"nowhere{_suggest(row.requirement, sg.requirements)}", row.location,
+                          subject=row.requirement)
+        else:
+            yield _unresolved(sg, where, row.requirement, res, matrix.spec, row.location)
     seen = set()
     for cell in row.cells:
         seen.add(cell.column)
@@ -272,7 +326,7 @@ def unused_components(sg: SpecGraph) -> Iterator[Finding]:
 def responses(sg: SpecGraph) -> Iterator[Finding]:
     for response in sg.tree.responses:
         for answer in response.answers:
-            if answer.id not in sg.requirements:
+            if sg.requirement(answer.id) is None:
                 yield Finding("ra2.response-unknown-id", f"vendor '{response.vendor}' answers '{answer.id}', "
                               f"which is defined nowhere{_suggest(answer.id, sg.requirements)}",
                               answer.location, subject=answer.id)
@@ -282,16 +336,119 @@ def responses(sg: SpecGraph) -> Iterator[Finding]:
                               f"use one of: {', '.join(COMPLIANCE)}", answer.location, subject=answer.id)
 
 
+@check
+def sections(sg: SpecGraph) -> Iterator[Finding]:
+    """A links entry citing a section by title as well: the title must be the section's."""
+    for link in sg.tree.links:
+        if not link.title:
+            continue
+        for end in (link.source_id, link.target_id):
+            res = sg.namespaces.resolve(end, link.context)
+            if not res.section or not res.key:
+                continue
+            _, spec, number = res.key.split(":", 2)
+            section = sg.namespaces.sections[spec][number]
+            if _words(section.title) != _words(link.title):
+                yield Finding("ra2.section-title", f"link '{link.source_id}' -> '{link.target_id}' cites section "
+                              f"{spec} {number} as {link.title!r}, but that section is titled {section.title!r}",
+                              link.location, subject=end, scope=_scope(spec=spec))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@check
+def registry(sg: SpecGraph) -> Iterator[Finding]:
+    """A spec's registry lists every ID it defines: a requirement outside it, or at another level, is a finding."""
+    entries: dict[tuple[str, str], model.RegistryEntry] = {}
+    for entry in sg.tree.registry:
+        if entry.spec not in sg.specs:
+            yield Finding("ra2.dangling-ref", f"registry entry '{entry.id}' belongs to spec '{entry.spec}', which is "
+                          f"not defined{_suggest(entry.spec, sg.specs)}", entry.location, subject=entry.id)
+        entries.setdefault((entry.spec, entry.id), entry)
+    registered = {spec for spec, _ in entries}
+    for req in sg.tree.requirements:
+        if req.registered or req.spec not in registered:
+            continue
+        entry = entries.get((req.spec, req.id))
+        if entry is None:
+            yield Finding("ra2.not-in-registry", f"requirement '{req.id}' is not in the registry of spec {req.spec}, "
+                          "which lists every ID the spec defines", req.location, subject=req.id, scope=_of(req))
+            continue
+        differs = [f"level {req.level or 'not stated'!r} here, {entry.level!r} in the registry"
+                   for _ in (0,) if entry.level and req.level != entry.level]
+        differs += [f"section {req.section!r} here, {entry.section!r} in the registry"
+                    for _ in (0,) if entry.section and req.section and req.section != entry.section]
+        if differs:
+            yield Finding("ra2.registry-mismatch", f"requirement '{req.id}' restates {req.spec}'s registered "
+                          f"'{entry.id}' ({entry.location}) differently: {'; '.join(differs)}", req.location,
+                          subject=req.id, scope=_of(req))
+    for link in sg.links:  # a same-as link restating a registered requirement at another level
+        if link.type != "same-as":
+            continue
+        mine, theirs = sg.requirements.get(link.source_id), sg.requirements.get(link.target_id)
+        entry = entries.get((theirs.spec, theirs.id)) if theirs is not None else None
+        if mine is not None and entry is not None and entry.level and mine.level and mine.level != entry.level:
+            yield Finding("ra2.registry-mismatch", f"'{mine.key}' is the same as {entry.spec}'s '{entry.id}' but "
+                          f"states level {mine.level!r}, where the registry has {entry.level!r}", link.location,
+                          subject=mine.id, scope=_of(mine))
+
+
+@check
+def same_text(sg: SpecGraph) -> Iterator[Finding]:
+    """Two requirements with the same text (title and description): a copy that should be one
+    requirement, or a slip. The same ID in two specs is no copy when the texts differ."""
+    first: dict[tuple[str, str], model.Requirement] = {}
+    same = {frozenset((lk.source_id, lk.target_id)) for lk in sg.links if lk.type in ("same-as", "renamed-from")}
+    for req in sg.requirements.values():
+        text = (_words(req.title), _words(req.description))
+        if not text[0] or req.registered:
+            continue
+        earlier = first.setdefault(text, req)
+        if earlier is not req and frozenset((earlier.key, req.key)) not in same:  # a rename keeps its text
+            yield Finding("ra2.same-text", f"requirement '{req.key}' has the same text as '{earlier.key}' "
+                          f"({earlier.location})", req.location, subject=req.id, scope=_of(req))
+
+
+@check
+def duplicate_captions(sg: SpecGraph) -> Iterator[Finding]:
+    first: dict[str, model.Matrix] = {}
+    for matrix in sg.tree.matrices:
+        earlier = first.setdefault(_words(matrix.title), matrix)
+        if earlier is not matrix:
+            yield Finding("ra2.duplicate-caption", f"matrix '{matrix.id}' has the caption {matrix.title!r} of matrix "
+                          f"'{earlier.id}' ({earlier.location}); readers cannot tell the tables apart",
+                          matrix.location, subject=matrix.id)
+
+
+@check
+def foreign_spec_text(sg: SpecGraph) -> Iterator[Finding]:
+    """A requirement whose text names another spec it does not build on (e.g. an RA2 item citing RA1)."""
+    words = {spec_id: re.compile(rf"(?<![A-Za-z0-9]){re.escape(spec_id)}(?![A-Za-z0-9])", re.I)
+             for spec_id in sg.specs}
+    for req in sg.requirements.values():
+        seen = sg.namespaces.sees(req.spec)
+        text = " ".join((req.title, req.description, req.notes))
+        for spec_id, pattern in words.items():
+            if spec_id not in seen and pattern.search(text):
+                yield Finding("ra2.foreign-ra", f"requirement '{req.key}' of {req.spec} mentions {spec_id}, a spec "
+                              f"{req.spec} does not build on: check that it belongs to {req.spec}",
+                              req.location, subject=req.id, scope=_of(req))
+
+
 # ---- content -------------------------------------------------------------------------------------
 
 @check
 def placeholders(sg: SpecGraph) -> Iterator[Finding]:
     for req in sg.tree.requirements:
+        if req.registered:  # a registry entry states an ID, not its text
+            continue
         for name in ("title", "description"):
             value = getattr(req, name)
             if is_placeholder(value) and (name == "title" or name in req.field_locations):
                 yield Finding("ra2.placeholder", f"requirement '{req.id}' has placeholder {name} {value!r}",
-                              req.field_locations.get(name, req.location), subject=req.id)
+                              req.field_locations.get(name, req.location), subject=req.id, scope=_of(req))
 
 
 @check
@@ -305,29 +462,82 @@ def cycles(sg: SpecGraph) -> Iterator[Finding]:
 # ---- traceability and coverage -------------------------------------------------------------------
 
 @check
+def link_types(sg: SpecGraph) -> Iterator[Finding]:
+    """Links of undeclared types, links joining specs their type does not join, and v1 `both_directions`."""
+    types = sg.tree.link_types
+    names = set(types) | set(sg.tree.inverses)
+    for req in sg.tree.requirements:
+        for name in dict.fromkeys(name for name, _ in req.links):
+            if name not in names:
+                yield Finding("ra2.bad-value", f"requirement '{req.id}' states links of type '{name}', which is no "
+                              f"declared link type or inverse{_suggest(name, names)}",
+                              req.field_locations.get("links", req.location), subject=req.id, scope=_of(req))
+    for link in sg.tree.links:
+        if link.type not in types:
+            yield Finding("ra2.bad-value", f"link '{link.source_id}' -> '{link.target_id}' has type '{link.type}', "
+                          f"which the policy does not declare{_suggest(link.type, types)}; declared: "
+                          f"{', '.join(types)}", link.location, subject=link.source_id)
+    for link in sg.links:
+        declared = types.get(link.type)
+        if declared is None or not declared.pairs:
+            continue
+        ends = (sg.spec_of(link.source_id), sg.spec_of(link.target_id))
+        if not any((p.source, p.target) == ends for p in declared.pairs):
+            allowed = ", ".join(f"{p.source} -> {p.target}" for p in declared.pairs)
+            yield Finding("ra2.link-not-allowed", f"'{link.source_id}' {_VERBS.get(link.type, link.type)} "
+                          f"'{link.target_id}', from {ends[0]} to {ends[1]}: link type '{link.type}' does not "
+                          f"join those specs (declared pairs: {allowed})", link.location, subject=link.source_id,
+                          scope=_scope(spec=ends[0]))
+    policy = sg.tree.policy
+    if policy.both_directions:
+        pairs = sorted({(sg.spec_of(lk.source_id), sg.spec_of(lk.target_id)) for lk in sg.links
+                        if lk.type in policy.both_directions})
+        listed = ", ".join(f"{{from: {a}, to: {b}, both_ends: true}}" for a, b in pairs) or "..."
+        yield Finding("ra2.v1-construct", "'both_directions' states both ends for every spec pair (v1); declare it "
+                      "per link type and spec pair instead: link_types: [" + ", ".join(
+                          f"{{id: {t}, inverse: {sg.tree.link_types[t].inverse if t in sg.tree.link_types else ''}, "
+                          f"pairs: [{listed}]}}" for t in policy.both_directions) + "]",
+                      policy.both_directions_location, subject="both_directions")
+
+
+@check
 def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
-    both = set(sg.tree.policy.both_directions)
-    if not both:
+    both = set(sg.tree.policy.both_directions)  # v1: every spec pair
+    pairs = {(lt.id, p.source, p.target) for lt in sg.tree.link_types.values() for p in lt.pairs if p.both_ends}
+    if not both and not pairs:
         return
     stated: dict[tuple[str, str, str], set[str]] = {}
     where: dict[tuple[str, str, str, str], Location] = {}
-    for link in sg.tree.all_links():
-        if link.type in both:
+    # (type, end stating it, requirement) -> the IDs its links of that type name by mistake, as corrected
+    mistyped: dict[tuple[str, str, str], set[str]] = {}
+    for link, _, _ in sg.unresolved:
+        holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
+                                                                                          link.target_id)
+        if holder in sg.requirements and other not in sg.requirements:
+            close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
+            mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
+    for link in sg.links:
+        if link.type in both or (link.type, sg.spec_of(link.source_id), sg.spec_of(link.target_id)) in pairs:
             key = (link.type, link.source_id, link.target_id)
             stated.setdefault(key, set()).add(link.stated_at)
             where.setdefault((*key, link.stated_at), link.location)
+    inverses = {lt.id: lt.inverse or lt.id for lt in sg.tree.link_types.values()}
     for (link_type, origin, target), ends in sorted(stated.items()):
-        if len(ends) == 2 or origin not in sg.requirements or target not in sg.requirements:
+        if len(ends) == 2:
             continue
         end = next(iter(ends))
+        back = inverses.get(link_type, "traced_by")
+        if (origin in mistyped.get((link_type, "to", target), ()) if end == "from"
+                else target in mistyped.get((link_type, "from", origin), ())):
+            continue  # the other end names this one mistyped: the dangling-ref finding there is the place to fix
         if end == "from":
-            msg = (f"'{origin}' {_VERBS[link_type]} '{target}', but '{target}' does not state it back "
-                   f"(add '{origin}' to its traced_by)")
+            msg = (f"'{origin}' {_VERBS.get(link_type, link_type)} '{target}', but '{target}' does not state it "
+                   f"back (add '{origin}' to its {back})")
         else:
-            msg = (f"'{target}' lists '{origin}' in traced_by, but '{origin}' does not state it "
+            msg = (f"'{target}' lists '{origin}' in {back}, but '{origin}' does not state it "
                    f"(add '{target}' to its {link_type})")
         yield Finding("ra2.one-way-link", msg, where[(link_type, origin, target, end)],
-                      subject=f"{origin}->{target}")
+                      subject=f"{origin}->{target}", scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
 
 
 @check
@@ -335,11 +545,11 @@ def coverage(sg: SpecGraph) -> Iterator[Finding]:
     reported: set[str] = set()
     for rule, profile, req, covered in coverage_scopes(sg):
         if not covered:
-            reported.add(req.id)
+            reported.add(req.key)
             severity = Severity.parse(rule.severity) if rule.severity else None
             yield Finding("ra2.uncovered", f"{_describe(req, profile)} is not covered: "
                           f"{_demand(rule)} [rule {rule.id}]", req.location, subject=req.id,
-                          severity=severity, scope=_scope(rule=rule.id, profile=profile))
+                          severity=severity, scope=_of(req, rule=rule.id, profile=profile))
     for rule in sg.tree.policy.rules:
         if rule.spec not in sg.specs or not rule.stacks or rule.covered_by == "tests":
             continue
@@ -349,7 +559,7 @@ def coverage(sg: SpecGraph) -> Iterator[Finding]:
                     yield Finding("ra2.stack-gap", f"stack '{stack.id}' does not cover "
                                   f"{_describe(req, profile)}: no component of the stack supports it "
                                   f"[rule {rule.id}]", stack.location, subject=req.id,
-                                  scope=_scope(rule=rule.id, profile=profile, stack=stack.id))
+                                  scope=_of(req, rule=rule.id, profile=profile, stack=stack.id))
     yield from _traceability(sg, reported)
 
 
@@ -359,12 +569,12 @@ def _traceability(sg: SpecGraph, reported: set[str]) -> Iterator[Finding]:
         spec = sg.specs.get(req.spec)
         if spec is None:
             continue
-        if req.spec in bases and req.id not in reported and not sg.traced_by(req.id):
+        if req.spec in bases and req.key not in reported and not sg.linked_any(req.key, "traces", True):
             yield Finding("ra2.rm-untraced", f"no requirement of a spec based on '{req.spec}' traces to "
-                          f"'{req.id}'", req.location, subject=req.id)
-        if spec.based_on and not sg.traces_of(req.id) and not _traces_stated(req):
+                          f"'{req.id}'", req.location, subject=req.id, scope=_of(req))
+        if spec.based_on and not sg.linked_any(req.key, "traces") and not _traces_stated(req):
             yield Finding("ra2.ra-no-trace", f"'{req.id}' of spec '{req.spec}' traces to no requirement of "
-                          f"{', '.join(spec.based_on)}", req.location, subject=req.id)
+                          f"{', '.join(spec.based_on)}", req.location, subject=req.id, scope=_of(req))
 
 
 def _traces_stated(req: model.Requirement) -> bool:
@@ -373,7 +583,7 @@ def _traces_stated(req: model.Requirement) -> bool:
 
 def _describe(req: model.Requirement, profile: str | None) -> str:
     where = f", profile {profile}" if profile else ""
-    return f"{req.spec} requirement '{req.id}' ({req.level_in(profile)}{where})"
+    return f"{req.spec} requirement '{req.id}' ({req.level_in(profile) or 'level not stated'}{where})"
 
 
 def _demand(rule: model.Rule) -> str:
@@ -388,6 +598,11 @@ def _scope(**items: str | None) -> dict[str, str]:
     return {k: v for k, v in items.items() if v}
 
 
+def _of(req: model.Requirement, **items: str | None) -> dict[str, str]:
+    """The scope of a finding about a requirement: its spec (and category), so waivers can name them."""
+    return _scope(spec=req.spec, category=req.category, **items)
+
+
 # ---- running, severities, waivers ----------------------------------------------------------------
 
 def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
@@ -398,49 +613,108 @@ def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
     if waiver.file and not (fnmatch.fnmatch(finding.location.file, waiver.file)
                             or fnmatch.fnmatch(finding.location.file, f"*/{waiver.file}")):
         return False
-    return all(finding.scope.get(k) == v for k, v in waiver.scope.items())
+    # a finding about no spec (a matrix cell, a component) is no other spec's: a spec-scoped waiver may accept it
+    return all(finding.scope.get(k) == v or (k == "spec" and k not in finding.scope) for k, v in waiver.scope.items())
 
 
 def apply_waivers(findings: list[Finding], waivers: Iterable[model.Waiver],
-                  today: dt.date | None = None, config_files: Iterable[str] = ()) -> list[Finding]:
+                  today: dt.date | None = None, config_files: Iterable[str] = (),
+                  spec_ids: Iterable[str] = ()) -> list[Finding]:
     """Mark the findings a waiver accepts. Never waived: codes the catalogue marks unwaivable, and
     findings in the files that configure the checks (waivers, `config_files`): a waiver must not hide
-    a mistake in the waivers or the policy themselves."""
+    a mistake in the waivers or the policy themselves.
+
+    A waiver naming a spec (`spec:`, a file-level `spec:`, or a target written SPEC:id) accepts that
+    spec's findings only. One naming none accepts nothing when it would accept findings of two or more
+    specs (ra2.waiver-unscoped says which): a waiver never accepts another spec's finding by accident."""
     today = today or dt.date.today()
-    waivers = list(waivers)
-    active, out, used = [], [], set()
+    specs = set(spec_ids)
+    waivers = [_qualified_target(w, specs) for w in waivers]
+    active, out = [], []
     for w in waivers:
         if w.expires and w.expires < today:
             out.append(Finding("ra2.waiver-expired", f"waiver for {w.code} on '{w.target}' expired on "
                                f"{w.expires.isoformat()}: {w.reason}", w.location, subject=w.target))
         else:
             active.append(w)
-    # Most waivers name one ID: index those, so thousands of waivers cost a lookup, not a scan each.
-    exact: dict[str, list[tuple[int, model.Waiver]]] = {}
-    globs: list[tuple[int, model.Waiver]] = []
-    for i, w in enumerate(active):
-        if any(ch in w.target for ch in "*?["):
-            globs.append((i, w))
-        else:
-            exact.setdefault(w.target, []).append((i, w))
     unwaivable_files = {w.location.file for w in waivers} | set(config_files)
+    waivable = [f for f in findings if CATALOGUE[f.code].waivable and f.location.file not in unwaivable_files]
+    chosen = _first_waivers(waivable, active)
+    specs_of: dict[int, set[str]] = {}
+    for finding, waiver in zip(waivable, chosen, strict=True):
+        if waiver is not None and "spec" not in waiver.scope:
+            specs_of.setdefault(id(waiver), set()).add(finding.scope.get("spec", ""))
+    unscoped = {i for i, found in specs_of.items() if len(found - {""}) > 1}
+    if unscoped:
+        chosen = _first_waivers(waivable, [w for w in active if id(w) not in unscoped])
+    by_finding = {id(f): w for f, w in zip(waivable, chosen, strict=True)}
+    used = set()
     for finding in findings:
-        if not CATALOGUE[finding.code].waivable or finding.location.file in unwaivable_files:
-            out.append(finding)
-            continue
-        candidates = itertools.chain(exact.get(finding.subject, ()), globs)
-        first = min(((i, w) for i, w in candidates if waiver_matches(w, finding)), default=None,
-                    key=lambda pair: pair[0])  # the first waiver in file order wins
-        waiver = first[1] if first else None
+        waiver = by_finding.get(id(finding))
         if waiver is None:
             out.append(finding)
         else:
             used.add(id(waiver))
             out.append(replace(finding, waived_by=waiver.reason))
     for w in active:
-        if id(w) not in used:
+        if id(w) in unscoped:
+            out.append(Finding("ra2.waiver-unscoped", f"waiver for {w.code} on '{w.target}' names no spec but "
+                               f"matches findings of specs {', '.join(sorted(specs_of[id(w)] - {''}))}; it accepts "
+                               "none of them: add 'spec: <ID>' (or write the target as SPEC:id)", w.location,
+                               subject=w.target))
+        elif id(w) not in used:
             out.append(Finding("ra2.waiver-unused", f"waiver for {w.code} on '{w.target}' matches no "
                                "finding; remove it or correct it", w.location, subject=w.target))
+    return out
+
+
+def _qualified_target(waiver: model.Waiver, specs: set[str]) -> model.Waiver:
+    spec, rest = split(waiver.target, specs)
+    if not spec:
+        return waiver
+    return replace(waiver, target=rest, scope={**waiver.scope, "spec": spec})
+
+
+def _first_waivers(findings: list[Finding], waivers: list[model.Waiver]) -> list[model.Waiver | None]:
+    """For each finding, the first waiver in file order that accepts it (or None)."""
+    # Most waivers name one ID: index those, so thousands of waivers cost a lookup, not a scan each.
+    exact: dict[str, list[tuple[int, model.Waiver]]] = {}
+    globs: list[tuple[int, model.Waiver]] = []
+    for i, w in enumerate(waivers):
+        if any(ch in w.target for ch in "*?["):
+            globs.append((i, w))
+        else:
+            exact.setdefault(w.target, []).append((i, w))
+    out: list[model.Waiver | None] = []
+    for finding in findings:
+        candidates = itertools.chain(exact.get(finding.subject, ()), globs)
+        first = min(((i, w) for i, w in candidates if waiver_matches(w, finding)), default=None,
+                    key=lambda pair: pair[0])
+        out.append(first[1] if first else None)
+    return out
+
+
+def _merge_profiles(findings: list[Finding]) -> list[Finding]:
+    """A rule over several profiles reports a requirement once: the ra2.uncovered findings of one
+    requirement and rule that differ only in the profile (same level, same waiver) become one."""
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        profile = f.scope.get("profile", "")
+        if f.code != "ra2.uncovered" or not profile:
+            out.append(f)
+            continue
+        key = (f.scope.get("spec", ""), f.subject, f.scope.get("rule", ""), f.waived_by,
+               f.message.replace(f", profile {profile})", ")"), str(f.location))
+        groups.setdefault(key, []).append(f)
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        profiles = [f.scope["profile"] for f in group]
+        first = group[0]
+        message = first.message.replace(f", profile {profiles[0]})", f", profiles {', '.join(profiles)})")
+        out.append(replace(first, message=message, scope={**first.scope, "profile": ",".join(profiles)}))
     return out
 
 
@@ -460,7 +734,8 @@ def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.d
     assert not unknown, f"finding codes missing from the catalogue: {unknown}"
     policy = sg.tree.policy
     policy_files = {r.location.file for r in policy.rules} | {loc.file for loc in policy.severity_locations.values()}
-    findings = apply_waivers(findings, sg.tree.waivers, today, policy_files)
+    findings = apply_waivers(findings, sg.tree.waivers, today, policy_files, sg.specs)
+    findings = _merge_profiles(findings)
     findings = _override_severities(findings, sg.tree.policy.severities)
     findings.sort(key=Finding.sort_key)
     return CheckResult(findings, _counts(sg.tree))

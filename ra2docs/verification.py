@@ -3,7 +3,8 @@
 The chain of a requirement on a stack: specified (it exists) -> supported (a matrix cell of one of the
 stack's components covers it) -> verified (a test case verifies it) -> passed or failed (the stack's
 imported results for those test cases). `requirement_status` computes it; `check`, the site, the workbook
-and the exports all call it, and `claims` sets vendors' "fully compliant" answers against it.
+and the exports all call it, and `claims` sets vendors' "fully compliant" answers against it. The overall
+state is also the `verification` part of the one status (`ra2docs.status`, `Status.part("verification")`).
 
 A test case names what it verifies by requirement ID, by a glob over IDs (`ra2.k8s.*`) or by a section
 (`RA2:4.5`: every requirement of spec RA2 in section 4.5 or its subsections). The expansion is done once
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ra2docs import model
+from ra2docs import model, status
 from ra2docs.graph import SpecGraph
 from ra2docs.responses import vendor_slug
 from ra2docs.verification_model import Outcome, ResultSet, TestCase
@@ -24,6 +26,9 @@ SPECIFIED, SUPPORTED, VERIFIED, PASSED, FAILED = "specified", "supported", "veri
 STATES = (SPECIFIED, SUPPORTED, VERIFIED, PASSED, FAILED)
 NOT_RUN = "not-run"
 _GLOB = frozenset("*?[")
+
+if TYPE_CHECKING:
+    from ra2docs.project import Project
 
 
 def is_glob(text: str) -> bool:
@@ -200,6 +205,21 @@ def vendor_stacks(sg: SpecGraph, vendor: str) -> list[model.Stack]:
     return [s for s in sg.tree.stacks if s.vendor and vendor_slug(s.vendor) == slug]
 
 
+def evidence_text(sg: SpecGraph, vendor: str, req_id: str) -> str:
+    """What the vendor's stacks' results say about a requirement, in a few words, e.g.
+    `acme-k8s: failed (tc.ntw.pods failed)`; "" when no test case verifies it or the vendor has no stack."""
+    stacks = vendor_stacks(sg, vendor)
+    parts = []
+    for stack in stacks:
+        st = requirement_status(sg, req_id, stack)
+        if not st.tests:
+            return ""
+        bad = [t for t, o in st.outcomes.items() if o in ("failed", "error")]
+        detail = f" ({', '.join(bad)} failed)" if bad else f" ({st.summary})" if st.state != PASSED else ""
+        parts.append(f"{stack.id}: {st.state if st.state in (PASSED, FAILED) else 'not passed'}{detail}")
+    return "; ".join(parts)
+
+
 def claims(sg: SpecGraph, vendors: list[str] | None = None) -> list[Claim]:
     """Every "fully compliant" answer contradicted by the answering vendor's stack results.
 
@@ -224,3 +244,15 @@ def claims(sg: SpecGraph, vendors: list[str] | None = None) -> list[Claim]:
                 elif unrun:
                     out.append(Claim(response.vendor, answer.id, stack.id, NOT_RUN, unrun, answer))
     return out
+
+
+# ---- the verification part of the one status (ra2docs.status) -------------------------------------------
+
+def _status_part(project: Project, req: model.Requirement) -> str | None:
+    """The overall verification state beside the coverage status; nothing without test cases."""
+    if not project.tree.testcases:
+        return None
+    return requirement_status(project.graph, req.id).state
+
+
+status.register_part("verification", _status_part)

@@ -10,7 +10,7 @@ import xmlschema
 from reqif.parser import ReqIFParser
 
 from ra2docs import model
-from ra2docs.exports.reqif import LEVEL_ATTRIBUTE, STRING_ATTRIBUTES, attribute_value, reqif_document
+from ra2docs.exports.reqif import LEVEL_ATTRIBUTE, STRING_ATTRIBUTES, attribute_value, level_value_id, reqif_document
 from tests.conftest import run_cli
 from tests.exchange import BASIC, load, tree_params
 
@@ -54,7 +54,7 @@ def test_every_requirement_attribute_and_link_survives(root: Path, tmp_path: Pat
         values = by_foreign_id[rid]
         for long_name, what in STRING_ATTRIBUTES:
             assert values[long_name] == attribute_value(req, what), (rid, long_name)
-        assert values[LEVEL_ATTRIBUTE] == [f"EV-level-{req.level}"]
+        assert values[LEVEL_ATTRIBUTE] == [level_value_id(req.level)]
     relation_types = {t.identifier: t.long_name for t in content.spec_types
                       if type(t).__name__ == "ReqIFSpecRelationType"}
     got = {(identifier_of[r.source], identifier_of[r.target], relation_types[r.relation_type_ref])

@@ -25,6 +25,9 @@ def _hostile_sample(tmp_path: Path) -> Path:
              + "  - id: req.inf.stg.02\n    title: Snapshots\n    refines: [req.inf.stg.01]\n"
                "    depends: [req.nope.01]\n")
     rm.write_text(text)
+    (root / "mappings" / "waivers.yaml").write_text(  # the new requirement's gap, waived: a numbered note
+        "kind: waivers\nwaivers:\n  - code: ra2.uncovered\n    target: req.inf.stg.02\n"
+        "    reason: Snapshots are not asked for yet (see req.inf.stg.01)\n")
     components = root / "mappings" / "components.yaml"
     components.write_text(components.read_text().replace("name: Multus", "name: 'Multus <b>&</b>'"))
     return root
@@ -40,6 +43,7 @@ def test_direct_html_equals_the_nodes_path(tmp_path: Path, monkeypatch: pytest.M
     direct = build(root, tmp_path / "direct", ra2docs_list_limit=list_limit)
     assert any("ra2-requirement" in h for h in written) and any("ra2-traceability" in h for h in written)
     assert any("ra2-catalogue" in h for h in written)
+    assert 'href="#ra2-note-' in direct.html("trace"), "the waived gap's note number is no link"
     assert direct.warnings == via_nodes.warnings
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in direct.html("rm")
     assert "<script>alert(1)" not in direct.html("rm") and "<b>&</b>" not in direct.html("catalogue")

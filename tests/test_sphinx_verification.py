@@ -37,11 +37,15 @@ def test_verification_pages_show_status_from_imported_results(tmp_path: Path) ->
     assert "4 requirements" not in acme and "2 requirements on stack acme-k8s" in acme
     assert ("ra.ntw.001 A CNI plugin provides the cluster network must yes tc.ntw.pods , tc.ntw.services "
             "tc.ntw.pods: FAILED , tc.ntw.services: not run Failed") in acme, acme
-    assert "2 requirements: 2 verified, not passed" in acme  # the overall section
+    assert "2 requirements: 2 verified" in acme  # the overall section
     assert "ra2-vstate-failed" in first.html("acme")
     tests = first.html("tests")
     assert 'id="ra2-test-tc-ntw-pods"' in tests  # the link target of :ra2:test:
     assert 'href="tests.html#ra2-test-tc-ntw-pods"' in first.html("index")
+    block = _text(first.html("requirements"))
+    assert ("Verification : Verified by tc.ntw.pods , tc.ntw.services ; acme-k8s: failed" in block), block
+    trace = _text(first.html("trace"))
+    assert "acme-k8s: failed" in trace and 'href="tests.html#ra2-test-tc-ntw-dual"' in first.html("trace")
     matrix = _text(tests)
     assert "Test case acme-k8s" in matrix and "tc.ntw.dual A pod gets an IPv4 and an IPv6 address ERROR" in matrix
     assert "Verifies : ra.ntw.002 JUnit names" in matrix
@@ -49,9 +53,12 @@ def test_verification_pages_show_status_from_imported_results(tmp_path: Path) ->
     run_cli("import-results", str(HERE / "junit" / "pytest-passing.xml"), str(src), "--stack", "acme-k8s",
             check=True)
     second = build(src, warningiserror=True)
-    assert "acme" in second.read and "tests" in second.read and "requirements" not in second.read
+    assert {"acme", "tests", "requirements", "trace"} <= set(second.read) and "index" not in second.read
     acme = _text(second.html("acme"))
     assert "tc.ntw.pods: passed" in acme and "FAILED" not in acme
+    trace = _text(second.html("trace"))
+    assert "Coverage Verification" in trace  # the column, beside coverage
+    assert "Verified by tc.ntw.pods , tc.ntw.services ; acme-k8s: verified, not passed" in trace
 
 
 def test_vendors_page_flags_the_claim_the_stack_results_contradict(tmp_path: Path) -> None:

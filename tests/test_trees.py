@@ -50,3 +50,28 @@ def test_a_wildcard_waiver_cannot_hide_unreadable_input_or_its_own_mistakes() ->
                                          "follow from its missing content")
     # a genuine gap is still accepted by the same wildcard waiver
     assert "[ra2.uncovered] (waived: accept everything while the draft settles)" in out
+
+
+def test_one_typo_in_a_link_stated_both_ways_is_one_finding_where_it_is_written() -> None:
+    """ra.ntw.001 traces to a mistyped 'req.inf.ntw.1'; req.inf.ntw.01 lists ra.ntw.001 in traced_by.
+
+    Only the dangling reference is reported, at the typo: the other end's one-way link is its consequence.
+    """
+    lines = check_output(TREES / "typo-in-a-both-ways-link").splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("requirements/ra-ntw.yaml:6:13: error:")
+    assert "(did you mean 'req.inf.ntw.01'?) [ra2.dangling-ref]" in lines[0]
+
+
+def test_one_typo_in_traced_by_is_one_finding_where_it_is_written(tmp_path: Path) -> None:
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(TREES / "typo-in-a-both-ways-link", tree)
+    ra, rm = tree / "requirements" / "ra-ntw.yaml", tree / "requirements" / "rm-ntw.yaml"
+    ra.write_text(ra.read_text().replace("[req.inf.ntw.1]", "[req.inf.ntw.01]"))
+    rm.write_text(rm.read_text().replace("traced_by: [ra.ntw.001]", "traced_by: [ra.ntw.01]"))
+    lines = check_output(tree).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("requirements/rm-ntw.yaml:10:16: error:")
+    assert "(did you mean 'ra.ntw.001'?) [ra2.dangling-ref]" in lines[0]

@@ -97,3 +97,14 @@ def test_json_export_holds_testcases_results_and_status_and_follows_its_schema(n
         assert doc["testcases"][0]["verified_requirements"] == ["ra.ntw.002"]
         assert doc["results"][0]["outcomes"][0]["outcome"] == "failed"
         assert doc["verification"]["ra.ntw.002"]["state"] == "verified"
+
+
+def test_the_one_status_carries_the_verification_part() -> None:
+    from ra2docs import status
+
+    project = _project("claim-contradicted")
+    req = project.graph.requirements["ra.ntw.001"]
+    st = status.requirement_status(project, req)
+    assert st.part("verification") == "verified" and st.value == "covered"  # coverage stays the value
+    assert status.requirement_status(_project("clean"), _project("clean").graph.requirements["ra.ntw.001"]) \
+        .part("verification") is None  # no test case: nothing to say

@@ -47,3 +47,32 @@ def test_export_answer_import_results_compare_flags_the_contradicted_claim(tmp_p
                                                                       "tc.ntw.pods")]
     check = run_cli("check", str(tree))
     assert "[ra2.claim-contradicted]" in check.stdout and check.returncode == 0  # a warning: CI decides
+
+
+def test_rfp_workbook_carries_the_stacks_evidence_read_only_and_still_imports(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(HERE / "verify_tree", tree)
+    run_cli("import-results", str(HERE / "junit" / "pytest-failing.xml"), str(tree), "--stack", "acme-k8s",
+            check=True)
+    book = tmp_path / "rfp.xlsx"
+    run_cli("export", "xlsx", "-o", str(book), str(tree), "--date", "2026-01-02", "--stack", "acme-k8s", check=True)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Test evidence"]
+    assert ws.protection.sheet  # read-only, as the specification columns
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Test evidence on stack acme-k8s (ACME's proposed platform): results imported "
+                                 "from pytest-failing.xml, run at 2026-06-02T08:30:00+00:00")
+    by_id = {r[0]: r for r in rows[3:]}
+    assert by_id["ra.ntw.001"][2:] == ("tc.ntw.pods, tc.ntw.services", "tc.ntw.pods: failed, tc.ntw.services: not-run",
+                                       "failed")
+    assert by_id["req.inf.ntw.01"][2:] == (None, None, "specified")
+    fill(book, {"ra.ntw.001": ("Fully compliant", "", "")})
+    proc = run_cli("import", str(book), str(tree), "--vendor", "ACME", "--date", "2026-01-03T10:00:00")
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # the evidence sheet does not disturb the import
+    out = tmp_path / "compare.xlsx"
+    run_cli("compare", str(tree), "-o", str(out), check=True)
+    sheet = list(openpyxl.load_workbook(out)["Comparison"].iter_rows(values_only=True))
+    assert sheet[0][3:6] == ("ACME", "ACME: comment", "ACME: test evidence")
+    row = next(r for r in sheet if r[0] == "ra.ntw.001")
+    assert row[5] == "acme-k8s: failed (tc.ntw.pods failed)"
+    assert run_cli("export", "xlsx", "-o", str(tmp_path / "x.xlsx"), str(tree), "--stack", "nope").returncode == 2

@@ -43,9 +43,9 @@ def test_sheets_and_hidden_metadata(book: Path) -> None:
 def test_requirements_sheet_locks_spec_columns_and_offers_a_drop_down(book: Path) -> None:
     ws = openpyxl.load_workbook(book)["Requirements"]
     cols = header_columns(ws)
-    assert list(cols) == ["ID", "Spec", "Title", "Description", "Level", "Profiles", "Category", "Section",
+    assert list(cols) == ["ID", "Title", "Spec", "Description", "Level", "Profiles", "Category", "Section",
                           "Traces to", "Compliance", "Comment", "Evidence"]
-    assert ws.freeze_panes == "B2"
+    assert ws.freeze_panes == "C2"  # ID and Title stay beside the answer columns
     assert ws.auto_filter.ref == "A1:L9"
     assert ws.protection.sheet and not ws.protection.password
     assert not ws.protection.autoFilter  # filtering stays allowed on the protected sheet
@@ -56,9 +56,10 @@ def test_requirements_sheet_locks_spec_columns_and_offers_a_drop_down(book: Path
             assert not ws[f"{col}{row}"].protection.locked, f"{col}{row} must be open for the answer"
     (dv,) = ws.data_validations.dataValidation
     assert dv.type == "list" and str(dv.sqref) == "J2:J9"
-    assert dv.formula1 == '"Fully compliant,Partially compliant,Not compliant,Roadmap"'
+    assert dv.formula1 == ('"Fully compliant,Partially compliant,Not compliant,Roadmap,Not applicable,'
+                           'Clarification needed"')
     assert dv.showErrorMessage
-    assert ws.column_dimensions["D"].width == 70
+    assert ws.column_dimensions["D"].width == 60
 
 
 def test_matrix_sheet_has_legend_colours_and_frozen_header(book: Path) -> None:
@@ -120,10 +121,13 @@ def requirement_ids(path: Path) -> list[str]:
 
 @pytest.mark.parametrize(("args", "ids"), [
     (["--spec", "RA2", "--level", "must"], ["ra2.ntw.001", "ra2.ntw.002", "ra2.os.001"]),
-    (["--profile", "basic", "--level", "may"], ["ra2.ntw.002", "ra2.os.002", "req.inf.ntw.03"]),
+    (["--profile", "basic", "--level", "may", "--with-base"], ["ra2.ntw.002", "ra2.os.002", "req.inf.ntw.03"]),
+    (["--profile", "basic", "--level", "may"], ["ra2.ntw.002", "ra2.os.002"]),  # the RA's own rows by default
+    (["--spec", "RM"], ["req.inf.ntw.01", "req.inf.ntw.02", "req.inf.ntw.03"]),
     (["--category", "host-os"], ["ra2.os.001", "ra2.os.002"]),
     (["--match", "*ntw.00?"], ["ra2.ntw.001", "ra2.ntw.002", "ra2.ntw.003"]),
-    (["--regex", "^req\\..*0[12]$"], ["req.inf.ntw.01", "req.inf.ntw.02"]),
+    (["--regex", "^req\\..*0[12]$", "--with-base"], ["req.inf.ntw.01", "req.inf.ntw.02"]),
+    (["--regex", "^req\\..*0[12]$"], []),
     (["ra2.os.002", "--id", "req.inf.ntw.01"], ["ra2.os.002", "req.inf.ntw.01"]),
 ])
 def test_selections(tmp_path: Path, args: list[str], ids: list[str]) -> None:

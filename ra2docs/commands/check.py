@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 
+from ra2docs import term
 from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.errors import INPUT_CODES, Severity
 from ra2docs.fileio import write_text_atomic
@@ -36,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(args.root)
+    project = load_project(args.root, for_people=args.format == "text")
     result = project.result
     threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
     start = time.process_time()
@@ -56,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         write_text_atomic(args.output, text)
         sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")
     else:
+        if args.format == "text" and term.colour_enabled(sys.stdout):
+            text = term.colour_findings(text)
         sys.stdout.write(text)
     if any(f.code in INPUT_CODES for f in result.findings):
         return 2  # the tree itself could not be read: no verdict on it, whatever --fail-on says

@@ -12,7 +12,7 @@ from pathlib import Path
 from ra2docs.cli import UsageError
 from ra2docs.errors import UNREAD_CODES, Finding
 from ra2docs.files import protected_output
-from ra2docs.load import TREE_DIRS, is_tree
+from ra2docs.load import TREE_DIRS, Parsed, is_tree
 from ra2docs.project import Project
 
 
@@ -58,8 +58,29 @@ def tree_root(text: str) -> Path:
     return root
 
 
-def load_project(text: str) -> Project:
-    return Project.load(tree_root(text), display_root=text)
+def load_project(text: str, for_people: bool = True) -> Project:
+    """Load and check the tree at `text`; a progress bar on stderr in a terminal when the output is for people."""
+    from ra2docs import term
+
+    root = tree_root(text)
+    if not for_people or not term.progress_enabled(sys.stderr):
+        return Project.load(root, display_root=text)
+    from ra2docs.load import discover, read_file
+
+    total = len(discover(root))
+    with term.progress(total, "loading", sys.stderr) as bar:
+        done = 0
+
+        def reader(path: Path, display: str, findings: list[Finding]) -> Parsed:
+            nonlocal done
+            parsed = read_file(path, display, findings)
+            done += 1
+            bar.update()
+            if done == total:
+                bar.phase("checking")
+            return parsed
+
+        return Project.load(root, display_root=text, reader=reader)
 
 
 def add_output_argument(parser: argparse.ArgumentParser, help: str, metavar: str = "FILE",

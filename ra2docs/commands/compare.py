@@ -68,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     from ra2docs.verification import claims
 
     cmp = compare(project.tree, args.profile, args.vendor or None, claims(project.graph), args.evidence)
+    if project.tree.testcases:  # the vendors' own stack results beside their answers (json, workbook)
+        from ra2docs.verification import evidence_text
+
+        cmp.test_evidence = {(v, r.requirement.id): evidence_text(project.graph, v, r.requirement.id)
+                             for v in cmp.vendors for r in cmp.rows}
     answer_warnings(project, set(cmp.vendors))
     if args.output:
         if not args.output.lower().endswith(".xlsx"):

@@ -40,8 +40,9 @@ EXIT_CODES = ((0, "imported (warnings allowed)"),
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the answered workbook (.xlsx)")
     add_root_argument(parser)
-    parser.add_argument("--vendor", required=True, metavar="NAME",
-                        help="the vendor's name (answers go to responses/<slug>.yaml)")
+    parser.add_argument("--vendor", metavar="NAME",
+                        help="the vendor's name (answers go to responses/<slug>.yaml; default: the vendor name "
+                             "filled in on the workbook's cover)")
     parser.add_argument("--partial", action="store_true",
                         help="store the rows without errors even when other rows have errors")
     parser.add_argument("--allow-changed-spec", action="store_true",
@@ -82,7 +83,7 @@ def previous_answers(path: Path, vendor: str) -> tuple[model.Answer, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not vendor_slug(args.vendor):
+    if args.vendor is not None and not vendor_slug(args.vendor):
         raise UsageError(f"--vendor {args.vendor!r} has no letters or digits to name a file with")
     project = load_project(args.root)
     file = Path(args.file)
@@ -91,6 +92,11 @@ def run(args: argparse.Namespace) -> int:
     except WorkbookError as exc:
         print(f"{args.file}: error: {exc.message} [{exc.code}]; nothing was imported", file=sys.stderr)
         return 2
+    if args.vendor is None:
+        args.vendor = result.vendor_details.get("vendor", "")
+        if not vendor_slug(args.vendor):
+            raise UsageError(f"{args.file}: the cover's vendor name is empty (or has no letters or digits); "
+                             "give --vendor NAME")
     target = responses_path(project.root, args.vendor)
     would_store = bool(result.answers) and not result.blocked and (args.partial or not result.errors)
     store = would_store and not args.dry_run
@@ -117,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str,
                  would_store: bool) -> None:
+    if result.vendor_details:
+        print("vendor details: " + "; ".join(f"{k} {v!r}" for k, v in result.vendor_details.items()))
     for p in result.problems:
         print(p.line(args.file))
     if stored:
@@ -143,7 +151,8 @@ def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, 
 
 def _report_json(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str,
                  would_store: bool) -> None:
-    doc = {"vendor": args.vendor, "file": args.file, "stored": stored, "would_store": would_store, "target": shown,
+    doc = {"vendor": args.vendor, "vendor_details": result.vendor_details, "file": args.file, "stored": stored,
+           "would_store": would_store, "target": shown,
            "answers": len(result.answers), "unanswered": result.unanswered,
            "problems": [p.as_dict() for p in result.problems],
            "changes": [{"id": c.id, "change": c.kind, "before": c.before, "after": c.after} for c in changes]}

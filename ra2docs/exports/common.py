@@ -52,7 +52,7 @@ def emit(output: str | None, data: str | bytes) -> None:
 
 def warn_duplicates(fmt: str, tree: model.Tree) -> None:
     """Formats keyed by requirement ID hold one requirement per ID: say, in one line, that some were left out."""
-    counts = Counter(req.id for req in tree.requirements)
+    counts = Counter(req.key for req in tree.requirements)  # the same ID in two specs is two keys
     repeated = {rid: n for rid, n in counts.items() if n > 1}
     if repeated:
         extra = sum(repeated.values()) - len(repeated)

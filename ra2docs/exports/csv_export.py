@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 
 from ra2docs import model
 from ra2docs.cli import UsageError
+from ra2docs.refs import resolve_links
 
 FORMAT = "csv"
 HELP = "requirements (or one support matrix with --table matrix --matrix ID) as a CSV table"
@@ -45,7 +46,9 @@ def requirement_rows(tree: model.Tree) -> list[list[str]]:
     """One row per requirement (sorted by spec, then ID), in REQUIREMENT_COLUMNS order."""
     out_links: dict[tuple[str, str], set[str]] = {}
     in_traces: dict[str, set[str]] = {}
-    for link in tree.all_links():
+    resolved, unresolved = resolve_links(tree)
+    # resolved ends as keys (SPEC:id where two specs share an ID); a dangling end as written
+    for link in resolved + [lk for lk, _end, _res in unresolved]:
         out_links.setdefault((link.source_id, link.type), set()).add(link.target_id)
         if link.type == "traces":
             in_traces.setdefault(link.target_id, set()).add(link.source_id)
@@ -53,10 +56,10 @@ def requirement_rows(tree: model.Tree) -> list[list[str]]:
     for req in sorted(tree.requirements, key=lambda r: (r.spec, r.id, r.location.file, r.location.line)):
         profiles = [p if lvl == req.level else f"{p}={lvl}" for p, lvl in req.profiles.items()]
         rows.append([
-            req.id, req.spec, req.title, req.level, _lines(profiles), req.category, req.section, req.status,
-            _lines(req.tags), _lines(sorted(out_links.get((req.id, "traces"), ()))),
-            _lines(sorted(in_traces.get(req.id, ()))), _lines(sorted(out_links.get((req.id, "refines"), ()))),
-            _lines(sorted(out_links.get((req.id, "depends"), ()))), str(req.source or ""), req.description,
+            req.key, req.spec, req.title, req.level, _lines(profiles), req.category, req.section, req.status,
+            _lines(req.tags), _lines(sorted(out_links.get((req.key, "traces"), ()))),
+            _lines(sorted(in_traces.get(req.key, ()))), _lines(sorted(out_links.get((req.key, "refines"), ()))),
+            _lines(sorted(out_links.get((req.key, "depends"), ()))), str(req.source or ""), req.description,
             req.notes, req.location.file, str(req.location.line)])
     return rows
 

@@ -22,7 +22,7 @@ from ra2docs.validate import CheckResult
 
 DOCUMENT_FORMAT = "ra2docs-model"
 FORMAT = "json"
-FORMAT_VERSION = 1  # the document's `version`: changes when a field is removed or changes meaning
+FORMAT_VERSION = 2  # the document's `version`: changes when a field is removed or changes meaning
 
 # field names as the JSON calls them, where they differ from the model's
 _RENAMES = {model.Link: {"source_id": "from", "target_id": "to"}}
@@ -74,6 +74,7 @@ def model_document(tree: model.Tree, result: CheckResult | None = None, graph: A
         "policy": plain(tree.policy),
         "waivers": plain(sorted(tree.waivers, key=lambda w: (w.code, w.target, _where(w)))),
         "responses": plain(sorted(tree.responses, key=lambda r: (r.vendor, _where(r)))),
+        "registry": plain(sorted(tree.registry, key=lambda e: (e.spec, e.id, _where(e)))),
     }
     doc["policy"]["rules"] = plain(sorted(tree.policy.rules, key=lambda r: (r.id, _where(r))))
     doc["policy"]["severities"] = dict(sorted(tree.policy.severities.items()))

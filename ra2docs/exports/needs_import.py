@@ -223,7 +223,7 @@ def convert(needs: dict[str, Any], spec: str, id_pattern: str, taken: set[str], 
         if content.strip():
             req["description"] = _unescape(content) if ours else content.strip("\n")
         level = text("level")
-        if level in LEVELS and level != "must":
+        if level in LEVELS:  # written even when must: a requirement without a level is "unstated"
             req["level"] = level
         elif level and level not in LEVELS:
             result.unmapped_fields["level"] += 1

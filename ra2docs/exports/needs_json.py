@@ -6,6 +6,11 @@ description, and its links as three link types: `traces`, `refines` and `depends
 the incoming side, e.g. `traces_back`). Further facts travel as fields: `ra2docs_id` (the original ID),
 `spec`, `level`, `profiles`, `category`, `section` and `source`.
 
+Test cases (`kind: testcases`) become needs of type `test` (`--test-type` to change it) whose
+`verifies` links name the requirements they verify (after globs and sections are expanded); sphinx-needs
+shows the incoming side as `verified by`. Their facts travel as the fields `suite`, `tool`, `criteria`
+and `priority`, beside `ra2docs_id` and `source`.
+
 The importing project declares these fields and link types; `sphinx_needs_config()` returns the
 settings for its conf.py::
 
@@ -41,6 +46,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ra2docs import __version__, model
+from ra2docs.refs import resolve_links
 
 FORMAT = "needs-json"
 HELP = "requirements as a sphinx-needs needs.json (read with `.. needimport::`)"
@@ -49,6 +55,7 @@ EXIT_CODES = ((0, "exported"),
 
 NEED_ID_RE = re.compile(r"^[A-Z0-9_]{5,}$")
 LINK_TYPES = ("traces", "refines", "depends")
+TEST_FIELDS = ("suite", "tool", "criteria", "priority")
 EXTRA_FIELDS = {
     "ra2docs_id": "The requirement's ID in ra2docs",
     "spec": "The spec the requirement belongs to",
@@ -57,9 +64,13 @@ EXTRA_FIELDS = {
     "category": "Category",
     "section": "Section of the spec",
     "source": "Where the requirement comes from",
+    "suite": "Test suite of a test case",
+    "tool": "Tool that runs a test case",
+    "criteria": "When a test case counts as passed",
+    "priority": "Priority of a test case as its source states it",
 }
 _LINK_TITLES = {"traces": ("traces to", "traced by"), "refines": ("refines", "refined by"),
-                "depends": ("depends on", "needed by")}
+                "depends": ("depends on", "needed by"), "verifies": ("verifies", "verified by")}
 _PUNCTUATION = frozenset(string.punctuation)
 DYNAMIC_ESCAPE = "[\u200b["
 
@@ -117,12 +128,17 @@ def _profiles(req: model.Requirement) -> str:
 
 
 def needs_document(tree: model.Tree, project: str = "ra2docs", version: str = "1.0",
-                   need_type: str = "req") -> dict[str, Any]:
-    """The needs.json document: one version holding every requirement (first definition of an ID)."""
+                   need_type: str = "req", test_type: str = "test") -> dict[str, Any]:
+    """The needs.json document: one version holding every requirement and test case (first definition of
+    an ID; a test case with a requirement's ID is left out)."""
+    from ra2docs.verification_exchange import expanded
+
     reqs = tree.requirement_index()
-    ids = need_ids(reqs)
+    tests, verifies = expanded(tree)
+    tests = [tc for tc in tests if tc.id not in reqs]
+    ids = need_ids([*reqs, *(tc.id for tc in tests)])
     links: dict[tuple[str, str], set[str]] = {}
-    for link in tree.all_links():
+    for link in resolve_links(tree)[0]:
         if link.source_id in reqs and link.target_id in reqs:
             links.setdefault((link.source_id, link.type), set()).add(ids[link.target_id])
     needs: dict[str, dict[str, Any]] = {}
@@ -139,6 +155,14 @@ def needs_document(tree: model.Tree, project: str = "ra2docs", version: str = "1
                  "category": req.category, "section": req.section, "source": str(req.source or "")}
         need.update((name, field_text(value)) for name, value in extra.items())
         needs[ids[original]] = need
+    for tc in tests:
+        need = {"id": ids[tc.id], "title": field_text(tc.title), "type": test_type, "status": None,
+                "tags": [field_text(t) for t in tc.tags], "content": rst_text(tc.description), "doctype": ".rst",
+                "verifies": sorted(ids[rid] for rid in verifies.get(tc.id, ()))}
+        extra = {"ra2docs_id": tc.id, "source": str(tc.source or ""),
+                 **{name: getattr(tc, name) for name in TEST_FIELDS}}
+        need.update((name, field_text(value)) for name, value in extra.items())
+        needs[ids[tc.id]] = need
     return {
         "project": project,
         "current_version": version,
@@ -172,6 +196,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--needs-version", default="1.0", metavar="VERSION",
                         help="the version the needs are filed under (needimport's :version:; default 1.0)")
     parser.add_argument("--type", default="req", help="need type (a directive of needs_types; default req)")
+    parser.add_argument("--test-type", default="test", help="need type of test cases (default test)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -179,5 +204,5 @@ def run(args: argparse.Namespace) -> int:
 
     tree = load_for_export(args).tree
     warn_duplicates(FORMAT, tree)
-    emit(args.output, dumps(needs_document(tree, args.project, args.needs_version, args.type)))
+    emit(args.output, dumps(needs_document(tree, args.project, args.needs_version, args.type, args.test_type)))
     return 0

@@ -8,6 +8,9 @@ Tools such as DOORS, Polarion or Codebeamer import the file. What it holds:
   Notes) and `Section` (ReqIF.ChapterName), for the headings of the hierarchy;
 - spec relation types `traces`, `refines` and `depends`, one spec relation per link between two known
   requirements (a link stated at both ends is one relation);
+- test cases (`kind: testcases`) as spec objects of type `Test case` (ReqIF.ForeignID, ReqIF.Name,
+  ReqIF.Text, Suite, Tool, Criteria, Priority, Source) in a specification of their own, and a
+  `verifies` relation from each to every requirement it verifies (globs and sections expanded);
 - one specification per spec, whose hierarchy is the spec's sections (in the order first seen) holding
   their requirements; requirements without a section sit directly under the specification.
 
@@ -30,7 +33,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from ra2docs import __version__, model
+from ra2docs.refs import resolve_links
 from ra2docs.schema import LEVELS
+
+LEVEL_UNSTATED = "EV-level-unstated"
+
+
+def level_value_id(level: str) -> str:
+    """The ReqIF enumeration value of a normative level ("" = not stated)."""
+    return f"EV-level-{level}" if level else LEVEL_UNSTATED
 
 FORMAT = "reqif"
 HELP = "requirements, their attributes and links as a ReqIF 1.2 document"
@@ -39,6 +50,10 @@ EXIT_CODES = ((0, "exported"),
 
 NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 LINK_TYPES = ("traces", "refines", "depends")
+TEST_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("ReqIF.ForeignID", "id"), ("ReqIF.Name", "title"), ("ReqIF.Text", "description"), ("Suite", "suite"),
+    ("Tool", "tool"), ("Criteria", "criteria"), ("Priority", "priority"), ("Source", "source"),
+)
 # (attribute LONG-NAME, how to read it from a requirement)
 STRING_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("ReqIF.ForeignID", "id"), ("ReqIF.Name", "title"), ("ReqIF.Text", "description"), ("Spec", "spec"),
@@ -95,8 +110,11 @@ class _Writer:
 
 def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes, int]:
     """The ReqIF XML of a tree's requirements, and how many characters XML could not carry."""
+    from ra2docs.verification_exchange import expanded
+
     w = _Writer(stamp)
     reqs = tree.requirement_index()
+    tests, verifies = expanded(tree)
     root = w.el(None, "REQ-IF")
     header = w.el(w.el(root, "THE-HEADER"), "REQ-IF-HEADER", IDENTIFIER="header")  # no LAST-CHANGE here
     for tag, text in (("CREATION-TIME", stamp), ("REQ-IF-TOOL-ID", f"ra2docs {__version__}"),
@@ -108,12 +126,15 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
     datatypes = w.el(content, "DATATYPES")
     longest = max((len(attribute_value(r, what)) for r in reqs.values() for _, what in STRING_ATTRIBUTES),
                   default=0)
+    longest = max([longest, *(len(str(getattr(tc, what) or "")) for tc in tests for _, what in TEST_ATTRIBUTES)])
     w.el(datatypes, "DATATYPE-DEFINITION-STRING", "DT-string", "String", MAX_LENGTH=str(max(longest, 255)))
     enum = w.el(datatypes, "DATATYPE-DEFINITION-ENUMERATION", "DT-level", "Normative level")
     values = w.el(enum, "SPECIFIED-VALUES")
     for key, level in enumerate(LEVELS):
         value = w.el(values, "ENUM-VALUE", f"EV-level-{level}", level)
         w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(key), OTHER_CONTENT=level)
+    value = w.el(values, "ENUM-VALUE", LEVEL_UNSTATED, "unstated")  # a requirement that states no level
+    w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(len(LEVELS)), OTHER_CONTENT="unstated")
 
     types = w.el(content, "SPEC-TYPES")
     req_type = w.el(types, "SPEC-OBJECT-TYPE", "SOT-requirement", "Requirement")
@@ -128,7 +149,15 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
     ad = w.el(w.el(section_type, "SPEC-ATTRIBUTES"), "ATTRIBUTE-DEFINITION-STRING", "AD-ReqIF.ChapterName",
               "ReqIF.ChapterName")
     w.ref(ad, "TYPE", "DATATYPE-DEFINITION-STRING-REF", "DT-string")
-    for link_type in LINK_TYPES:
+    resolved = resolve_links(tree)[0]
+    if tests:
+        test_type = w.el(types, "SPEC-OBJECT-TYPE", "SOT-testcase", "Test case")
+        test_attrs = w.el(test_type, "SPEC-ATTRIBUTES")
+        for long_name, _ in TEST_ATTRIBUTES:
+            ad = w.el(test_attrs, "ATTRIBUTE-DEFINITION-STRING", f"AD-T-{long_name}", long_name)
+            w.ref(ad, "TYPE", "DATATYPE-DEFINITION-STRING-REF", "DT-string")
+    for link_type in dict.fromkeys([*LINK_TYPES, *sorted({lk.type for lk in resolved}),
+                                    *(("verifies",) if tests else ())]):
         w.el(types, "SPEC-RELATION-TYPE", f"SRT-{link_type}", link_type)
     w.el(types, "SPECIFICATION-TYPE", "ST-specification", "Specification")
 
@@ -143,7 +172,7 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
             w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", f"AD-{long_name}")
         av = w.el(vals, "ATTRIBUTE-VALUE-ENUMERATION")
         w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-ENUMERATION-REF", f"AD-{LEVEL_ATTRIBUTE}")
-        w.ref(av, "VALUES", "ENUM-VALUE-REF", f"EV-level-{req.level}")
+        w.ref(av, "VALUES", "ENUM-VALUE-REF", level_value_id(req.level))
         w.ref(obj, "TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-requirement")
         by_spec.setdefault(req.spec, {}).setdefault(req.section, []).append(rid)
     section_ids: dict[tuple[str, str], str] = {}
@@ -156,9 +185,24 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
                 w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", "AD-ReqIF.ChapterName")
                 w.ref(obj, "TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-section")
 
+    test_ids = {tc.id: xml_id("TEST", tc.id) for tc in tests}
+    for tc in tests:
+        obj = w.el(objects, "SPEC-OBJECT", test_ids[tc.id])
+        vals = w.el(obj, "VALUES")
+        for long_name, what in TEST_ATTRIBUTES:
+            av = w.el(vals, "ATTRIBUTE-VALUE-STRING", THE_VALUE=w.text(str(getattr(tc, what) or "")))
+            w.ref(av, "DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", f"AD-T-{long_name}")
+        w.ref(obj, "TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-testcase")
+
     relations = w.el(content, "SPEC-RELATIONS")
+    for tc in tests:
+        for rid in verifies.get(tc.id, ()):
+            rel = w.el(relations, "SPEC-RELATION", xml_id("REL", f"{tc.id}\n{rid}\nverifies"))
+            w.ref(rel, "SOURCE", "SPEC-OBJECT-REF", test_ids[tc.id])
+            w.ref(rel, "TARGET", "SPEC-OBJECT-REF", object_ids[rid])
+            w.ref(rel, "TYPE", "SPEC-RELATION-TYPE-REF", "SRT-verifies")
     seen: set[tuple[str, str, str]] = set()
-    for link in sorted(tree.all_links(), key=lambda lk: (lk.source_id, lk.target_id, lk.type)):
+    for link in sorted(resolved, key=lambda lk: (lk.source_id, lk.target_id, lk.type)):
         key = (link.source_id, link.target_id, link.type)
         if key in seen or link.source_id not in reqs or link.target_id not in reqs:
             continue
@@ -184,6 +228,13 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
             for rid in rids:
                 node = w.el(parent, "SPEC-HIERARCHY", f"H-{object_ids[rid]}")
                 w.ref(node, "OBJECT", "SPEC-OBJECT-REF", object_ids[rid])
+    if tests:
+        spec_el = w.el(specifications, "SPECIFICATION", xml_id("SPEC", "test cases"), "Test cases")
+        w.ref(spec_el, "TYPE", "SPECIFICATION-TYPE-REF", "ST-specification")
+        children = w.el(spec_el, "CHILDREN")
+        for tc in tests:
+            node = w.el(children, "SPEC-HIERARCHY", f"H-{test_ids[tc.id]}")
+            w.ref(node, "OBJECT", "SPEC-OBJECT-REF", test_ids[tc.id])
     ET.register_namespace("", NS)
     ET.indent(root)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n", w.replaced

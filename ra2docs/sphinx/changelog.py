@@ -84,6 +84,12 @@ def changelog_nodes(d: TreeDiff) -> list[nodes.Node]:
         out += _group(title, [_item(_ident(c.requirement), f" (rule {c.rule}"
                                     + (f", profile {c.profile})" if c.profile else ")")) for c in changes])
     out += _group("Support cells changed", [_item(cell_text(c)) for c in d.cells_changed])
+    out += _group("Test cases added", [_item(_ident(i), f" {t}") for i, t in d.tests_added])
+    out += _group("Test cases removed", [_item(_ident(i), f" {t}") for i, t in d.tests_removed])
+    out += _group("Verification gained", [_item(_ident(r), " verified by ", _ident(t))
+                                          for r, t in d.verification_gained])
+    out += _group("Verification lost", [_item(_ident(r), " no longer verified by ", _ident(t))
+                                        for r, t in d.verification_lost])
     return out
 
 

@@ -1,8 +1,8 @@
 """The state of each requirement in one coverage scope (a rule under one profile), for the dashboard.
 
-A requirement in the scope is an open gap when the check found it uncovered there and no waiver accepts
-that, waived when a waiver does, covered otherwise: the same answer the check's ``ra2.uncovered`` findings
-give, so the charts, the coverage tables and ``ra2docs check`` agree.
+Read from the library's one status function (`ra2docs.status`): a requirement in the scope is an open gap
+when its status has an unwaived gap for that rule and profile, waived when a waiver accepts that gap,
+covered otherwise; so the charts, the traceability tables and ``ra2docs check`` agree.
 """
 
 from __future__ import annotations
@@ -10,21 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ra2docs import model
-from ra2docs.errors import Finding
 from ra2docs.sphinx.data import Loaded
 
 
 def scope_states(loaded: Loaded, rule: model.Rule, profile: str | None) -> Iterator[tuple[model.Requirement, str]]:
     """(requirement, "covered" | "waived" | "gap") for every requirement the rule applies to under `profile`."""
-    found = _findings(loaded, rule.id)
     for req in loaded.project.graph.in_scope(rule, profile):
-        finding = found.get((req.id, profile or ""))
-        if finding is None:
+        status = loaded.status(req)
+        gap = next((g for g in status.gaps if g.rule == rule.id and g.profile == (profile or "")), None)
+        if gap is None:
             yield req, "covered"
         else:
-            yield req, "waived" if finding.waived_by else "gap"
+            yield req, "waived" if gap.waived_by else "gap"
 
 
-def _findings(loaded: Loaded, rule_id: str) -> dict[tuple[str, str], Finding]:
-    return {(f.subject, f.scope.get("profile", "")): f for f in loaded.project.result.findings
-            if f.code == "ra2.uncovered" and f.scope.get("rule", "") == rule_id}
+def coverage_rules(loaded: Loaded) -> list[model.Rule]:
+    """The rules about coverage (not verification rules, which the verification pages show)."""
+    return [r for r in loaded.tree.policy.rules if r.covered_by != "tests"]

@@ -22,7 +22,7 @@ from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.sphinx import deps, html_parts
-from ra2docs.sphinx.coverage_scope import scope_states
+from ra2docs.sphinx.coverage_scope import coverage_rules, scope_states
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, para, renderer, table
 from ra2docs.sphinx.trace import coverage_files
@@ -56,7 +56,7 @@ def charts(loaded: Loaded, spec: str = "") -> list[Chart]:
     """One chart per (rule, profile): a bar per chapter in the spec's order, then the whole spec."""
     out = []
     titles = _chapter_titles(loaded)
-    for rule in loaded.tree.policy.rules:
+    for rule in coverage_rules(loaded):
         if spec and rule.spec != spec:
             continue
         order = list(titles.get(rule.spec, {}))

@@ -50,11 +50,11 @@ def digest(directive_name: str) -> Callable[[Digest], Digest]:
 def placement(req: model.Requirement, loaded: Loaded) -> tuple[object, ...]:
     """What decides where a linked requirement is shown and how a link to it reads."""
     memo = loaded.placements
-    found = memo.get(req.id)
+    found = memo.get(req.key)
     if found is None:
         graph = loaded.project.graph
-        citing = sorted({graph.requirements[o].spec for o in loaded.linked(req.id, "traces", True)})
-        found = memo[req.id] = (req.id, req.spec, req.category, req.section, req.title, tuple(citing))
+        citing = sorted({graph.requirements[o].spec for o in loaded.linked(req.key, "traces", True)})
+        found = memo[req.key] = (req.key, req.spec, req.category, req.section, req.title, tuple(citing))
     return found
 
 

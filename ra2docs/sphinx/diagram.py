@@ -1,4 +1,4 @@
-"""``.. ra2:diagram:: <requirement ID>`` — the requirement's neighbourhood drawn by Graphviz.
+"""``.. ra2:diagram:: <requirement ID>`` — the requirement's neighbourhood drawn by Graphviz (see `dot`).
 
 The directive leaves a placeholder; once every page is read (`doctree-resolved`) it becomes a
 `sphinx.ext.graphviz` node whose boxes link to the pages showing each requirement and component.
@@ -19,7 +19,7 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.util.typing import OptionSpec
 
 from ra2docs.graph import COMPONENT, FEATURE, REQUIREMENT
-from ra2docs.sphinx import deps
+from ra2docs.sphinx import deps, dot
 from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import get_domain
 from ra2docs.sphinx.nodes import Ra2Directive
@@ -88,10 +88,13 @@ def dot_code(loaded: Loaded, req_id: str, radius: int, components: bool, url_of:
     graph = loaded.project.graph
     sub = graph.neighbourhood(req_id, radius)
     specs = list(graph.specs)
-    lines = ["digraph ra2 {", '  rankdir="LR";', '  node [fontname="sans-serif", fontsize=10, shape=box, '
-             'style="rounded,filled", fillcolor="#ffffff"];', '  edge [fontname="sans-serif", fontsize=9];']
+    # Verdana: renderers have its metrics, wide enough that the text fits whichever sans-serif font shows it
+    lines = ["digraph ra2 {", '  rankdir="LR";', '  node [fontname="Verdana", fontsize=10, shape=box, '
+             'style="rounded,filled", fillcolor="#ffffff"];', '  edge [fontname="Verdana", fontsize=9];']
     shown: set[str] = set()
-    for node, data in sub.nodes(data=True):
+    # Graphviz lays nodes out in the order they are stated: the subgraph's own order follows set iteration
+    # (PYTHONHASHSEED), so state them sorted, the requirement drawn first.
+    for node, data in sorted(sub.nodes(data=True), key=lambda item: (item[0] != req_id, str(item[0]))):
         kind = data.get("type")
         if kind == REQUIREMENT:
             req = graph.requirements[node]
@@ -119,7 +122,8 @@ def dot_code(loaded: Loaded, req_id: str, radius: int, components: bool, url_of:
         vocab = graph.vocabularies.get(matrix.vocabulary)
         for level in vocab.levels if vocab else ():
             levels[(matrix.id, level.id)] = level.label
-    for source, target, key, data in sub.edges(keys=True, data=True):
+    for source, target, key, data in sorted(sub.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]),
+                                                                                             str(e[2]))):
         if source not in shown or target not in shown or str(key).endswith(":to"):
             continue  # a link stated at both ends is drawn once
         kind = str(data.get("type"))
@@ -157,7 +161,7 @@ def fill_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.setup_extension("sphinx.ext.graphviz")
+    dot.setup(app)
     app.add_node(ra2_diagram)
     app.add_directive_to_domain("ra2", "diagram", DiagramDirective)
     app.connect("doctree-resolved", fill_diagrams)

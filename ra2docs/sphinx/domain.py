@@ -115,6 +115,14 @@ class Ra2Domain(Domain):
     def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
                      node: pending_xref, contnode: Element) -> Element | None:
         entry = self.objects.get(target)
+        if entry is None and typ in ("id", "req"):
+            resolved = get_loaded(env).project.graph.namespaces.resolve(target)
+            if resolved.problem == "ambiguous" and not node.get("ra2_generated"):
+                logger.warning("%r could mean %s: write the one meant qualified", target,
+                               " or ".join(f"{c.spec}:{c.id}" for c in resolved.candidates),
+                               location=node, type="ra2docs", subtype="ambiguous-id")
+                return None
+            entry = self.objects.get(resolved.key) if resolved.key else None  # e.g. RM:e.cap.001 for e.cap.001
         if entry is not None and (typ in ("id", entry[2])):
             return make_refnode(builder, fromdocname, entry[0], entry[1], contnode, f"{target}: {entry[3]}")
         if not node.get("ra2_generated"):

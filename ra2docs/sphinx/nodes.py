@@ -107,6 +107,8 @@ class RenderContext:
         base = self._uris.get(docname)
         if base is None:
             base = self._uris[docname] = self.builder.get_relative_uri(self.docname, docname)
+        if base.startswith("#"):  # one page holds every document (singlehtml, PDF builders): anchors suffice
+            return f"#{anchor}"
         return f"{base}#{anchor}"
 
 

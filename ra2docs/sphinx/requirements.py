@@ -36,6 +36,9 @@ from ra2docs.sphinx.nodes import (
     renderer,
     xref,
 )
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html
+from ra2docs.values import profile_cells
 
 SAFE_URL_SCHEMES = ("https://", "http://")
 
@@ -51,11 +54,11 @@ def select(loaded: Loaded, options: dict[str, str]) -> list[model.Requirement]:
         reqs = [r for r in reqs if r.section == section]
     if cited_by:
         index = graph.requirements
-        reqs = [r for r in reqs if any(index[o].spec == cited_by for o in loaded.linked(r.id, "traces", True))]
+        reqs = [r for r in reqs if any(index[o].spec == cited_by for o in loaded.linked(r.key, "traces", True))]
     if not_cited_by:
         index = graph.requirements
         reqs = [r for r in reqs
-                if not any(index[o].spec == not_cited_by for o in loaded.linked(r.id, "traces", True))]
+                if not any(index[o].spec == not_cited_by for o in loaded.linked(r.key, "traces", True))]
     return reqs
 
 
@@ -74,8 +77,8 @@ def files_of(loaded: Loaded, reqs: Iterable[model.Requirement]) -> set[str]:
     files: set[str] = set()
     for req in reqs:
         files.add(req.location.file)
-        files.update(loaded.link_files.get(req.id, ()))
-        files.update(index[n].location.file for n in neighbours(loaded, req.id))
+        files.update(loaded.link_files.get(req.key, ()))
+        files.update(index[n].location.file for n in neighbours(loaded, req.key))
     return files
 
 
@@ -84,7 +87,8 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """Besides `files_of`: what the coverage status and the supporting components come from."""
     from ra2docs.sphinx.trace import policy_files
 
-    return files_of(loaded, select(loaded, options)) | policy_files(loaded)
+    tests = {tc.location.file for tc in loaded.tree.testcases}
+    return files_of(loaded, select(loaded, options)) | policy_files(loaded) | tests
 
 
 @deps.digest("ra2:requirements")
@@ -93,12 +97,12 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
     for req in select(loaded, options):
-        links = [loaded.linked(req.id, t, incoming) for t in ("traces", "refines", "depends")
+        links = [loaded.linked(req.key, t, incoming) for t in ("traces", "refines", "depends")
                  for incoming in (False, True)]
-        out.append((req.id, req.title, req.description, req.level, req.profiles, req.category, req.section,
+        out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
-                    supporters(loaded, req.id),
-                    [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.id))]))
+                    supporters(loaded, req.key), verification_key(loaded, req),
+                    [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.key))]))
     return out
 
 
@@ -121,10 +125,10 @@ class RequirementsDirective(Ra2Directive):
             return [para("No requirements match this selection.", ["ra2-empty"])]
         domain = get_domain(self.env)
         for req in reqs:  # link targets now; the sections when the page is written
-            domain.note_object(req.id, "req", req.title, self.state.document)
+            domain.note_object(req.key, "req", req.title, self.state.document)
         if "group-by" in self.options:
             return self.grouped(loaded, reqs, self.options["group-by"])
-        return [index_node(reqs), fill("requirements", ids=[r.id for r in reqs])]
+        return [index_node(reqs), fill("requirements", ids=[r.key for r in reqs])]
 
     def grouped(self, loaded: Loaded, reqs: list[model.Requirement], field: str) -> list[nodes.Node]:
         """One section per category (or section) of the spec, in the spec's order; empty ones left out."""
@@ -141,7 +145,7 @@ class RequirementsDirective(Ra2Directive):
             section = nodes.section(support_smartquotes=False, ids=[anchor])
             section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
             section += index_node(groups[group])
-            section += fill("requirements", ids=[r.id for r in groups[group]])
+            section += fill("requirements", ids=[r.key for r in groups[group]])
             out.append(section)
         return out
 
@@ -151,9 +155,9 @@ def index_node(reqs: list[model.Requirement]) -> addnodes.index:
     """The general index's entries of these requirements: by ID, and under their spec."""
     entries = []
     for req in reqs:
-        target = anchor("req", req.id)
-        entries.append(("single", f"{req.id} ({req.spec} requirement)", target, "", None))
-        entries.append(("single", f"{req.spec} requirements; {req.id} {req.title}", target, "", None))
+        target = anchor("req", req.key)
+        entries.append(("single", f"{req.key} ({req.spec} requirement)", target, "", None))
+        entries.append(("single", f"{req.spec} requirements; {req.key} {req.title}", target, "", None))
     return addnodes.index(entries=entries)
 
 
@@ -189,8 +193,8 @@ def add_to_local_toc(app: Sphinx, doctree: nodes.document) -> None:
             req = index.get(req_id)
             if req is None:
                 continue
-            ref = nodes.reference("", "", nodes.literal("", req.id), nodes.Text(f" {req.title}"), internal=True,
-                                  refuri=env.docname, anchorname=f"#{anchor('req', req.id)}")
+            ref = nodes.reference("", "", nodes.literal("", req.key), nodes.Text(f" {req.title}"), internal=True,
+                                  refuri=env.docname, anchorname=f"#{anchor('req', req.key)}")
             sub += nodes.list_item("", addnodes.compact_paragraph("", "", ref))
 
 
@@ -218,8 +222,8 @@ def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.
         req = index.get(req_id)
         if req is None:  # gone since the page was read; the page is re-read on the next build
             continue
-        section = nodes.section(classes=["ra2-requirement"], ids=[anchor("req", req.id)])
-        section += nodes.title("", "", nodes.literal("", req.id, classes=["ra2-id"]), nodes.Text(" "),
+        section = nodes.section(classes=["ra2-requirement"], ids=[anchor("req", req.key)])
+        section += nodes.title("", "", nodes.literal("", req.key, classes=["ra2-id"]), nodes.Text(" "),
                                *linked_text(req.title))
         section += requirement_fields(ctx.loaded, req)
         section.extend(linked_paragraphs(req.description))
@@ -238,8 +242,8 @@ def requirements_html(ctx: RenderContext, reqs: list[model.Requirement]) -> node
     out: list[str] = []
     searchable: list[nodes.Node] = []
     for req in reqs:
-        target = anchor("req", req.id)
-        title = f"{html_parts.literal(req.id)} {html_parts.linked(ctx, req.title)}"
+        target = anchor("req", req.key)
+        title = f"{html_parts.literal(req.key)} {html_parts.linked(ctx, req.title)}"
         out.append(f'<section class="ra2-requirement" id="{target}">\n')
         out.append(html_parts.heading(ctx, level, title, target))
         out.append(html_parts.field_list(requirement_fields_html(ctx, req), ["ra2-fields"]))
@@ -249,7 +253,7 @@ def requirements_html(ctx: RenderContext, reqs: list[model.Requirement]) -> node
                        f"</p>\n{html_parts.blocks(html_parts.linked_paragraphs(ctx, req.notes))}</div>\n")
         out.append("</section>\n")
         section = nodes.section(ids=[target])
-        section += nodes.title("", f"{req.id} {req.title}")
+        section += nodes.title("", f"{req.key} {req.title}")
         section.extend(paragraphs(req.description))
         searchable.append(section)
     return html_parts.block("".join(out), searchable)
@@ -290,11 +294,18 @@ def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
 
 
 def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
-    """The requirement's coverage status: its text (symbol and word) and its CSS class."""
+    """The requirement's coverage status (the library's one status function): its text and CSS classes."""
     from ra2docs.sphinx.trace import STATUS_TEXT
 
     value = loaded.status(req).value
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
+
+
+def verifying_tests(loaded: Loaded, req: model.Requirement) -> tuple[str, ...]:
+    """The test cases that verify the requirement (the verification index of the library)."""
+    from ra2docs.verification import requirement_status as verification_status
+
+    return verification_status(loaded.project.graph, req.id).tests
 
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
@@ -317,7 +328,7 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
     supports = html_parts.joined(
         html_parts.span(f"{html_parts.xref(ctx, cid, name, 'comp')} "
                         f"{html_parts.span(html_parts.text(text), ['ra2-badge', level_class(lv)])}", ["ra2-support"])
-        for cid, name, lv, text in supporters(ctx.loaded, req.id))
+        for cid, name, lv, text in supporters(ctx.loaded, req.key))
     fields = [
         ("Level", level),
         ("Profiles", html_parts.text(_profiles(req))),
@@ -326,12 +337,13 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Tags", html_parts.text(", ".join(req.tags))),
         ("Source", source),
         ("Supported by", supports),
-        ("Traces to", refs(linked(req.id, "traces"))),
-        ("Traced by", refs(linked(req.id, "traces", True))),
-        ("Refines", refs(linked(req.id, "refines"))),
-        ("Refined by", refs(linked(req.id, "refines", incoming=True))),
-        ("Depends on", refs(linked(req.id, "depends"))),
-        ("Needed by", refs(linked(req.id, "depends", incoming=True))),
+        ("Verification", requirement_verification_html(ctx, req)),
+        ("Traces to", refs(linked(req.key, "traces"))),
+        ("Traced by", refs(linked(req.key, "traces", True))),
+        ("Refines", refs(linked(req.key, "refines"))),
+        ("Refined by", refs(linked(req.key, "refines", incoming=True))),
+        ("Depends on", refs(linked(req.key, "depends"))),
+        ("Needed by", refs(linked(req.key, "depends", incoming=True))),
     ]
     return [(name, value) for name, value in fields if value]
 
@@ -341,7 +353,7 @@ def _refs(ids: Iterable[str]) -> list[nodes.Node]:
 
 
 def _profiles(req: model.Requirement) -> str:
-    return ", ".join(f"{p} ({lvl})" if lvl != req.level else p for p, lvl in req.profiles.items())
+    return ", ".join(profile_cells(req))
 
 
 def source_node(source: model.Source | None) -> nodes.Node | None:
@@ -360,7 +372,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
     status_text, status_classes = status_of(loaded, req)
     supports = joined(nodes.inline("", "", xref(cid, name, "comp"), nodes.Text(" "),
                                    inline(text, ["ra2-badge", level_class(lv)]), classes=["ra2-support"])
-                      for cid, name, lv, text in supporters(loaded, req.id))
+                      for cid, name, lv, text in supporters(loaded, req.key))
     return field_list([
         ("Level", level),
         ("Profiles", _profiles(req)),
@@ -369,12 +381,13 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Tags", ", ".join(req.tags)),
         ("Source", source_node(req.source)),
         ("Supported by", supports),
-        ("Traces to", _refs(loaded.linked(req.id, "traces"))),
-        ("Traced by", _refs(loaded.linked(req.id, "traces", True))),
-        ("Refines", _refs(loaded.linked(req.id, "refines"))),
-        ("Refined by", _refs(loaded.linked(req.id, "refines", incoming=True))),
-        ("Depends on", _refs(loaded.linked(req.id, "depends"))),
-        ("Needed by", _refs(loaded.linked(req.id, "depends", incoming=True))),
+        ("Verification", requirement_verification(loaded, req)),
+        ("Traces to", _refs(loaded.linked(req.key, "traces"))),
+        ("Traced by", _refs(loaded.linked(req.key, "traces", True))),
+        ("Refines", _refs(loaded.linked(req.key, "refines"))),
+        ("Refined by", _refs(loaded.linked(req.key, "refines", incoming=True))),
+        ("Depends on", _refs(loaded.linked(req.key, "depends"))),
+        ("Needed by", _refs(loaded.linked(req.key, "depends", incoming=True))),
     ])
 
 

@@ -30,6 +30,8 @@ from ra2docs.sphinx.nodes import (
     xref,
 )
 from ra2docs.sphinx.requirements import files_of, select
+from ra2docs.sphinx.verification import requirement_key as verification_key
+from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html, shows_verification
 
 STATUS_TEXT = {"covered": "✔ covered", "uncovered": "✖ gap", "waived": "⚑ waived", "no-rule": "– no rule",
                "unstated": "? level not stated"}
@@ -44,6 +46,8 @@ def policy_files(loaded: Loaded) -> set[str]:
     files.update(c.location.file for c in tree.components)
     files.update(v.location.file for v in tree.vocabularies)
     files.update(m.location.file for m in tree.matrices)
+    # verification (ra2docs.sphinx.verification): test cases, stored results, and the stacks they ran on
+    files.update(x.location.file for x in (*tree.testcases, *tree.results, *tree.stacks))
     return files
 
 
@@ -52,22 +56,35 @@ def traceability_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files_of(loaded, select(loaded, options)) | policy_files(loaded)
 
 
-def status_cell(loaded: Loaded, req: model.Requirement,
-                notes: dict[str, int]) -> tuple[list[nodes.Node], list[str]]:
-    """The status as symbol and word; a waiver's reason becomes a numbered note under the table."""
+def notes_prefix(options: dict[str, str]) -> str:
+    """The anchors of one table's waiver notes: stable, and distinct for each selection on a page."""
+    return "ra2-note-" + nodes.make_id("-".join(f"{k}-{v}" for k, v in sorted(options.items())) or "all")
+
+
+def status_cell(loaded: Loaded, req: model.Requirement, notes: dict[str, int],
+                prefix: str = "ra2-note") -> tuple[list[nodes.Node], list[str]]:
+    """The status as symbol and word; a waiver's reason becomes a numbered note under the table, each
+    number a link to its note."""
     status = loaded.status(req)
     content: list[nodes.Node] = [inline(STATUS_TEXT[status.value], ["ra2-status-text"])]
     if status.value == "waived":
         numbers = [notes.setdefault(reason, len(notes) + 1) for reason in status.waivers]
-        content.append(inline(" (note " + ", ".join(map(str, numbers)) + ")", ["ra2-reason"]))
+        reason = nodes.inline("", "", nodes.Text(" (note "), classes=["ra2-reason"])
+        for index, number in enumerate(numbers):
+            if index:
+                reason += nodes.Text(", ")
+            reason += nodes.reference("", str(number), internal=True, refid=f"{prefix}-{number}")
+        reason += nodes.Text(")")
+        content.append(reason)
     return content, ["ra2-status", f"ra2-status-{status.value}"]
 
 
-def waiver_notes(notes: dict[str, int]) -> list[nodes.Node]:
+def waiver_notes(notes: dict[str, int], prefix: str = "ra2-note") -> list[nodes.Node]:
     if not notes:
         return []
     listing = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["ra2-waiver-notes"])
-    listing.extend(nodes.list_item("", linked_para(reason)) for reason in notes)
+    listing.extend(nodes.list_item("", linked_para(reason), ids=[f"{prefix}-{number}"])
+                   for reason, number in notes.items())
     return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
 
 
@@ -76,10 +93,10 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     rows = []
     for req in select(loaded, options):
-        traces, traced_by = loaded.linked(req.id, "traces"), loaded.linked(req.id, "traces", True)
+        traces, traced_by = loaded.linked(req.key, "traces"), loaded.linked(req.key, "traces", True)
         linked = traces + traced_by
         rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req).value, loaded.status(req).waivers,
+                     loaded.status(req).value, loaded.status(req).waivers, verification_key(loaded, req),
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
     return rows
 
@@ -103,54 +120,103 @@ def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nod
     reqs = select(loaded, options)
     if not reqs:
         return [para("No requirements match this selection.", ["ra2-empty"])]
-    traces = {r.id: loaded.linked(r.id, "traces") for r in reqs}
-    traced_by = {r.id: loaded.linked(r.id, "traces", True) for r in reqs}
+    # link ends: requirements (keys) and sections (`section:SPEC:number`), requirements first
+    graph = loaded.project.graph
+    traces = {r.key: loaded.linked(r.key, "traces") + graph.linked_sections(r.key, "traces") for r in reqs}
+    traced_by = {r.key: loaded.linked(r.key, "traces", True) + graph.linked_sections(r.key, "traces", True)
+                 for r in reqs}
     notes: dict[str, int] = {}
+    prefix = notes_prefix(options)
     if html_parts.direct(ctx):
-        return [html_parts.block(traceability_html(ctx, reqs, traces, traced_by, notes)), *waiver_notes(notes)]
+        return [html_parts.block(traceability_html(ctx, reqs, traces, traced_by, notes, prefix)),
+                *waiver_notes(notes, prefix)]
+
+    def end(key: str) -> nodes.Node:
+        label, url = section_label(loaded, key)
+        if not label:
+            return xref(key)
+        text = nodes.inline("", label, classes=["ra2-section-ref"])
+        return nodes.reference("", "", text, refuri=url) if url else text
+
     columns: list[tuple[str, int, Callable[[model.Requirement], object]]] = [
-        ("ID", 12, lambda r: xref(r.id)), ("Title", 30, lambda r: linked_text(r.title) if r.title else None),
+        ("ID", 12, lambda r: xref(r.key)), ("Title", 30, lambda r: linked_text(r.title) if r.title else None),
         ("Level", 6, lambda r: r.level)]
     if any(traces.values()):  # a column nobody fills is left out (an RM has no "traces to")
-        columns.append(("Traces to", 16, lambda r: joined(xref(t) for t in traces[r.id])))
+        columns.append(("Traces to", 16, lambda r: joined(end(t) for t in traces[r.key])))
     if any(traced_by.values()):
-        columns.append(("Traced by", 16, lambda r: joined(xref(t) for t in traced_by[r.id])))
-    columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes)))
+        columns.append(("Traced by", 16, lambda r: joined(end(t) for t in traced_by[r.key])))
+    columns.append(("Coverage", 12, lambda r: status_cell(loaded, r, notes, prefix)))
+    if shows_verification(loaded):
+        columns.append(("Verification", 16, lambda r: requirement_verification(loaded, r)))
     rows = [[fn(r) for _, _, fn in columns] for r in reqs]
     out = [table([[name for name, _, _ in columns]], rows, ["ra2-traceability"], wide=True,
                  widths=[width for _, width, _ in columns])]
-    return out + waiver_notes(notes)
+    return out + waiver_notes(notes, prefix)
 
 
 def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces: dict[str, list[str]],
-                      traced_by: dict[str, list[str]], notes: dict[str, int]) -> str:
+                      traced_by: dict[str, list[str]], notes: dict[str, int], prefix: str = "ra2-note") -> str:
     """The table `render_traceability` makes, as the HTML translator writes it."""
     loaded = ctx.loaded
 
+    def end(key: str) -> str:
+        label, url = section_label(loaded, key)
+        if not label:
+            return html_parts.xref(ctx, key)
+        inner = html_parts.span(html_parts.text(label), ["ra2-section-ref"])
+        return f'<a class="reference external" href="{html_parts.attr(url)}">{inner}</a>' if url else inner
+
     def refs(ids: list[str]) -> str:
-        return html_parts.cell([html_parts.para(html_parts.joined(html_parts.xref(ctx, i) for i in ids))]
-                               if ids else [])
+        return html_parts.cell([html_parts.para(html_parts.joined(end(i) for i in ids))] if ids else [])
 
     def status(req: model.Requirement) -> str:
-        content, classes = status_cell(loaded, req, notes)
-        inner = "".join(html_parts.span(html_parts.text(n.astext()), n["classes"]) for n in content)
+        content, classes = status_cell(loaded, req, notes, prefix)
+        inner = "".join(html_parts.span(_inline_html(n), n["classes"]) for n in content)
         return html_parts.cell([html_parts.para(inner)], classes)
 
     header = ["ID", "Title", "Level"]
     with_traces, with_traced_by = any(traces.values()), any(traced_by.values())
     header += ["Traces to"] * with_traces + ["Traced by"] * with_traced_by + ["Coverage"]
+    verified = shows_verification(loaded)
+    header += ["Verification"] * verified
     rows = []
     for req in reqs:
-        row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.id))]),
+        row = [html_parts.cell([html_parts.para(html_parts.xref(ctx, req.key))]),
                html_parts.cell([html_parts.para(html_parts.linked(ctx, req.title))] if req.title else []),
                html_parts.cell([html_parts.para(html_parts.text(req.level))] if req.level else [])]
         if with_traces:
-            row.append(refs(traces[req.id]))
+            row.append(refs(traces[req.key]))
         if with_traced_by:
-            row.append(refs(traced_by[req.id]))
+            row.append(refs(traced_by[req.key]))
         row.append(status(req))
+        if verified:
+            row.append(html_parts.cell([html_parts.para(requirement_verification_html(ctx, req))]))
         rows.append(row)
     return html_parts.table(header, rows, ["ra2-traceability"], wide=True)
+
+
+def section_label(loaded: Loaded, key: str) -> tuple[str, str]:
+    """("RA2 §5.3 Node hardening", URL or "") for a section key; ("", "") for anything else. A section's
+    `anchor` that is a URL becomes the link; a Sphinx label of the upstream documents is not one of this site."""
+    if not key.startswith("section:"):
+        return "", ""
+    _, spec, number = key.split(":", 2)
+    section = loaded.project.graph.namespaces.sections.get(spec, {}).get(number)
+    title = section.title if section is not None else ""
+    url = section.anchor if section is not None and section.anchor.startswith(("https://", "http://")) else ""
+    return f"{spec} §{number} {title}".strip(), url
+
+
+def _inline_html(node: nodes.Node) -> str:
+    """The children of a status inline (text and links to notes) as the translator writes them."""
+    out = []
+    for child in node.children:
+        if isinstance(child, nodes.reference):
+            out.append(f'<a class="reference internal" href="#{html_parts.attr(child["refid"])}">'
+                       f"{html_parts.text(child.astext())}</a>")
+        else:
+            out.append(html_parts.text(child.astext()))
+    return "".join(out)
 
 
 def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:
@@ -201,6 +267,8 @@ def render_coverage(ctx: RenderContext, options: dict[str, str]) -> list[nodes.N
 
 def rule_rows(loaded: Loaded, rule: model.Rule,
               found: dict[tuple[str, str, str], Finding]) -> Iterable[list[tuple[str, list[str]]]]:
+    """Per chapter and profile: requirements in the rule's scope, covered, waived and open gaps, as the
+    library's status (`ra2docs.status`) has them."""
     graph = loaded.project.graph
     titles = _chapter_titles(loaded, rule.spec)
     for profile in rule.profiles or (None,):
@@ -209,11 +277,12 @@ def rule_rows(loaded: Loaded, rule: model.Rule,
             chapter = loaded.chapter_of(req)
             count = counts.setdefault(chapter, Counter())
             count["scope"] += 1
-            if graph.is_covered(req.id, rule.covered_by, rule.from_spec):
+            gap = next((g for g in loaded.status(req).gaps if g.rule == rule.id and g.profile == (profile or "")),
+                       None)
+            if gap is None:
                 count["covered"] += 1
             else:
-                finding = found.get((req.id, rule.id, profile or ""))
-                count["waived" if finding is not None and finding.waived_by else "gaps"] += 1
+                count["waived" if gap.waived_by else "gaps"] += 1
         total: Counter[str] = sum(counts.values(), Counter())
         label = profile or "all profiles"
         for chapter in sorted(counts, key=lambda c: (list(titles).index(c) if c in titles else len(titles), c)):

@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 CSS = "ra2docs-vendors.css"
 FORMULA = ("Score = 100 × Σ weight × credit ÷ Σ weight, over the requirements the vendors were asked; weight: "
            "must 3, should 2, may 1; credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, "
-           "not compliant or unanswered 0.")
+           "not compliant, clarification needed or unanswered 0; a \"not applicable\" answer leaves the "
+           "requirement out of that vendor's score.")
 
 
 def _vendors(options: dict[str, str]) -> list[str]:

@@ -21,7 +21,7 @@ from ra2docs import model
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS, parse_answer
 from ra2docs.text_safety import escape_controls
-from ra2docs.xlsx.export import FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, plan
+from ra2docs.xlsx.export import COVER, FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, VENDOR_FIELDS, plan
 from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError, check_archive
 from ra2docs.xlsx.selection import Selection, SelectionError
 from ra2docs.xlsx.stream import Cell, StreamWorkbook
@@ -89,6 +89,7 @@ class ImportResult:
     asked: list[str] = field(default_factory=list)  # every requirement the workbook was exported with
     checksum: str = ""
     spec_versions: dict[str, str] = field(default_factory=dict)
+    vendor_details: dict[str, str] = field(default_factory=dict)  # VENDOR_FIELDS keys the vendor filled in
 
     @property
     def errors(self) -> list[Problem]:
@@ -133,6 +134,21 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def vendor_details(wb: StreamWorkbook) -> dict[str, str]:
+    """The vendor details block of the cover sheet: each label in column A, the vendor's text beside it."""
+    if COVER not in wb.sheetnames:
+        return {}
+    labels = {label: key for key, label in VENDOR_FIELDS}
+    out: dict[str, str] = {}
+    for number, row in wb.rows(COVER, max_col=2):
+        if number > 40:
+            break
+        label, value = (_text(c.value) if c is not None else "" for c in [*row, None, None][:2])
+        if label in labels and value:
+            out[labels[label]] = value[:500]
+    return out
+
+
 class _TooMany(Exception):
     """Raised inside the reader once the problem list is full."""
 
@@ -152,6 +168,7 @@ class _Reader:
 
     def read(self) -> ImportResult:
         try:
+            self.result.vendor_details = vendor_details(self.wb)
             meta = self.metadata()
             if meta is not None:
                 self.rows(meta[1])

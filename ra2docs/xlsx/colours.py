@@ -14,7 +14,7 @@ from ra2docs import model
 from ra2docs.contrast import text_on
 
 ANSWER_COLOURS = {"fully-compliant": "C6EFCE", "partially-compliant": "FFEB9C", "not-compliant": "FFC7CE",
-                  "roadmap": "DDEBF7"}
+                  "roadmap": "DDEBF7", "not-applicable": "E7E6E6", "clarification-needed": "E4DFEC"}
 
 
 def ink(colour: str) -> str:

@@ -7,7 +7,9 @@ any compared vendor answered:
     score = 100 * sum(weight(level_r) * credit(answer_r)) / sum(weight(level_r))
 
 weight: must / must-not 3, should / should-not 2, may 1 (the level in --profile when one is given);
-credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, not compliant 0, no answer 0.
+credit: fully compliant 1, partially compliant 0.5, roadmap 0.25, not compliant 0, clarification needed 0,
+no answer 0; a "not applicable" answer takes the requirement out of that vendor's score (neither earned
+nor possible), and is no mandatory gap. "Clarification needed" is counted apart, so it can be followed up.
 A mandatory gap is a must / must-not requirement the vendor does not answer "fully compliant".
 
 Claims against evidence (`claims`, from `ra2docs.verification.claims`): "fully compliant" answers that
@@ -61,6 +63,9 @@ class Comparison:
     profile: str = ""
     claims: list[Any] = field(default_factory=list)  # ra2docs.verification.Claim, for the compared vendors
     evidence: bool = False  # whether contradicted claims were scored as earning nothing
+    # (vendor, requirement) -> what the vendor's stack results say (ra2docs.verification.evidence_text);
+    # empty when the tree has no test case: the workbook then has no evidence columns
+    test_evidence: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def score_of(self, vendor: str) -> VendorScore:
         return next(s for s in self.scores if s.vendor == vendor)
@@ -76,9 +81,9 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
     scope = {rid for r in responses for rid in (r.asked or (a.id for a in r.answers))}
     rows = []
     for req in tree.requirement_index().values():
-        if req.id in scope and req.applies_to(profile or None):
-            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.id) for v in names}))
-    shown_claims = [c for c in claims if c.vendor in by_vendor and c.requirement in {r.requirement.id for r in rows}]
+        if req.key in scope and req.applies_to(profile or None):  # answers name requirements by key
+            rows.append(Row(req, req.level_in(profile or None), {v: by_vendor[v].get(req.key) for v in names}))
+    shown_claims = [c for c in claims if c.vendor in by_vendor and c.requirement in {r.requirement.key for r in rows}]
     contradicted = {(c.vendor, c.requirement) for c in shown_claims}
     scores = []
     for vendor in names:
@@ -87,6 +92,10 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
         for row in rows:
             answer = row.answers[vendor]
             weight = WEIGHTS.get(row.level, 1)
+            term = ANSWER_BY_ID.get(answer.compliance) if answer else None
+            if term is not None and not term.scored:
+                vs.counts[term.id] += 1
+                continue
             credit = ANSWER_BY_ID[answer.compliance].credit if answer and answer.compliance in ANSWER_BY_ID else 0.0
             if evidence and (vendor, row.requirement.id) in contradicted:
                 credit = 0.0
@@ -118,7 +127,8 @@ def render_text(cmp: Comparison) -> str:
     out.insert(1, "  ".join("-" * w for w in widths))
     out.append("")
     scope = f" (profile {cmp.profile})" if cmp.profile else ""
-    out.append(f"Scores{scope}: weights must 3, should 2, may 1; credit full 1, partial 0.5, roadmap 0.25, not 0")
+    out.append(f"Scores{scope}: weights must 3, should 2, may 1; credit full 1, partial 0.5, roadmap 0.25, not 0, "
+               "clarification 0; not applicable: left out")
     for s in sorted(cmp.scores, key=lambda s: (-s.score, s.vendor.lower())):
         counts = ", ".join(f"{s.counts[a.id]} {a.label.lower()}" for a in ANSWERS if s.counts[a.id])
         if s.counts[UNANSWERED]:
@@ -152,7 +162,10 @@ def to_dict(cmp: Comparison) -> dict[str, object]:
         "requirements": [{"id": r.requirement.id, "title": r.requirement.title, "level": r.level,
                           "answers": {v: (None if a is None else {"compliance": a.compliance, "comment": a.comment,
                                                                   "evidence": a.evidence})
-                                      for v, a in r.answers.items()}} for r in cmp.rows],
+                                      for v, a in r.answers.items()},
+                          **({"test_evidence": {v: cmp.test_evidence.get((v, r.requirement.id), "")
+                                                for v in cmp.vendors}} if cmp.test_evidence else {})}
+                         for r in cmp.rows],
     }
 
 
@@ -166,23 +179,26 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
     wbk.add_styles(wb)
     c = wbk.cell
     ws = wb.create_sheet("Comparison")
-    table = wbk.SheetRows(ws, [18, 40, 9] + [20, 40] * len(cmp.vendors))
+    per_vendor = 3 if cmp.test_evidence else 2  # answer, comment (, the stack's test evidence, read-only)
+    table = wbk.SheetRows(ws, [18, 40, 9] + [20, 40, 36][:per_vendor] * len(cmp.vendors))
     ws.freeze_panes = "D2"
     wbk.print_setup(ws, "1:1")
     header = ["ID", "Title", "Level"]
     for v in cmp.vendors:
-        header += [v, f"{v}: comment"]
+        header += [v, f"{v}: comment"] + ([f"{v}: test evidence"] if cmp.test_evidence else [])
     table.append(wbk.header_row(ws, header))
     for r in cmp.rows:
         values = [c(ws, r.requirement.id, wbk.TEXT), c(ws, r.requirement.title, wbk.TEXT), c(ws, r.level, wbk.TEXT)]
         for v in cmp.vendors:
             answer = r.answers[v]
             values += [c(ws, label(answer), wbk.TEXT), c(ws, answer.comment if answer else "", wbk.TEXT)]
+            if cmp.test_evidence:
+                values.append(c(ws, cmp.test_evidence.get((v, r.requirement.id), ""), wbk.TEXT))
         table.append(values)
     last = len(cmp.rows) + 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
     for i in range(len(cmp.vendors)):
-        col = get_column_letter(4 + 2 * i)
+        col = get_column_letter(4 + per_vendor * i)
         for term in ANSWERS:
             ws.conditional_formatting.add(f"{col}2:{col}{last}", equals_rule(f"{col}2", term.label,
                                                                                ANSWER_COLOURS[term.id]))
@@ -196,7 +212,8 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
                        *(s.counts[a.id] for a in ANSWERS), s.counts[UNANSWERED], len(s.gaps)])
     scores.append([])
     scores.append([c(scores, "Score = 100 × Σ weight × credit / Σ weight; weights must 3, should 2, may 1; credit "
-                     "fully 1, partially 0.5, roadmap 0.25, not compliant or unanswered 0.", wbk.NOTE)])
+                     "fully 1, partially 0.5, roadmap 0.25, not compliant, clarification needed or unanswered 0; "
+                     "not applicable: left out of the score.", wbk.NOTE)])
     gaps = wb.create_sheet("Mandatory gaps")
     wbk.set_widths(gaps, [28, 18, 20, 50])
     wbk.print_setup(gaps, "1:1")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -30,10 +31,15 @@ from ra2docs.xlsx.selection import Selection, checksum, exported_fields, select
 FORMAT_MARK = "ra2docs-rfp/1"
 COVER, REQUIREMENTS, COVERAGE, METADATA = "Instructions", "Requirements", "Coverage", "_ra2docs"
 # (key in exported_fields or answer, header, width); the answer columns come last
-SPEC_COLUMNS = (("id", "ID", 18), ("spec", "Spec", 8), ("title", "Title", 40), ("description", "Description", 70),
-                ("level", "Level", 9), ("profiles", "Profiles", 22), ("category", "Category", 14),
-                ("section", "Section", 10), ("traces", "Traces to", 20))
-ANSWER_COLUMNS = (("compliance", "Compliance", 20), ("comment", "Comment", 45), ("evidence", "Evidence", 30))
+# ID and Title first: frozen, they stay beside the answer columns however far the sheet is scrolled
+SPEC_COLUMNS = (("id", "ID", 16), ("title", "Title", 34), ("spec", "Spec", 7), ("description", "Description", 60),
+                ("level", "Level", 9), ("profiles", "Profiles", 18), ("category", "Category", 13),
+                ("section", "Section", 9), ("traces", "Traces to", 16))
+ANSWER_COLUMNS = (("compliance", "Compliance", 20), ("comment", "Comment", 40), ("evidence", "Evidence", 26))
+# the vendor fills these in on the cover; `ra2docs import` reads them back (key, label)
+VENDOR_FIELDS = (("vendor", "Vendor name"), ("contact", "Contact (name, e-mail, phone)"),
+                 ("date", "Date of the offer"), ("reference", "Offer reference"))
+VENDOR_HEADING = "Vendor details (fill in)"
 HEADERS = [h for _, h, _ in SPEC_COLUMNS + ANSWER_COLUMNS]
 MATRIX_FIRST_ROW = 5  # title, legend, blank, header, then the rows
 
@@ -43,6 +49,7 @@ class ExportOptions:
     selection: Selection = field(default_factory=Selection)
     date: dt.date = field(default_factory=dt.date.today)
     password: str | None = None
+    stack: str = ""  # a stack ID: add its test evidence, read-only (ra2docs.xlsx.evidence)
 
 
 @dataclass
@@ -67,13 +74,13 @@ def plan(project: Project, sel: Selection) -> _Plan:
     tree, sg = project.tree, project.graph
     reqs = select(tree, sel)
     rows = [exported_fields(r, sg, sel.profile) for r in reqs]
-    chosen = {r.id for r in reqs}
+    chosen = {r.key for r in reqs}
     taken = [COVER, REQUIREMENTS, COVERAGE, METADATA]
     matrices = []
     for matrix in tree.matrices:
-        kept = [row for row in matrix.rows if row.feature or row.requirement in chosen]
+        kept = [row for row in matrix.rows if row.feature or sg.row_key(row) in chosen]
         if kept:
-            name = wbk.sheet_name(matrix.id, taken)
+            name = wbk.sheet_name(wbk.short_name(matrix.id), taken)
             taken.append(name)
             matrices.append((matrix, name, kept))
     specs = sorted({r.spec for r in reqs})
@@ -100,6 +107,10 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
     for matrix, name, rows in p.matrices:
         cells += _matrix(wb, project.graph, matrix, name, rows, options.password)
     _coverage(wb, project, p, options.selection, options.password)
+    if options.stack:
+        from ra2docs.xlsx.evidence import add_evidence_sheet
+
+        add_evidence_sheet(wb, project, [row["id"] for row in p.rows], options.stack, options.password)
     _metadata(wb, p, options)
     wbk.save_workbook(wb, path)
     return ExportSummary(Path(path), len(p.rows), len(p.matrices), cells, p.checksum)
@@ -115,6 +126,12 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
     rows.append([c(ws, "Request for proposal", wbk.TITLE)])
     rows.append([c(ws, "Specifications", wbk.NOTE), c(ws, titles, wbk.TEXT)])
     rows.append([])
+    rows.append(wbk.header_row(ws, (VENDOR_HEADING, "")))
+    for _, label in VENDOR_FIELDS:
+        rows.append([c(ws, label, wbk.TEXT), c(ws, None, wbk.ANSWER)])
+    answered = f"Answered rows (counted live from the {REQUIREMENTS} sheet)"
+    rows.append([c(ws, answered, wbk.TEXT), _answered_count(ws, len(p.rows))])
+    rows.append([])
     rows.append(wbk.header_row(ws, ("Specification", "Version")))
     for spec_id, version in p.spec_versions.items():
         rows.append([c(ws, spec_id, wbk.TEXT), c(ws, version or "(unversioned)", wbk.TEXT)])
@@ -125,11 +142,15 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
     rows.append([])
     rows.append(wbk.header_row(ws, ("How to answer", "")))
     steps = (
+        "Fill in the vendor details at the top of this sheet (the yellow cells): they are read back with "
+        "the answers.",
         f"Answer every row of the '{REQUIREMENTS}' sheet in the yellow columns: Compliance (pick from the "
         "drop-down list), Comment and Evidence (a document, section or link that proves the answer).",
         "The other columns are the specification: they are locked. Do not change, add, delete or reorder "
         "requirement rows; the workbook is checked against the specification when it comes back.",
-        "A requirement left without a Compliance answer counts as not answered.",
+        "A requirement left without a Compliance answer counts as not answered. Answer \"Not applicable\" "
+        "(it is then left out of the score) or \"Clarification needed\" (scored as not met until answered) "
+        "with the reason or the question in Comment.",
         "Save the file as .xlsx (not .xlsm, not .xls, not CSV) and return it under its own name or any other.",
     )
     for n, step in enumerate(steps, 1):
@@ -150,11 +171,28 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
     wbk.protect(ws, options.password)
 
 
+ANSWER_COLUMN = get_column_letter(len(SPEC_COLUMNS) + 1)  # Compliance
+
+
+def _answered_count(ws: object, rows: int) -> object:
+    """A formula counting the Compliance answers given so far (recomputed by the spreadsheet as they come)."""
+    if not rows:
+        return wbk.cell(ws, "no requirements", wbk.TEXT)  # type: ignore[arg-type]
+    target = f"{REQUIREMENTS}!${ANSWER_COLUMN}$2:${ANSWER_COLUMN}${rows + 1}"
+    formula = WriteOnlyCell(ws, f'=COUNTA({target})&" of {rows} answered"')  # type: ignore[arg-type]
+    formula.style = wbk.TEXT
+    return formula
+
+
+def spec_header(p: _Plan) -> str:
+    return " · ".join(f"{spec} {version}".strip() for spec, version in p.spec_versions.items())
+
+
 def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
     ws = wb.create_sheet(REQUIREMENTS)
     wbk.set_widths(ws, [w for _, _, w in SPEC_COLUMNS + ANSWER_COLUMNS])
-    ws.freeze_panes = "B2"
-    wbk.print_setup(ws, "1:1")
+    ws.freeze_panes = "C2"  # the header row, and ID and Title beside the answers
+    wbk.print_setup(ws, "1:1", "A:B", pages_wide=2, header=f"Request for proposal: {spec_header(p)}")
     ws.append(wbk.header_row(ws, HEADERS))
     keys = [k for k, _, _ in SPEC_COLUMNS]
     widths = [w for _, _, w in SPEC_COLUMNS]
@@ -192,10 +230,10 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     width = 2 + len(matrix.columns)
     wbk.set_widths(ws, [18, 40] + [18] * max(len(matrix.columns), len(levels)))
     ws.freeze_panes = f"C{MATRIX_FIRST_ROW}"
-    wbk.print_setup(ws, f"{MATRIX_FIRST_ROW - 1}:{MATRIX_FIRST_ROW - 1}")
+    wbk.print_setup(ws, f"{MATRIX_FIRST_ROW - 1}:{MATRIX_FIRST_ROW - 1}", "A:B", header=matrix.title)
     c = wbk.cell
     ws.append([c(ws, matrix.title, wbk.TITLE)])
-    legend: list[object] = [c(ws, "Legend", wbk.HEADER), c(ws, "(cell text starts with the level)", wbk.NOTE)]
+    legend: list[object] = [c(ws, "Legend", wbk.HEADER), c(ws, "(each cell's text starts with its level)", wbk.TEXT)]
     for lvl in levels:  # the legend: each level's label on its colour
         swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
         colour = level_colour(lvl)
@@ -214,24 +252,28 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
         ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
     position = {col: i for i, col in enumerate(matrix.columns)}
-    plain = {lvl.id: c(ws, lvl.label) for lvl in levels}  # one value (or text cell) per level, reused
+    plain = {lvl.id: c(ws, lvl.label, wbk.TEXT) for lvl in levels}  # one wrapped cell per level, reused
     labels = {lvl.id: lvl.label for lvl in levels}
     names = {col: (comps[col].name if col in comps else col) for col in matrix.columns}
     reqs = sg.requirements
     cells = 0
     for n, row in enumerate(rows, MATRIX_FIRST_ROW):
         values: list[object] = [None] * width
-        values[0] = c(ws, row.key)
-        values[1] = c(ws, row.title or (reqs[row.requirement].title if row.requirement in reqs else ""))
+        values[0] = c(ws, row.key, wbk.TEXT)
+        title = row.title or (reqs[row.requirement].title if row.requirement in reqs else "")
+        values[1] = c(ws, title, wbk.TEXT)
+        height = wbk.row_height([(title, 40), (row.key, 18)])
+        if height:
+            ws.row_dimensions[n].height = height
         for cl in row.cells:
             at = position.get(cl.column)
             if at is None:
                 continue  # the checks report cells in undeclared columns
             cells += 1
             if not cl.via and not cl.note:
-                values[at + 2] = plain.get(cl.level, cl.level)
+                values[at + 2] = plain.get(cl.level) or c(ws, unknown_level(cl.level), wbk.TEXT)
             else:
-                text = labels.get(cl.level, cl.level)
+                text = labels.get(cl.level) or unknown_level(cl.level)
                 if cl.via:
                     text += f" — via {names.get(cl.via, cl.via)}"
                 if cl.note:
@@ -253,6 +295,11 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     return cells
 
 
+def unknown_level(level_id: str) -> str:
+    """A cell whose level the vocabulary lacks (the check reports it): said so, never left unexplained."""
+    return f"⚠ unknown level '{level_id}'"
+
+
 def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str], list[list[object]]]]:
     """(title, header, rows) of each table on the coverage sheet."""
     tree, sg = project.tree, project.graph
@@ -261,8 +308,8 @@ def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str]
     for spec in tree.specs:
         reqs = sg.spec_requirements(spec.id)
         levels = Counter(r.level for r in reqs)
-        traced = sum(1 for r in reqs if sg.traced_by(r.id))
-        supported = sum(1 for r in reqs if sg.is_covered(r.id, "support"))
+        traced = sum(1 for r in reqs if sg.traced_by(r.key))
+        supported = sum(1 for r in reqs if sg.is_covered(r.key, "support"))
         spec_rows.append([spec.id, spec.version, len(reqs), levels["must"] + levels["must-not"],
                           levels["should"] + levels["should-not"], levels["may"], traced, supported,
                           exported[spec.id]])

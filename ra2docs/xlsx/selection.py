@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from ra2docs import model
 from ra2docs.graph import SpecGraph
+from ra2docs.values import profile_cells
 
 
 class SelectionError(ValueError):
@@ -80,7 +81,7 @@ def select(tree: model.Tree, sel: Selection) -> list[model.Requirement]:
             continue
         if sel.levels and req.level_in(sel.profile or None) not in sel.levels:
             continue
-        if wanted_ids and req.id not in wanted_ids:
+        if wanted_ids and req.id not in wanted_ids and req.key not in wanted_ids:
             continue
         if glob_re and not (glob_re.match(req.id.lower()) or glob_re.match(req.title.lower())):
             continue
@@ -93,15 +94,15 @@ def select(tree: model.Tree, sel: Selection) -> list[model.Requirement]:
 def profiles_text(req: model.Requirement) -> str:
     if not req.profiles:
         return "all"
-    return ", ".join(f"{p}: {lvl}" if lvl != req.level else p for p, lvl in req.profiles.items())
+    return ", ".join(profile_cells(req, sep=": "))
 
 
 def exported_fields(req: model.Requirement, sg: SpecGraph, profile: str) -> dict[str, str]:
     """The spec-side text of one requirement row, exactly as the workbook shows it."""
     return {
-        "id": req.id, "spec": req.spec, "title": req.title, "description": req.description,
+        "id": req.key, "spec": req.spec, "title": req.title, "description": req.description,
         "level": req.level_in(profile or None), "profiles": profiles_text(req), "category": req.category,
-        "section": req.section, "traces": ", ".join(sg.traces_of(req.id)),
+        "section": req.section, "traces": ", ".join(sg.traces_of(req.key)),
     }
 
 

@@ -206,15 +206,62 @@ def protect(ws: WriteOnlyWorksheet, password: str | None) -> None:
         prot.password = password
 
 
-def print_setup(ws: WriteOnlyWorksheet, title_rows: str | None = None) -> None:
-    """Landscape, as wide as one page, the header repeated on every printed page."""
+def print_setup(ws: WriteOnlyWorksheet, title_rows: str | None = None, title_cols: str | None = None,
+                pages_wide: int = 1, header: str = "") -> None:
+    """Landscape A4, `pages_wide` pages wide (the columns in `title_cols` repeated on each), the header rows
+    repeated on every page, gridlines, a header naming what is printed and "Page n of m" in the footer.
+
+    A wide sheet split over two pages keeps its text at a legible size (fit to one page, the requirements
+    sheet printed at about 4 pt); the pages go across, then down, so each band of rows reads in order."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
+    ws.page_setup.pageOrder = "overThenDown"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     if title_rows:
         ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
+    hf = ws.HeaderFooter
+    if header:
+        hf.oddHeader.left.text = _header_text(header)
+        hf.oddHeader.left.size = 9
+    hf.oddHeader.right.text = "&A"  # the sheet's name
+    hf.oddHeader.right.size = 9
+    hf.oddFooter.center.text = "Page &P of &N"
+    hf.oddFooter.center.size = 9
+
+
+def _header_text(text: str) -> str:
+    """Header text as typed: `&` starts a header code in spreadsheets, so it is doubled."""
+    return clean_text(text).replace("&", "&&")[:200]
+
+
+ABBREVIATIONS = {"components": "comps", "component": "comp", "requirements": "reqs", "requirement": "req",
+                 "networking": "net", "kubernetes": "k8s", "solutions": "sol", "packaging": "pkg",
+                 "applications": "apps", "application": "app", "categories": "cats", "configuration": "config",
+                 "management": "mgmt", "infrastructure": "infra", "performance": "perf", "security": "sec"}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def short_name(wanted: str, limit: int = 31) -> str:
+    """A name that fits Excel's 31 characters and still reads: common long words abbreviated first, then
+    the longest words shortened a letter at a time (never cut mid-way at the end, as plain slicing does)."""
+    if len(wanted) <= limit:
+        return wanted
+    name = _WORD.sub(lambda m: ABBREVIATIONS.get(m.group().lower(), m.group()), wanted)
+    while len(name) > limit:
+        words = _WORD.findall(name)
+        longest = max(words, key=len, default="")
+        if len(longest) <= 3:
+            return name[:limit]
+        name = name.replace(longest, longest[:-1], 1)
+    return name
 
 
 def sheet_name(wanted: str, taken: Iterable[str]) -> str:

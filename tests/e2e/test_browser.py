@@ -75,7 +75,6 @@ def _sites() -> list[tuple[str, Path, Path, str, str]]:
 @pytest.mark.parametrize("site", _sites(), ids=lambda s: s[0])
 def test_pages_in_chromium(site: tuple[str, Path, Path, str, str], tmp_path: Path) -> None:
     chromium = require_tool("chromium")
-    require_tool("dot")
     _name, srcdir, confdir, matrix_page, trace_page = site
     result = build(srcdir, tmp_path, confdir=confdir, html_theme="furo")
     assert result.warnings == "", result.warnings

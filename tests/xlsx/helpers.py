@@ -25,7 +25,8 @@ def copy_tree(tmp: Path) -> Path:
 
 
 def export(tree: Path, out: Path, *extra: str) -> Path:
-    run_cli("export", "xlsx", "-o", str(out), str(tree), "--date", DATE, *extra, check=True)
+    """The workbook of the sample tree's RA2 and the RM it is based on (--with-base), as the tests answer it."""
+    run_cli("export", "xlsx", "-o", str(out), str(tree), "--date", DATE, "--with-base", *extra, check=True)
     return out
 
 

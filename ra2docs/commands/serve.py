@@ -1,0 +1,71 @@
+"""Preview the site while editing: `ra2docs serve` builds it, serves it on 127.0.0.1 and rebuilds on changes.
+
+sphinx-autobuild watches the spec tree's YAML folders, the pages and conf.py, rebuilds what changed
+(the same incremental build as `make html`, into the same build/html) and reloads the browser. Warnings
+are shown, not fatal, so a half-made edit still previews. Stop it with Ctrl+C.
+
+Each rebuild runs in a worker forked from the serving process, which imported Sphinx and ra2docs once
+(see ra2docs/preview.py); RA2DOCS_SERVE_SUBPROCESS=1 runs sphinx-autobuild's own command line instead,
+a new `python -m sphinx` per change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import suppress
+from pathlib import Path
+
+from ra2docs.cli import UsageError
+from ra2docs.commands.common import add_root_argument, positive_int, tree_root
+from ra2docs.load import TREE_DIRS
+
+NAME = "serve"
+HELP = "preview the site on http://127.0.0.1:PORT, rebuilt when a YAML file, a page or conf.py changes"
+EXIT_CODES = ((0, "stopped (Ctrl+C)"), (2, "usage error, no conf.py or pages, or the server could not start"))
+
+HOST = "127.0.0.1"  # a preview is for this machine only
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_root_argument(parser)
+    parser.add_argument("--port", type=positive_int, default=8000, help="the port to serve on (default: 8000)")
+    parser.add_argument("--conf", metavar="DIR", help="the folder holding conf.py (default: ROOT)")
+    parser.add_argument("--source", metavar="DIR", help="the folder of the pages (default: source/ beside conf.py)")
+    parser.add_argument("--out", metavar="DIR", help="where the HTML goes (default: build/html beside conf.py, "
+                                                     "as `make html`)")
+
+
+def sphinx_arguments(args: argparse.Namespace) -> tuple[list[str], list[Path], Path]:
+    """The `sphinx build` arguments, the paths to watch and the output folder."""
+    root = tree_root(args.root)
+    conf = Path(args.conf) if args.conf else root
+    if not (conf / "conf.py").is_file():
+        raise UsageError(f"{conf / 'conf.py'}: no such file; give --conf DIR, the folder holding conf.py")
+    source = Path(args.source) if args.source else conf / "source"
+    if not source.is_dir():
+        raise UsageError(f"{source}: no such folder; give --source DIR, the folder of the pages")
+    out = Path(args.out) if args.out else conf / "build" / "html"
+    watched = [source, *(root / d for d in TREE_DIRS if (root / d).is_dir()), conf / "conf.py"]
+    sphinx_args = ["-b", "html", "-c", str(conf), "--keep-going", str(source), str(out)]
+    return sphinx_args, [p.resolve() for p in watched], out.resolve()
+
+
+def run(args: argparse.Namespace) -> int:
+    sphinx_args, watched, out = sphinx_arguments(args)
+    from importlib.util import find_spec
+
+    if find_spec("sphinx_autobuild") is None:
+        raise UsageError("sphinx-autobuild is not installed; `pip install sphinx-autobuild` (or `make install`)")
+    from ra2docs import preview
+
+    sys.stderr.write(f"serving the preview on http://{HOST}:{args.port}/ (Ctrl+C stops it)\n")
+    if not preview.in_process_available():
+        code = preview.run_autobuild(sphinx_args, watched, HOST, args.port)
+        if code not in (0, 130, -2):
+            raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? "
+                             "--port N)")
+        return 0
+    with suppress(KeyboardInterrupt):
+        preview.run_server(sphinx_args, watched, out, HOST, args.port)
+    return 0

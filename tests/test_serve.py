@@ -1,0 +1,96 @@
+"""`ra2docs serve`: the real sphinx-autobuild preview of an `init` tree, rebuilt after YAML, page and conf edits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(what: str, ok: Callable[[], bool], timeout: float = 240) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if ok():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+@pytest.fixture(params=["in-process", "subprocess"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str, Path]]:
+    """`ra2docs serve` on an init tree: its own server, or sphinx-autobuild's command line (the fallback)."""
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ra2docs", "serve", "--port", str(port)], cwd=tree,
+                                env=dict(os.environ, PYTHONPATH=str(REPO),
+                                         RA2DOCS_SERVE_SUBPROCESS="1" if request.param == "subprocess" else "0"),
+                                stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # its own group: stopped below with the builds it started
+    try:
+        url = f"http://127.0.0.1:{port}/index.html"
+        _wait("the first build", lambda: "ops.ntw.001" in _get(url) or proc.poll() is not None)
+        assert proc.poll() is None, log.read_text()
+        yield tree, url, log
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_serve_rebuilds_after_yaml_page_and_conf_edits(served: tuple[Path, str, Path]) -> None:
+    tree, url, log = served
+    page = _get(url)
+    assert "/websocket-reload" in page  # sphinx-autobuild's browser reload is injected
+    assert "serving the preview on " + url.rsplit("/", 1)[0] + "/" in log.read_text() and "127.0.0.1" in url
+    html = tree / "build" / "html" / "index.html"
+
+    yaml_file = tree / "requirements" / "ops-ntw.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("Replace this sample", "Edited in YAML"))
+    _wait("the YAML edit", lambda: "Edited in YAML" in html.read_text(encoding="utf-8"))
+    assert "Edited in YAML" in _get(url)
+
+    index = tree / "source" / "index.rst"
+    index.write_text(index.read_text().replace("Support\n-------", "Support by component\n--------------------"))
+    _wait("the page edit", lambda: "Support by component" in html.read_text(encoding="utf-8"))
+
+    conf = tree / "conf.py"
+    conf.write_text(conf.read_text() + 'html_title = "Preview title from conf"\n')
+    _wait("the conf.py edit", lambda: "Preview title from conf" in html.read_text(encoding="utf-8"))
+
+
+def test_serve_refuses_a_tree_without_pages(tmp_path: Path) -> None:
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    (tree / "conf.py").unlink()
+    proc = run_cli("serve", str(tree))
+    assert proc.returncode == 2 and "conf.py: no such file" in proc.stderr

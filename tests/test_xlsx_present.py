@@ -1,0 +1,159 @@
+"""The workbook an RFP team sends: vendor details read back, the answered-rows count, the new answers and
+how the score treats them, the default selection, print setup, readable sheet names; and LibreOffice's
+PDF of it (page count, text size, every requirement row and both halves of the split sheet)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ra2docs import model
+from ra2docs.xlsx.compare import compare
+from ra2docs.xlsx.workbook import short_name
+from tests.conftest import REPO, require_tool, run_cli
+from tests.test_xlsx_libreoffice import soffice
+from tests.xlsx.helpers import IMPORT_DATE, TREE, copy_tree, export, fill
+
+
+def _cover_cell(ws: openpyxl.worksheet.worksheet.Worksheet, label: str) -> openpyxl.cell.Cell:
+    row = next(r for r in ws.iter_rows() if r[0].value == label)
+    return row[1]
+
+
+def test_vendor_details_are_filled_in_and_read_back(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    book = fill(export(tree, tmp_path / "rfp.xlsx"), {"ra2.ntw.001": ("Not applicable", "no CNI here", "")})
+    wb = openpyxl.load_workbook(book)
+    cover = wb["Instructions"]
+    for label, value in (("Vendor name", "Initech Cloud"), ("Contact (name, e-mail, phone)", "P. Gibbons"),
+                         ("Date of the offer", "2026-11-30"), ("Offer reference", "RFP-42/B")):
+        cell = _cover_cell(cover, label)
+        assert not cell.protection.locked, f"{label} must be open to the vendor"
+        cell.value = value
+    wb.save(book)
+    proc = run_cli("import", str(book), str(tree), "--date", IMPORT_DATE)  # no --vendor: the cover names it
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "vendor details: vendor 'Initech Cloud'; contact 'P. Gibbons'; date '2026-11-30'; " \
+           "reference 'RFP-42/B'" in proc.stdout
+    stored = (tree / "responses" / "initech-cloud.yaml").read_text()
+    assert "vendor: Initech Cloud" in stored and "compliance: not-applicable" in stored
+
+
+def test_import_without_a_vendor_name_anywhere_is_a_usage_error(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    book = fill(export(tree, tmp_path / "rfp.xlsx"), {"ra2.ntw.001": ("Fully compliant", "", "")})
+    proc = run_cli("import", str(book), str(tree))
+    assert proc.returncode == 2 and "give --vendor NAME" in proc.stderr
+    assert not (tree / "responses").exists()
+
+
+def test_the_cover_counts_the_answered_rows_with_a_formula(tmp_path: Path) -> None:
+    book = export(TREE, tmp_path / "rfp.xlsx")
+    cell = _cover_cell(openpyxl.load_workbook(book)["Instructions"],
+                       "Answered rows (counted live from the Requirements sheet)")
+    assert cell.data_type == "f"
+    assert cell.value == '=COUNTA(Requirements!$J$2:$J$9)&" of 8 answered"'
+
+
+def _answer(rid: str, compliance: str) -> model.Answer:
+    return model.Answer(rid, compliance, "", "")
+
+
+def test_not_applicable_leaves_the_score_and_clarification_scores_nothing() -> None:
+    from ra2docs.project import Project
+
+    tree = Project.load(TREE).tree
+    asked = ("ra2.ntw.001", "ra2.ntw.002")  # must, must
+    responses = (model.VendorResponse("A", (_answer("ra2.ntw.001", "fully-compliant"),
+                                            _answer("ra2.ntw.002", "not-applicable")), asked=asked),
+                 model.VendorResponse("B", (_answer("ra2.ntw.001", "fully-compliant"),
+                                            _answer("ra2.ntw.002", "clarification-needed")), asked=asked))
+    import dataclasses
+
+    cmp = compare(dataclasses.replace(tree, responses=responses))
+    a, b = cmp.score_of("A"), cmp.score_of("B")
+    assert (a.score, a.earned, a.possible) == (100.0, 3.0, 3.0)  # the N/A row is out of A's scope
+    assert (b.score, b.earned, b.possible) == (50.0, 3.0, 6.0)
+    assert a.counts["not-applicable"] == 1 and b.counts["clarification-needed"] == 1
+    assert a.gaps == [] and b.gaps == [("ra2.ntw.002", "clarification-needed")]
+
+
+def test_by_default_the_workbook_asks_about_the_ras_own_requirements(tmp_path: Path) -> None:
+    own, everything = tmp_path / "own.xlsx", tmp_path / "all.xlsx"
+    run_cli("export", "xlsx", "-o", str(own), str(REPO), "--date", "2026-12-01", check=True)
+    run_cli("export", "xlsx", "-o", str(everything), str(REPO), "--with-base", "--date", "2026-12-01", check=True)
+    specs = [{r[2] for r in openpyxl.load_workbook(b)["Requirements"].iter_rows(min_row=2, values_only=True)}
+             for b in (own, everything)]
+    assert specs == [{"RA2"}, {"RA2", "RM"}]
+
+
+def test_print_setup_and_sheet_names(tmp_path: Path) -> None:
+    book = tmp_path / "rfp.xlsx"
+    run_cli("export", "xlsx", "-o", str(book), str(REPO), "--date", "2026-12-01", check=True)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Requirements"]
+    assert ws.freeze_panes == "C2"
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$B"
+    assert ws.page_setup.fitToWidth == 2 and ws.page_setup.orientation == "landscape"
+    assert ws.print_options.gridLines
+    assert "RA2" in ws.oddHeader.left.text and ws.oddFooter.center.text == "Page &P of &N"
+    names = wb.sheetnames
+    assert all(len(n) <= 31 for n in names) and len({n.lower() for n in names}) == len(names)
+    assert "ra2-storage-pkg-comps" in names and "ra2-storage-packaging-component" not in names
+    for name in names[2:-2]:  # the matrix sheets: wrapped cells, printed to the page width
+        matrix = wb[name]
+        assert matrix.page_setup.fitToWidth == 1 and matrix.print_options.gridLines
+        stated = [c for row in matrix.iter_rows(min_row=5) for c in row[2:] if c.value]
+        assert stated and all(c.alignment.wrap_text for c in stated), name
+
+
+def test_short_sheet_names_stay_readable() -> None:
+    assert short_name("ra2-storage-packaging-components") == "ra2-storage-pkg-comps"
+    assert short_name("kernels") == "kernels"
+    long = short_name("extraordinarily-lengthy-matrix-identifier-of-doom")
+    assert long == "extra-lengt-matri-ident-of-doom"  # every long word shortened a little, none cut away
+
+
+def _word_heights(pdf: Path, page: int) -> list[tuple[float, str]]:
+    html = subprocess.run([require_tool("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [(float(b) - float(a), w) for a, b, w in
+            re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', html)]
+
+
+def test_libreoffice_prints_the_shipped_workbook_legibly(tmp_path: Path) -> None:
+    book = tmp_path / "rfp.xlsx"
+    run_cli("export", "xlsx", "-o", str(book), str(REPO), "--date", "2026-12-01", check=True)
+    soffice(["--convert-to", "pdf", "--outdir", str(tmp_path), str(book)], tmp_path)
+    pdf = tmp_path / "rfp.pdf"
+    info = subprocess.run([require_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    text = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    page_texts = text.split("\f")
+    req_pages = [i + 1 for i, t in enumerate(page_texts) if t.startswith("Request for proposal: RA2")]
+    rows = openpyxl.load_workbook(book)["Requirements"].max_row - 1
+    assert req_pages and len(req_pages) % 2 == 0, "the requirements sheet prints in pairs of pages (2 wide)"
+    assert len(req_pages) <= rows / 10, f"{len(req_pages)} pages for {rows} rows"
+    assert pages <= 40
+    left, right = page_texts[req_pages[0] - 1], page_texts[req_pages[0]]
+    assert "Description" in left and "Compliance" in right and "Evidence" in right
+    assert "Title" in left and "Title" in right  # ID and Title repeated on the answers' half
+    assert f"Page {req_pages[0]} of {pages}" in left
+    # text size: words' heights against the header's, which is printed at 9 pt
+    heights = _word_heights(pdf, req_pages[0])
+    header = statistics.median(h for h, w in heights if w == "Request")
+    body = statistics.median(h for h, _ in heights)
+    size = 9 * body / header
+    assert size >= 8, f"requirements printed at {size:.1f} pt"
+    with pytest.raises(StopIteration):
+        next(i for i, t in enumerate(page_texts) if "ra2-storage-packaging-component\n" in t)
+    png = REPO / "build" / "xlsx" / "requirements-page"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([require_tool("pdftoppm"), "-r", "60", "-f", str(req_pages[0]), "-l", str(req_pages[0] + 1),
+                    "-png", str(pdf), str(png)], check=True)
