@@ -2,7 +2,8 @@
 
 An ID "mentioned" is a whole token in a page's text equal to a requirement or component ID of the tree;
 it is dead unless it sits inside an ``<a href>`` or inside the element that defines it (the element whose
-``id`` is its anchor). Text no reader sees is skipped: scripts, styles, an ``<object>``'s fallback.
+``id`` is its anchor). A qualified mention (``RA1:gen.cnt.02``) names another spec's requirement
+and is not counted. Text no reader sees is skipped: scripts, styles, an ``<object>``'s fallback.
 Used by the site tests and by hand: ``python -m tests.dead_ids build/html``.
 """
 
@@ -53,8 +54,10 @@ class _Mentions(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skip or ":ra2:" in data:  # a role's syntax shown as an example is no mention
             return
-        for token in TOKEN.findall(data):
-            token = token.rstrip(".")
+        for match in TOKEN.finditer(data):
+            token = match.group()
+            if match.start() and data[match.start() - 1] == ":" and data[:match.start() - 1][-1:].isalnum():
+                continue  # `RA1:gen.cnt.02`: a qualified reference to another spec's requirement
             anchor = self.ids.get(token)
             if anchor is None:
                 continue

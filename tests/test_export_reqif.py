@@ -58,7 +58,8 @@ def test_every_requirement_attribute_and_link_survives(root: Path, tmp_path: Pat
     relation_types = {t.identifier: t.long_name for t in content.spec_types
                       if type(t).__name__ == "ReqIFSpecRelationType"}
     got = {(identifier_of[r.source], identifier_of[r.target], relation_types[r.relation_type_ref])
-           for r in content.spec_relations}
+           for r in content.spec_relations if relation_types[r.relation_type_ref] != "verifies"}  # test cases: see
+    # test_verification_exchange
     want = {(lk.source_id, lk.target_id, lk.type) for lk in tree.all_links()
             if lk.source_id in reqs and lk.target_id in reqs}
     assert got == want

@@ -4,7 +4,7 @@ Every case runs in a subprocess under a time limit, so a hang fails the case ins
 none may print a traceback or an "Exception ignored" message. The cases that need a folder that cannot
 be listed drop, when the tests run as root, the capabilities that let root read any folder.
 Besides the table, the tests below prove what one command line cannot show: two imports at the same
-moment, file modes kept, temporary files removed after a kill, reproducible workbooks.
+moment, file modes kept, temporary files removed after a kill, reproducible workbooks and HTML.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def test_the_same_vendor_twice_at_the_same_moment_counts_each_answer_once(case_d
     outs = [(p.wait(TIME_LIMIT), p.communicate()[0]) for p in procs]
     assert [code for code, _ in outs] == [0, 0], outs
     added = sorted(int(out.rsplit(" added", 1)[0].rsplit("(", 1)[1]) for _, out in outs)
-    assert added == [0, 6], outs  # the second one re-read, under the lock, what the first one stored
+    stored = int(outs[0][1].rsplit("stored ", 1)[1].split(" ", 1)[0])
+    assert stored > 0 and added == [0, stored], outs  # the second one re-read, under the lock, what the first stored
 
 
 def test_reimport_keeps_the_file_mode_and_new_files_follow_the_umask(case_dir: Path) -> None:
@@ -219,12 +220,8 @@ def test_html_is_the_same_for_any_hash_seed_and_in_parallel(case_dir: Path) -> N
                               timeout=TIME_LIMIT * 3)
         assert proc.returncode == 0, proc.stderr
         builds[label] = _html(case.tree / "_build" / label)
-    assert builds["seed1"], "no HTML was built"
-    # The trace diagram's node order still follows the hash seed (ra2docs/sphinx/diagram.py, issue 14 item 7:
-    # made deterministic on the `fresh` branch); until it lands, its pages and images are left out here.
-    diagrams = {k for k, v in builds["seed1"].items() if k.startswith("_images/") or b"graphviz" in v}
-    compared = [k for k in builds["seed1"] if k not in diagrams]
-    assert len(compared) >= 5
+    assert any(k.endswith(".svg") for k in builds["seed1"]), "no diagram was drawn"
     for label in ("seed2", "parallel"):
-        differ = sorted(k for k in compared if builds["seed1"][k] != builds[label].get(k))
+        differ = sorted(k for k in builds["seed1"].keys() | builds[label].keys()
+                        if builds["seed1"].get(k) != builds[label].get(k))
         assert not differ, f"{label} differs from seed1 in {differ}"

@@ -31,6 +31,7 @@ from ra2docs.schema import LEVELS
 from ra2docs.text_safety import escape_controls
 
 LINK_TYPES = ("traces", "refines", "depends")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: the pure-Python one took ~1 s per MB
 # fields sphinx-needs computes or manages itself: never data to import
 _MANAGED = {
     "id", "title", "content", "description", "type", "type_name", "type_prefix", "type_color", "type_style",
@@ -259,6 +260,6 @@ def convert(needs: dict[str, Any], spec: str, id_pattern: str, taken: set[str], 
 def requirements_yaml(spec: str, requirements: list[dict[str, Any]], source_name: str, version: str) -> str:
     header = (f"# Imported from the sphinx-needs file {source_name} (version {version}) by `ra2docs import-needs`.\n"
               "# Edit freely: this file is now the source of truth for these requirements.\n")
-    body = yaml.safe_dump({"kind": "requirements", "spec": spec, "requirements": requirements},
-                          sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    body = yaml.dump({"kind": "requirements", "spec": spec, "requirements": requirements}, Dumper=_DUMPER,
+                     sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return header + body

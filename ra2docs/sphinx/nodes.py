@@ -42,6 +42,7 @@ def paragraphs(text: str) -> list[nodes.paragraph]:
 
 
 ID_TOKEN = re.compile(r"[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+")
+QUALIFIED = re.compile(r"[A-Za-z0-9]:$")  # `RA1:gen.cnt.02` names another spec's requirement: not linked here
 
 
 def id_pieces(text: str, known: Container[str]) -> list[tuple[str, bool]]:
@@ -49,7 +50,7 @@ def id_pieces(text: str, known: Container[str]) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     last = 0
     for match in ID_TOKEN.finditer(text):
-        if match.group() in known:
+        if match.group() in known and not QUALIFIED.search(text, 0, match.start()):
             if match.start() > last:
                 out.append((text[last:match.start()], False))
             out.append((match.group(), True))
@@ -65,6 +66,12 @@ def linked_text(text: str) -> list[nodes.Node]:
     if ctx is None:
         return [nodes.Text(text)]
     return [xref(piece, piece) if is_id else nodes.Text(piece) for piece, is_id in id_pieces(text, ctx.objects)]
+
+
+def linked_ids(text: str, known: Container[str]) -> list[nodes.Node]:
+    """`linked_text` for a directive run while its page is read: links to the IDs in `known` are resolved
+    when the page is written (an ID no page shows stays text)."""
+    return [xref(piece, piece) if is_id else nodes.Text(piece) for piece, is_id in id_pieces(text, known)]
 
 
 def linked_para(text: str, classes: Sequence[str] = ()) -> nodes.paragraph:

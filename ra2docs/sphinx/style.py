@@ -50,9 +50,9 @@ def _add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
-def _write_levels_css(app: Sphinx) -> list[tuple[str, dict[str, object], str]]:
-    """Written while the HTML builder finishes (its extra pages are collected), so a builder that turns
-    the HTML into a PDF right after (sphinx-simplepdf) finds the level colours already there."""
+def _write_levels_css(app: Sphinx, env: object) -> list[str]:
+    """Written once the pages are read, before any is written: a builder that turns the HTML into a PDF as
+    it finishes (sphinx-simplepdf) finds the level colours already there."""
     if app.builder.format == "html":
         write_text_atomic(Path(app.outdir) / "_static" / LEVELS_CSS, levels_css(app))
     return []
@@ -65,4 +65,4 @@ def setup(app: Sphinx) -> None:
     app.add_css_file(LEVELS_CSS)
     app.add_js_file(f"{DATATABLES}/dataTables.min.js")
     app.add_js_file("ra2docs.js")
-    app.connect("html-collect-pages", _write_levels_css)
+    app.connect("env-updated", _write_levels_css)

@@ -221,7 +221,7 @@ def _inline_html(node: nodes.Node) -> str:
 
 def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:
     return {(f.subject, f.scope.get("rule", ""), f.scope.get("profile", "")): f
-            for f in loaded.project.result.findings if f.code == "ra2.uncovered"}
+            for f in loaded.project.result.findings if f.code in ("ra2.uncovered", "ra2.unverified")}
 
 
 @deps.selector("ra2:coverage")

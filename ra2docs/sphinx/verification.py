@@ -31,9 +31,23 @@ from sphinx.util.typing import OptionSpec
 from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
-from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, field_list, inline, joined, para, table, xref
+from ra2docs.sphinx.domain import anchor, get_domain
+from ra2docs.sphinx.nodes import (
+    Ra2Directive,
+    RenderContext,
+    field_list,
+    fill,
+    inline,
+    joined,
+    linked_paragraphs,
+    linked_text,
+    para,
+    renderer,
+    table,
+    xref,
+)
 from ra2docs.verification import NOT_RUN, STATES, Status, requirement_status, stacks_with_results, verification
+from ra2docs.verification_model import TestCase
 
 STATE_LABELS = {"specified": "Specified", "supported": "Supported", "verified": "Verified",
                 "passed": "Passed", "failed": "Failed"}
@@ -70,39 +84,58 @@ def _stack(loaded: Loaded, stack_id: str) -> model.Stack | None:
     return next((s for s in loaded.tree.stacks if s.id == stack_id), None)
 
 
+def _shown_tests(loaded: Loaded, options: dict[str, str]) -> list[TestCase]:
+    suite = options.get("suite", "").strip()
+    return [tc for tc in verification(loaded.project.graph).tests.values() if not suite or tc.suite == suite]
+
+
 class TestcasesDirective(Ra2Directive):
+    """Notes each test case as a link target while the page is read; `render_testcases` fills it in
+    when the page is written (so IDs in descriptions become links, as elsewhere)."""
+
     option_spec: ClassVar[OptionSpec] = {"suite": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
         self.depend(verification_files(loaded, {}))
-        v = verification(loaded.project.graph)
+        shown = _shown_tests(loaded, self.options)
         suite = self.options.get("suite", "").strip()
-        shown = [tc for tc in v.tests.values() if not suite or tc.suite == suite]
         if not shown:
             return [para("No test case is defined yet (kind: testcases)." if not suite else
                          f"No test case of suite {suite!r}.", ["ra2-testcases-empty"])]
-        stacks = stacks_with_results(loaded.project.graph)
+        placeholder = fill("testcases", **self.options)
+        self.set_source_info(placeholder)
         domain = get_domain(self.env)
-        out = nodes.container(classes=["ra2-testcases"])
         for tc in shown:
-            box = nodes.container(classes=["ra2-testcase"])
-            target_node(domain, tc.id, "test", tc.title, box)
-            box += nodes.paragraph("", "", nodes.literal("", tc.id, classes=["ra2-id"]), nodes.Text(f" {tc.title}"),
-                                   classes=["ra2-testcase-title"])
-            verified = [xref(rid) for rid in v.verifies.get(tc.id, ())]
-            results = [inline(f"{s.id}: {OUTCOME_LABELS[o.outcome]}", [f"ra2-outcome-{o.outcome}"])
-                       for s in stacks if (o := v.outcome(s.id, tc.id)) is not None]
-            box += field_list([
-                ("Suite", tc.suite), ("Tool", tc.tool), ("Pass criteria", tc.criteria), ("Priority", tc.priority),
-                ("Verifies", joined(verified) if verified else "nothing (see the check findings)"),
-                ("JUnit names", ", ".join(tc.junit)), ("Results", joined(results) if results else ""),
-                ("Source", str(tc.source) if tc.source else ""),
-            ])
-            if tc.description:
-                box += para(tc.description)
-            out += box
-        return [out]
+            domain.note_object(tc.id, "test", tc.title, placeholder)
+        return [placeholder]
+
+
+@renderer("testcases")
+def render_testcases(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
+    loaded = ctx.loaded
+    v = verification(loaded.project.graph)
+    stacks = stacks_with_results(loaded.project.graph)
+    out = nodes.container(classes=["ra2-testcases"])
+    for tc in _shown_tests(loaded, options):
+        box = nodes.container(classes=["ra2-testcase"], ids=[anchor("test", tc.id)])
+        box += nodes.paragraph("", "", nodes.literal("", tc.id, classes=["ra2-id"]), nodes.Text(f" {tc.title}"),
+                               classes=["ra2-testcase-title"])
+        verified = [xref(rid) for rid in v.verifies.get(tc.id, ())]
+        results = [inline(f"{s.id}: {OUTCOME_LABELS[o.outcome]}", [f"ra2-outcome-{o.outcome}"])
+                   for s in stacks if (o := v.outcome(s.id, tc.id)) is not None]
+        box += field_list([
+            ("Suite", tc.suite), ("Tool", tc.tool),
+            ("Pass criteria", linked_text(tc.criteria) if tc.criteria else ""),
+            ("Priority", linked_text(tc.priority) if tc.priority else ""),
+            ("Verifies", joined(verified) if verified else "nothing (see the check findings)"),
+            ("JUnit names", ", ".join(tc.junit)), ("Results", joined(results) if results else ""),
+            ("Source", str(tc.source) if tc.source else ""),
+        ])
+        if tc.description:
+            box += linked_paragraphs(tc.description)
+        out += box
+    return [out]
 
 
 class VerificationDirective(Ra2Directive):
@@ -200,9 +233,9 @@ def verification_css() -> str:
     from ra2docs.xlsx.colours import ink
 
     rules = ["/* generated by ra2docs: verification states and test outcomes */"]
-    for name, fill in FILLS.items():
+    for name, colour in FILLS.items():
         selectors = [f".ra2-vstate-{name}", f".ra2-outcome-{name}"]
-        rules.append(f"{', '.join(selectors)} {{ background-color: #{fill}; color: #{ink(fill)}; "
+        rules.append(f"{', '.join(selectors)} {{ background-color: #{colour}; color: #{ink(colour)}; "
                      "padding: 0 .25em; border-radius: 3px; }")
     return "\n".join(rules) + "\n"
 

@@ -76,7 +76,7 @@ def test_matrices_fit_the_window_at_1400_px(site: Path, browser: Browser) -> Non
     # the page uses the window: the matrices' box is close to the window width, not furo's 46em column
     assert min(b["visible"] for b in boxes) > 1200
     assert browser.js("document.documentElement.scrollWidth") <= 1400
-    browser.js("document.querySelector('#networking-solutions-current-ra2').scrollIntoView()")
+    browser.js("document.querySelector('#networking-solutions-current-ra2').scrollIntoView({behavior: 'instant'})")
     browser.screenshot(SHOTS / "matrices-1400.png")
 
 
@@ -85,7 +85,7 @@ def test_header_and_first_column_stay_in_view_while_scrolling(site: Path, browse
     browser.open(site / "traceability.html")
     found = browser.js("""(() => {
         const box = document.querySelector('.ra2-wide.ra2-scroll');
-        box.scrollIntoView(); box.scrollTop = 1500;
+        box.scrollIntoView({behavior: 'instant'}); box.scrollTop = 1500;
         const th = box.querySelector('thead th'), row = box.querySelector('tbody tr');
         return {box: box.getBoundingClientRect().top, th: th.getBoundingClientRect().top,
                 row: row.getBoundingClientRect().top, scrolled: box.scrollTop};
@@ -99,7 +99,7 @@ def test_header_and_first_column_stay_in_view_while_scrolling(site: Path, browse
     browser.open(site / "matrices.html")
     stub = browser.js("""(() => {
         const t = document.querySelectorAll('table.ra2-matrix-table')[3], box = t.closest('.ra2-scroll');
-        box.scrollIntoView(); box.scrollLeft = 400;
+        box.scrollIntoView({behavior: 'instant'}); box.scrollLeft = 400;
         const stub = t.querySelector('tbody th.stub');
         return {box: box.getBoundingClientRect().left, stub: stub.getBoundingClientRect().left,
                 stubWidth: stub.getBoundingClientRect().width, boxWidth: box.clientWidth, left: box.scrollLeft,
