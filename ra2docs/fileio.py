@@ -164,3 +164,13 @@ def write_atomic(path: Path | str, writer: Callable[[BinaryIO], object]) -> None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def schema_modeline(kind: str, target: Path) -> str:
+    """The first line of a YAML file we write: it points a YAML language server at the kind's shipped schema."""
+    schema = Path(__file__).resolve().parent / "schemas" / f"{kind}.schema.json"
+    try:
+        rel = os.path.relpath(schema, target.resolve().parent)
+    except ValueError:  # another drive on Windows
+        rel = schema.as_uri()
+    return f"# yaml-language-server: $schema={Path(rel).as_posix()}\n"

@@ -6,7 +6,6 @@ per vendor, atomically, and says what changed against the answers stored before.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from ra2docs import model
-from ra2docs.fileio import write_text_atomic
+from ra2docs.fileio import schema_modeline, write_text_atomic
 from ra2docs.schema import COMPLIANCE
 from ra2docs.text_safety import escape_controls
 
@@ -108,14 +107,6 @@ def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         lock.release()
 
 
-def _schema_modeline(target: Path) -> str:
-    schema = Path(__file__).resolve().parent / "schemas" / "responses.schema.json"
-    try:
-        rel = os.path.relpath(schema, target.resolve().parent)
-    except ValueError:  # another drive on Windows
-        rel = schema.as_uri()
-    return f"# yaml-language-server: $schema={Path(rel).as_posix()}\n"
-
 
 def render(response: model.VendorResponse, target: Path) -> str:
     doc: dict[str, object] = {"kind": "responses", "vendor": response.vendor}
@@ -135,7 +126,7 @@ def render(response: model.VendorResponse, target: Path) -> str:
             item["evidence"] = a.evidence
         answers.append(item)
     doc["answers"] = answers
-    header = (_schema_modeline(target) +
+    header = (schema_modeline("responses", target) +
               "# Written by `ra2docs import`; re-importing the vendor's workbook replaces this file.\n")
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 

@@ -12,7 +12,6 @@ only when every case was skipped. Reading files back is the loader's job (`kind:
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ra2docs.fileio import write_text_atomic
+from ra2docs.fileio import schema_modeline, write_text_atomic
 from ra2docs.junit import JUnitCase
 from ra2docs.verification_model import Outcome, ResultSet, TestCase
 
@@ -153,14 +152,6 @@ def collect(junit_cases: Iterable[JUnitCase], tests: list[TestCase]) -> Collecte
     return Collected(outcomes, unknown, unknown_count, total)
 
 
-def _schema_modeline(target: Path) -> str:
-    schema = Path(__file__).resolve().parent / "schemas" / "results.schema.json"
-    try:
-        rel = os.path.relpath(schema, target.resolve().parent)
-    except ValueError:  # another drive on Windows
-        rel = schema.as_uri()
-    return f"# yaml-language-server: $schema={Path(rel).as_posix()}\n"
-
 
 def render(rs: ResultSet, target: Path) -> str:
     doc: dict[str, object] = {"kind": "results", "stack": rs.stack}
@@ -175,7 +166,7 @@ def render(rs: ResultSet, target: Path) -> str:
             item["message"] = o.message
         items.append(item)
     doc["results"] = items
-    header = (_schema_modeline(target) +
+    header = (schema_modeline("results", target) +
               "# Written by `ra2docs import-results`; importing a new report for the stack replaces this file.\n")
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 
