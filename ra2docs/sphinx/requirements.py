@@ -301,13 +301,6 @@ def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
     return STATUS_TEXT.get(value, value), f"ra2-status ra2-status-{nodes.make_id(value)}"
 
 
-def verifying_tests(loaded: Loaded, req: model.Requirement) -> tuple[str, ...]:
-    """The test cases that verify the requirement (the verification index of the library)."""
-    from ra2docs.verification import requirement_status as verification_status
-
-    return verification_status(loaded.project.graph, req.id).tests
-
-
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
     """`requirement_fields` as (name, HTML) pairs, empty fields left out as there."""
     def refs(ids: list[str]) -> str:
