@@ -48,10 +48,6 @@ DESCRIPTION = ("Requirements traceability and documentation for cloud-infrastruc
                "YAML under requirements/ and mappings/ is the source of truth.")
 
 
-class UsageError(Exception):
-    """Bad arguments or unreadable input: printed as one line, exit code 2."""
-
-
 def command_name(module_path: str) -> str:
     """The command a module provides, from its name: `import_needs` -> `import-needs`."""
     return module_path.rsplit(".", 1)[-1].rstrip("_").replace("_", "-")
@@ -213,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # help piped into `head`
         _quiet_stdout()
         return EXIT_OK
+    # imported only now, when a command runs: `--help` and `--version` never load the library
+    from ra2docs.errors import UsageError
     try:
         if "root" in vars(args) and args.root is None:
             from ra2docs.commands.common import find_root

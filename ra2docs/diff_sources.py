@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from ra2docs.cli import UsageError
+from ra2docs.errors import UsageError
 from ra2docs.load import TREE_DIRS, is_tree
 
 

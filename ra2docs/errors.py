@@ -1,4 +1,4 @@
-"""Locations, severities, the catalogue of finding codes, and the Finding record.
+"""Locations, severities, the catalogue of finding codes, the Finding record, and UsageError.
 
 Every message ra2docs emits is a Finding with a stable code from CATALOGUE. The catalogue is the one
 documented list: `ra2docs codes` prints it, the docs render it, and tests assert that each code has a
@@ -26,6 +26,14 @@ class Location:
 
 
 NOWHERE = Location("<unknown>")
+
+
+class UsageError(Exception):
+    """Bad arguments or input that cannot be used: the CLI prints it as one line and exits 2.
+
+    Library code (exports, the changelog directive, source diffs) raises it too, so it lives here and not
+    in `ra2docs.cli`, which only catches it.
+    """
 
 
 class Severity(enum.IntEnum):

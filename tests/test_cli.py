@@ -118,3 +118,18 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     target = tmp_path / "findings.json"  # the folder must exist: -o never creates folders
     run_cli("check", str(TREES / "clean"), "--format", "json", "-o", str(target), check=True)
     assert json.loads(target.read_text())["summary"]["errors"] == 0
+
+
+def test_only_the_entry_point_imports_the_cli() -> None:
+    """The CLI is a thin layer over the library: no library or command module imports it (no import cycle)."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "ra2docs"
+    importers = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if "ra2docs.cli" in names:
+                importers.append(path.relative_to(package).as_posix())
+    assert importers == ["__main__.py"]

@@ -9,8 +9,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ra2docs.cli import UsageError
-from ra2docs.errors import UNREAD_CODES, Finding
+from ra2docs.errors import UNREAD_CODES, Finding, UsageError
 from ra2docs.files import protected_output
 from ra2docs.load import TREE_DIRS, Parsed, is_tree
 from ra2docs.project import Project

@@ -20,7 +20,6 @@ import argparse
 import sys
 from pathlib import PurePath
 
-from ra2docs.cli import UsageError
 from ra2docs.commands.common import (
     add_allow_errors_argument,
     add_output_argument,
@@ -28,7 +27,7 @@ from ra2docs.commands.common import (
     load_project,
     refuse_unread,
 )
-from ra2docs.errors import Severity
+from ra2docs.errors import Severity, UsageError
 from ra2docs.fileio import building
 from ra2docs.project import Project
 from ra2docs.xlsx.compare import compare, render_json, render_text, write_workbook

@@ -26,7 +26,6 @@ import os
 import sys
 
 from ra2docs import model
-from ra2docs.cli import UsageError
 from ra2docs.commands.common import (
     add_allow_errors_argument,
     add_output_argument,
@@ -34,6 +33,7 @@ from ra2docs.commands.common import (
     load_project,
     refuse_unread,
 )
+from ra2docs.errors import UsageError
 from ra2docs.fileio import building
 from ra2docs.schema import LEVELS
 from ra2docs.xlsx.export import ExportOptions, write_rfp

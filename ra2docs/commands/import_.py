@@ -22,9 +22,8 @@ import sys
 from pathlib import Path
 
 from ra2docs import model
-from ra2docs.cli import UsageError
 from ra2docs.commands.common import add_root_argument, load_project, positive_int
-from ra2docs.errors import Severity
+from ra2docs.errors import Severity, UsageError
 from ra2docs.load import load_files
 from ra2docs.responses import LockBusy, diff, locked, responses_path, vendor_slug, write
 from ra2docs.xlsx.answers import IMPORT_CODES, ImportResult, read_answers

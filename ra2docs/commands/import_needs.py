@@ -14,8 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ra2docs.cli import UsageError
 from ra2docs.commands.common import add_root_argument, positive_int, tree_root
+from ra2docs.errors import UsageError
 from ra2docs.exports.needs_import import NeedsFileError, convert, read_needs, requirements_yaml
 from ra2docs.fileio import write_text_atomic
 from ra2docs.files import MAX_JSON_BYTES

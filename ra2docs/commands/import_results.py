@@ -20,10 +20,9 @@ import re
 import sys
 from pathlib import Path
 
-from ra2docs.cli import UsageError
 from ra2docs.commands.common import add_root_argument, load_project, positive_int
 from ra2docs.commands.import_ import import_time
-from ra2docs.errors import Severity
+from ra2docs.errors import Severity, UsageError
 from ra2docs.junit import MAX_BYTES, JUnitError, Report, cases, open_report
 from ra2docs.load import load_files
 from ra2docs.results import RESULTS_DIR, Change, Collected, collect, diff, write

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ra2docs.cli import UsageError
+from ra2docs.errors import UsageError
 
 NAME = "init"
 HELP = "start a new spec tree (spec, requirement, component, matrix, policy, conf.py, pages, Makefile)"

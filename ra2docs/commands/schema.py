@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ra2docs.cli import UsageError
+from ra2docs.errors import UsageError
 from ra2docs.schema import KINDS, schema_text
 
 NAME = "schema"

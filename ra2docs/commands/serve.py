@@ -16,8 +16,8 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
-from ra2docs.cli import UsageError
 from ra2docs.commands.common import add_root_argument, positive_int, tree_root
+from ra2docs.errors import UsageError
 from ra2docs.load import TREE_DIRS
 
 NAME = "serve"

@@ -23,7 +23,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from ra2docs import model
-from ra2docs.cli import UsageError
+from ra2docs.errors import UsageError
 from ra2docs.refs import resolve_links
 
 FORMAT = "csv"

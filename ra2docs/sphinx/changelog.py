@@ -26,9 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ra2docs.cli import UsageError
 from ra2docs.diff import TreeDiff, cell_text, diff_trees, summary
 from ra2docs.diff_sources import tree_at
+from ra2docs.errors import UsageError
 from ra2docs.project import Project
 from ra2docs.sphinx.data import get_project, tree_root
 
