@@ -13,15 +13,21 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
-    """A position in a source file; line and column are 1-based, 0 when unknown."""
+    """A position in a source file; line and column are 1-based, 0 when unknown.
+
+    A file without lines (a workbook) names its place in `part` instead: `Sheet!Cell`, or a sheet alone.
+    """
 
     file: str
     line: int = 0
     column: int = 0
+    part: str = ""
 
     def __str__(self) -> str:
         if self.line:
             return f"{self.file}:{self.line}:{self.column or 1}"
+        if self.part:
+            return f"{self.file}:{self.part}"
         return self.file
 
 
@@ -61,10 +67,16 @@ class Code:
     # False: a waiver or a severity override cannot hide it, because it means the input itself could not be
     # read as written (so every other result is in doubt) or it is about the waivers themselves.
     waivable: bool = True
+    command: str = "check"  # the command that reports it: `check` (and the site build) or `import`
 
 
 def _codes(*codes: Code) -> dict[str, Code]:
     return {c.code: c for c in codes}
+
+
+def _import(code: str, severity: Severity, summary: str, hint: str) -> Code:
+    """A problem of an answered workbook: reported by `ra2docs import`, never waivable (no tree waives it)."""
+    return Code(code, severity, summary, hint, waivable=False, command="import")
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
@@ -175,7 +187,50 @@ CATALOGUE: dict[str, Code] = _codes(
          "Re-import the vendor's workbook or correct the ID in the responses file."),
     Code("ra2.response-bad-answer", E, "A vendor response uses an answer outside the vocabulary.",
          "Use one of: fully-compliant, partially-compliant, not-compliant, roadmap."),
+    # Answered workbooks (`ra2docs import`): the place is `FILE:Sheet!Cell`
+    _import("xlsx.unreadable", E, "The workbook file cannot be read.",
+            "Check the path and permissions; give the .xlsx file itself, not a folder."),
+    _import("xlsx.not-xlsx", E, "The file is not an xlsx workbook, or a truncated or damaged one.",
+            "Ask the vendor to send the workbook again, saved as .xlsx."),
+    _import("xlsx.macro", E, "The workbook is macro-enabled (.xlsm, or it carries vbaProject.bin).",
+            "Ask for the answers saved as a plain .xlsx: answers never need macros."),
+    _import("xlsx.too-large", E, "The workbook is over the size limit, or inflates like a zip bomb.",
+            "Raise --max-size if the file is genuine; otherwise ask for the exported workbook."),
+    _import("xlsx.malformed", E, "The xlsx archive holds content that cannot be parsed.",
+            "Open and save it again in a spreadsheet program, or ask the vendor to send it again."),
+    _import("xlsx.no-metadata", E, "The workbook has no ra2docs metadata sheet: `ra2docs export xlsx` did not "
+            "write it.", "Export a new workbook from this tree and send that one."),
+    _import("xlsx.bad-metadata", E, "The hidden metadata sheet was edited or damaged.",
+            "Export a new workbook from this tree; the metadata sheet must not be edited."),
+    _import("xlsx.wrong-spec", E, "The workbook was exported from specs this tree does not hold.",
+            "Import it into the tree it was exported from."),
+    _import("xlsx.spec-changed", E, "The exported requirements differ from the tree's (checksum or version).",
+            "Send the vendor a new export, or accept the old one with --allow-changed-spec (then a warning)."),
+    _import("xlsx.bad-header", E, "The requirements sheet lacks a column the import needs.",
+            "Restore the column's header as exported (the message names it)."),
+    _import("xlsx.unknown-id", E, "A row's ID was not exported: it was altered or the row added.",
+            "Restore the exported ID (a close match is suggested), or delete the added row."),
+    _import("xlsx.duplicate-id", E, "An ID appears on more than one row.", "Keep one row per requirement."),
+    _import("xlsx.lost-id", E, "An exported requirement's row is missing.",
+            "Restore the row (or its ID) as exported."),
+    _import("xlsx.missing-id", E, "A row has an answer but no requirement ID.",
+            "Put the exported ID back in the row, or delete the row."),
+    _import("xlsx.bad-answer", E, "A compliance answer is outside the vocabulary.",
+            "Pick an answer from the cell's drop-down list."),
+    _import("xlsx.missing-answer", E, "A row has a comment or evidence but no compliance answer.",
+            "Pick an answer from the drop-down list, or clear the comment."),
+    _import("xlsx.formula", E, "A cell holds a formula where text is expected (a warning in a comment, which "
+            "is stored as typed).", "Replace the formula with the answer or the text itself."),
+    _import("xlsx.spec-edited", W, "A locked spec cell was edited in the workbook; the spec's own text is kept.",
+            "Nothing to store; ask the vendor to state such remarks in the Comment column."),
+    _import("xlsx.no-answers", E, "The workbook holds no answer at all (importing it would erase the stored ones).",
+            "Check that the answered workbook was sent, not the blank export."),
+    _import("xlsx.too-many-problems", E, "So many problems that reading stopped: probably not the workbook sent.",
+            "Check that this is the workbook exported for the vendor; fix the first problems and import again."),
 )
+
+CHECK_CODES = tuple(code for code, info in CATALOGUE.items() if info.command == "check")
+IMPORT_CODES = tuple(code for code, info in CATALOGUE.items() if info.command == "import")
 
 # Findings meaning a file's content could not be read at all: everything it defines is missing from the tree.
 UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax", "ra2.folder-unreadable", "ra2.no-spec-files"})

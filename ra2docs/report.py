@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 
-from ra2docs.errors import CATALOGUE, UNREAD_CODES, Finding, Severity
+from ra2docs.errors import CATALOGUE, CHECK_CODES, UNREAD_CODES, Finding, Severity
 from ra2docs.status import Status
 from ra2docs.text_safety import escape_controls
 from ra2docs.validate import CheckResult
@@ -76,8 +76,10 @@ def render_text(result: CheckResult, threshold: Severity = Severity.INFO, show_w
 
 
 def finding_dict(f: Finding) -> dict[str, object]:
+    """A finding as JSON; one in a workbook has `part` (`Sheet!Cell`) where a YAML file's has line and column."""
+    where: dict[str, object] = {"part": f.location.part} if f.location.part else {}
     return {"code": f.code, "severity": str(f.effective_severity), "message": f.message,
-            "file": f.location.file, "line": f.location.line, "column": f.location.column,
+            "file": f.location.file, "line": f.location.line, "column": f.location.column, **where,
             "subject": f.subject, "scope": f.scope, "waived": bool(f.waived_by), "waiver_reason": f.waived_by,
             "hint": f.effective_hint}
 
@@ -97,11 +99,16 @@ def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dic
 
 
 def render_junit(result: CheckResult, threshold: Severity = Severity.ERROR) -> str:
-    """One test case per catalogue code: it fails with the open findings at or above the threshold."""
-    by_code: dict[str, list[Finding]] = {code: [] for code in CATALOGUE}
-    for f in result.open:
-        by_code[f.code].append(f)
-    suite = ET.Element("testsuite", name="ra2docs check", tests=str(len(by_code)))
+    return junit_xml(result.open, "ra2docs check", CHECK_CODES, threshold)
+
+
+def junit_xml(findings: Iterable[Finding], suite_name: str, codes: Iterable[str],
+              threshold: Severity = Severity.ERROR) -> str:
+    """One test case per code of the command: it fails with the findings at or above the threshold."""
+    by_code: dict[str, list[Finding]] = {code: [] for code in codes}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    suite = ET.Element("testsuite", name=suite_name, tests=str(len(by_code)))
     failures = 0
     for code, found in by_code.items():
         case = ET.SubElement(suite, "testcase", classname="ra2docs", name=code)
@@ -124,10 +131,11 @@ def _escape_github(text: str, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> str:
+def github_annotations(findings: Iterable[Finding], threshold: Severity = Severity.INFO) -> list[str]:
+    """One `::error file=...::message` workflow command per finding (a workbook's Sheet!Cell leads the message)."""
     kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     out = []
-    for f in result.open:
+    for f in findings:
         if f.effective_severity < threshold:
             continue
         loc = f.location
@@ -135,9 +143,13 @@ def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> s
         if loc.line:
             props += [f"line={loc.line}", f"col={loc.column or 1}"]
         props.append(f"title={_escape_github(f.code, True)}")
-        out.append(f"::{kind[f.effective_severity]} {','.join(props)}::{_escape_github(f.message)}")
-    out.append(summary(result))
-    return "\n".join(out) + "\n"
+        message = f"{loc.part}: {f.message}" if loc.part and not loc.line else f.message
+        out.append(f"::{kind[f.effective_severity]} {','.join(props)}::{_escape_github(message)}")
+    return out
+
+
+def render_github(result: CheckResult, threshold: Severity = Severity.INFO) -> str:
+    return "\n".join([*github_annotations(result.open, threshold), summary(result)]) + "\n"
 
 
 def render(result: CheckResult, fmt: str, threshold: Severity, show_waived: bool = False,
@@ -151,7 +163,7 @@ def render(result: CheckResult, fmt: str, threshold: Severity, show_waived: bool
     return render_text(result, show_waived=show_waived, hints=hints)
 
 
-def catalogue_text(codes: Iterable[str] = CATALOGUE) -> str:
+def catalogue_text(codes: Iterable[str] = CHECK_CODES) -> str:
     rows = []
     for code in codes:
         c = CATALOGUE[code]

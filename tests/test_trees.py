@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ra2docs.errors import CATALOGUE
+from ra2docs.errors import CHECK_CODES
 from tests.expected_output import TREES, check_output, sample_trees
 
 TREE_PATHS = sample_trees()
@@ -18,7 +18,7 @@ def test_tree_reports_expected_findings(tree: Path) -> None:
     assert check_output(tree) == expected, "regenerate with `make expected` if the change is deliberate"
 
 
-@pytest.mark.parametrize("code", sorted(CATALOGUE))
+@pytest.mark.parametrize("code", sorted(CHECK_CODES))  # import codes: tests/test_xlsx_roundtrip.py
 def test_every_code_has_a_tree_that_triggers_it(code: str) -> None:
     tree = TREES / code.removeprefix("ra2.")
     assert (tree / "expected.txt").exists(), f"no sample tree tests/trees/{tree.name} for {code}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from ra2docs.errors import IMPORT_CODES
 from tests.conftest import run_cli
 from tests.xlsx.helpers import IMPORT_DATE, check_expected, copy_tree, export, fill, header_columns
 
@@ -262,9 +264,32 @@ def test_dry_run_and_json_report_write_nothing(tree: Path, book: Path) -> None:
     proc = import_(tree, book, "ACME", "--dry-run", "--format", "json")
     assert proc.returncode == 0
     doc = json.loads(proc.stdout)
-    assert doc["stored"] is False and doc["answers"] == 5 and doc["problems"] == []
+    assert doc["stored"] is False and doc["answers"] == 5 and doc["findings"] == []
     assert [c["change"] for c in doc["changes"]] == ["added"] * 5
     assert not (tree / "responses").exists()
+
+
+def test_import_problems_are_catalogue_findings_in_every_format(tree: Path, book: Path) -> None:
+    """The import reports Findings of the one catalogue, formatted as `check` formats its findings."""
+    fill(book, {**ACME, "ra2.ntw.001": ("Yes", "", "")})
+    doc = json.loads(import_(tree, book, "ACME", "--dry-run", "--format", "json").stdout)
+    [bad] = [f for f in doc["findings"] if f["code"] == "xlsx.bad-answer"]
+    assert (bad["file"], bad["part"], bad["severity"], bad["subject"]) == ("rfp.xlsx", "Requirements!J2", "error",
+                                                                         "ra2.ntw.001")
+    assert bad["hint"] == "Pick an answer from the cell's drop-down list."  # the catalogue's what-to-do
+    junit = ET.fromstring(import_(tree, book, "ACME", "--dry-run", "--format", "junit").stdout)
+    cases = {c.get("name"): c for c in junit.iter("testcase")}
+    assert set(cases) == set(IMPORT_CODES)
+    failure = cases["xlsx.bad-answer"].find("failure")
+    assert failure is not None and failure.text.startswith("rfp.xlsx:Requirements!J2: error: 'Yes' is not an answer")
+    assert cases["xlsx.macro"].find("failure") is None
+    proc = import_(tree, book, "ACME", "--dry-run", "--format", "github")
+    assert proc.returncode == 1
+    first, *_, last = proc.stdout.splitlines()
+    assert first.startswith("::error file=rfp.xlsx,title=xlsx.bad-answer::Requirements!J2: 'Yes' is not an answer")
+    assert last.startswith("dry run: nothing would be written") and last.endswith("1 error, 0 warnings")
+    codes = json.loads(run_cli("codes", "--format", "json", check=True).stdout)
+    assert {c["code"] for c in codes if c["section"] == "import"} == set(IMPORT_CODES)
 
 
 def test_renamed_header_missing_id_and_formula_comment(tree: Path, book: Path) -> None:
@@ -298,8 +323,6 @@ def test_an_unreadable_stored_responses_file_is_never_overwritten(tree: Path, bo
 
 
 def test_every_import_code_is_exercised() -> None:
-    from ra2docs.xlsx.answers import IMPORT_CODES
-
     here = Path(__file__).read_text() + "".join(p.read_text() for p in (Path(__file__).parent / "xlsx" /
                                                                           "expected").glob("*.txt"))
     missing = [code for code in IMPORT_CODES if code not in here]

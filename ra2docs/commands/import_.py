@@ -2,8 +2,9 @@
 
 The workbook is checked first: it must be a plain .xlsx exported by `ra2docs export xlsx` from this tree
 (hidden metadata: spec versions and a checksum of the exported requirements), no ID may be altered, added
-or lost, and every answer must come from the vocabulary. Each problem is printed as
-`FILE:Sheet!Cell: severity: message [code]`.
+or lost, and every answer must come from the vocabulary. Each problem is a finding of the one catalogue
+(`ra2docs codes`), printed as `FILE:Sheet!Cell: severity: message [code]` (or as JSON, JUnit XML or
+GitHub annotations, as `ra2docs check` prints its findings).
 
 What is written: nothing at all when any error is found, unless --partial is given; then the rows without
 errors are stored and the others left out (workbook-level errors such as a wrong spec still block).
@@ -23,10 +24,11 @@ from pathlib import Path
 
 from ra2docs import model
 from ra2docs.commands.common import add_root_argument, load_project, positive_int
-from ra2docs.errors import Severity, UsageError
+from ra2docs.errors import CATALOGUE, IMPORT_CODES, Finding, Location, Severity, UsageError
 from ra2docs.load import load_files
+from ra2docs.report import FORMATS, finding_dict, github_annotations, junit_xml, line
 from ra2docs.responses import LockBusy, diff, locked, responses_path, vendor_slug, write
-from ra2docs.xlsx.answers import IMPORT_CODES, ImportResult, read_answers
+from ra2docs.xlsx.answers import ImportResult, read_answers
 from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError
 
 NAME = "import"
@@ -50,8 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-size", type=positive_int, default=MAX_FILE_BYTES // (1024 * 1024), metavar="MIB",
                         help="refuse files larger than this many MiB (default: %(default)s)")
     parser.add_argument("--date", help="the import time stored in the file (default: SOURCE_DATE_EPOCH or now)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    parser.epilog = "problem codes:\n" + "\n".join(f"  {code:20} {what}" for code, what in IMPORT_CODES.items())
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text for people; json, junit (JUnit XML) or github (annotations) for machines")
+    parser.epilog = "problem codes (`ra2docs codes` says what to do about each):\n" + "\n".join(
+        f"  {code:22} {CATALOGUE[code].summary}" for code in IMPORT_CODES)
 
 
 def import_time(text: str | None) -> str:
@@ -89,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = read_answers(file, project, args.allow_changed_spec, args.max_size * 1024 * 1024)
     except WorkbookError as exc:
-        print(f"{args.file}: error: {exc.message} [{exc.code}]; nothing was imported", file=sys.stderr)
+        print(line(Finding(exc.code, exc.message, Location(args.file))) + "; nothing was imported", file=sys.stderr)
         return 2
     if args.vendor is None:
         args.vendor = result.vendor_details.get("vendor", "")
@@ -115,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
     shown = str(Path(args.root) / "responses" / target.name) if args.root != "." else f"responses/{target.name}"
     if args.format == "json":
         _report_json(args, result, changes, store, shown, would_store)
+    elif args.format == "junit":
+        sys.stdout.write(junit_xml(result.problems, "ra2docs import", IMPORT_CODES, Severity.ERROR))
+    elif args.format == "github":
+        annotations = github_annotations(result.problems)
+        sys.stdout.write("\n".join([*annotations, _outcome(args, result, changes, store, shown, would_store)]) + "\n")
     else:
         _report_text(args, result, changes, store, shown, would_store)
     return 1 if result.errors else 0
@@ -125,10 +134,16 @@ def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, 
     if result.vendor_details:
         print("vendor details: " + "; ".join(f"{k} {v!r}" for k, v in result.vendor_details.items()))
     for p in result.problems:
-        print(p.line(args.file))
+        print(line(p))
     if stored:
         for change in changes:
             print(change)
+    print(_outcome(args, result, changes, stored, shown, would_store))
+
+
+def _outcome(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str,
+             would_store: bool) -> str:
+    """The summary line: what was (or would be) stored, and the counts of errors and warnings."""
     counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "changed", "removed")}
     errors = len(result.errors)
     warnings = len(result.problems) - errors
@@ -145,7 +160,7 @@ def _report_text(args: argparse.Namespace, result: ImportResult, changes: list, 
     else:
         what = (f"{'dry run: ' if args.dry_run else ''}nothing {'would be' if args.dry_run else 'was'} written "
                 "(fix the rows above, or store the good rows with --partial)")
-    print(f"{what}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{what}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
 
 def _report_json(args: argparse.Namespace, result: ImportResult, changes: list, stored: bool, shown: str,
@@ -153,6 +168,6 @@ def _report_json(args: argparse.Namespace, result: ImportResult, changes: list, 
     doc = {"vendor": args.vendor, "vendor_details": result.vendor_details, "file": args.file, "stored": stored,
            "would_store": would_store, "target": shown,
            "answers": len(result.answers), "unanswered": result.unanswered,
-           "problems": [p.as_dict() for p in result.problems],
+           "findings": [finding_dict(p) for p in result.problems],
            "changes": [{"id": c.id, "change": c.kind, "before": c.before, "after": c.after} for c in changes]}
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,39 +19,14 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ra2docs import model
+from ra2docs.errors import Finding, Location, Severity
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS, parse_answer
-from ra2docs.text_safety import escape_controls
 from ra2docs.xlsx.export import COVER, FORMAT_MARK, HEADERS, METADATA, REQUIREMENTS, VENDOR_FIELDS, plan
 from ra2docs.xlsx.guard import MAX_FILE_BYTES, WorkbookError, check_archive
 from ra2docs.xlsx.selection import Selection, SelectionError
 from ra2docs.xlsx.stream import Cell, StreamWorkbook
 
-ERROR, WARNING = "error", "warning"
-
-# The closed list of problems an import reports; `ra2docs import --help` prints it.
-IMPORT_CODES: dict[str, str] = {
-    "xlsx.unreadable": "the file cannot be read",
-    "xlsx.not-xlsx": "not an xlsx workbook, or a truncated or damaged one",
-    "xlsx.macro": "a macro-enabled workbook (.xlsm or vbaProject.bin)",
-    "xlsx.too-large": "over the size limit, or a zip bomb",
-    "xlsx.malformed": "an xlsx archive whose content cannot be parsed",
-    "xlsx.no-metadata": "no ra2docs metadata sheet: not a workbook exported by `ra2docs export xlsx`",
-    "xlsx.bad-metadata": "the metadata sheet was edited or damaged",
-    "xlsx.wrong-spec": "the workbook was exported from specs this tree does not hold",
-    "xlsx.spec-changed": "the exported requirements differ from the tree's (checksum or version mismatch)",
-    "xlsx.bad-header": "the requirements sheet lacks a column it needs",
-    "xlsx.unknown-id": "a row's ID was not exported: altered or added",
-    "xlsx.duplicate-id": "an ID appears on more than one row",
-    "xlsx.lost-id": "an exported requirement's row is missing",
-    "xlsx.missing-id": "a row with an answer but no ID",
-    "xlsx.bad-answer": "a compliance answer outside the vocabulary",
-    "xlsx.missing-answer": "a comment or evidence without a compliance answer",
-    "xlsx.formula": "a formula where text is expected",
-    "xlsx.spec-edited": "a locked spec cell was edited in the workbook",
-    "xlsx.no-answers": "the workbook holds no answer at all (importing it would erase the stored ones)",
-    "xlsx.too-many-problems": "so many problems that reading stopped: probably not the workbook that was sent",
-}
 MAX_PROBLEMS = 500
 _HINTED = 50  # problems after which an unknown ID gets no "was it ...?" hint
 _MAX_HEADER_COLUMNS = 256  # the header is looked for in the first 256 columns
@@ -58,33 +34,10 @@ BLOCKING = {"xlsx.too-many-problems", "xlsx.no-answers", "xlsx.no-metadata", "xl
             "xlsx.wrong-spec", "xlsx.spec-changed", "xlsx.bad-header"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    message: str
-    sheet: str = ""
-    cell: str = ""
-    severity: str = ERROR
-    subject: str = ""  # the requirement ID the problem is about, when there is one
-
-    def where(self) -> str:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet
-
-    def line(self, file: str) -> str:
-        where = f"{file}:{self.where()}" if self.where() else file
-        return escape_controls(f"{where}: {self.severity}: {self.message} [{self.code}]")
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
-                "subject": self.subject, "message": self.message}
-
-
 @dataclass
 class ImportResult:
     answers: list[model.Answer] = field(default_factory=list)  # accepted answers, in workbook order
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)  # catalogue codes `xlsx.*`, at FILE:Sheet!Cell
     unanswered: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)  # every requirement the workbook was exported with
     checksum: str = ""
@@ -92,19 +45,21 @@ class ImportResult:
     vendor_details: dict[str, str] = field(default_factory=dict)  # VENDOR_FIELDS keys the vendor filled in
 
     @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
+    def errors(self) -> list[Finding]:
+        return [p for p in self.problems if p.effective_severity >= Severity.ERROR]
 
     @property
     def blocked(self) -> bool:
         """A workbook-level error: nothing may be stored, not even with a partial import."""
-        return any(p.code in BLOCKING and p.severity == ERROR for p in self.problems)
+        return any(p.code in BLOCKING for p in self.errors)
 
 
 def read_answers(path: Path | str, project: Project, allow_changed_spec: bool = False,
                  max_bytes: int = MAX_FILE_BYTES) -> ImportResult:
-    """Check and read an answered workbook; raises WorkbookError when it cannot be opened at all."""
-    path = Path(path)
+    """Check and read an answered workbook; raises WorkbookError when it cannot be opened at all.
+
+    Problems are located in `path` as given (`rfp.xlsx:Requirements!J12`)."""
+    shown, path = os.fspath(path), Path(path)
     check_archive(path, max_bytes)
     try:
         wb = StreamWorkbook(path)
@@ -113,7 +68,7 @@ def read_answers(path: Path | str, project: Project, allow_changed_spec: bool = 
     except Exception as exc:  # damaged content of any kind: never a traceback
         raise WorkbookError("xlsx.malformed", f"cannot parse the workbook: {type(exc).__name__}: {exc}") from None
     try:
-        return _Reader(wb, project, allow_changed_spec).read()
+        return _Reader(wb, project, allow_changed_spec, shown).read()
     except WorkbookError:
         raise
     except Exception as exc:  # damaged sheet XML surfaces lazily, while rows are read
@@ -154,17 +109,24 @@ class _TooMany(Exception):
 
 
 class _Reader:
-    def __init__(self, wb: StreamWorkbook, project: Project, allow_changed_spec: bool) -> None:
+    def __init__(self, wb: StreamWorkbook, project: Project, allow_changed_spec: bool, file: str) -> None:
         self.wb = wb
+        self.file = file
         self.project = project
         self.allow_changed_spec = allow_changed_spec
         self.result = ImportResult()
 
-    def problem(self, code: str, message: str, sheet: str = "", cell: str = "", severity: str = ERROR,
+    def problem(self, code: str, message: str, sheet: str = "", cell: str = "", severity: Severity | None = None,
                 subject: str = "") -> None:
+        """Record a finding (severity None: the catalogue's) at `Sheet!Cell`, or the sheet alone."""
         if len(self.result.problems) >= MAX_PROBLEMS:
             raise _TooMany
-        self.result.problems.append(Problem(code, message, sheet, cell, severity, subject))
+        self.result.problems.append(self.finding(code, message, sheet, cell, severity, subject))
+
+    def finding(self, code: str, message: str, sheet: str = "", cell: str = "", severity: Severity | None = None,
+                subject: str = "") -> Finding:
+        part = f"{sheet}!{cell}" if sheet and cell else sheet
+        return Finding(code, message, Location(self.file, part=part), subject, severity)
 
     def read(self) -> ImportResult:
         try:
@@ -174,7 +136,7 @@ class _Reader:
                 self.rows(meta[1])
         except _TooMany:
             self.result.answers = []
-            self.result.problems.append(Problem(
+            self.result.problems.append(self.finding(
                 "xlsx.too-many-problems", f"stopped after {MAX_PROBLEMS} problems; is this the workbook that was "
                 "sent? Nothing is stored from it", REQUIREMENTS))
         return self.result
@@ -217,7 +179,7 @@ class _Reader:
                          "not hold; import it into the tree it was exported from", METADATA,
                          items["spec_versions"][1])
             return None
-        severity = WARNING if self.allow_changed_spec else ERROR
+        severity = Severity.WARNING if self.allow_changed_spec else None
         advice = "" if self.allow_changed_spec else (
             "; send the vendor a fresh export, or accept the answers with --allow-changed-spec")
         for spec_id, version in sorted(versions.items()):
@@ -316,7 +278,7 @@ class _Reader:
         for key, header in (("title", "Title"), ("description", "Description"), ("level", "Level")):
             if values[header] != exported_row[key].strip():
                 self.problem("xlsx.spec-edited", f"the {header} of '{rid}' was edited in the workbook; the answer "
-                             "is stored against the spec's own text", REQUIREMENTS, ref(header), WARNING, rid)
+                             "is stored against the spec's own text", REQUIREMENTS, ref(header), subject=rid)
         if not answer_text:
             if has_answer:
                 self.problem("xlsx.missing-answer", f"'{rid}' has a comment or evidence but no Compliance "
@@ -341,5 +303,5 @@ class _Reader:
         for header in ("Comment", "Evidence"):
             if getattr(cells[header], "data_type", "") == "f":
                 self.problem("xlsx.formula", f"the {header} of '{rid}' is a formula; it is stored as the text "
-                             "typed, not its result", REQUIREMENTS, ref(header), WARNING, rid)
+                             "typed, not its result", REQUIREMENTS, ref(header), Severity.WARNING, rid)
         candidates[rid] = model.Answer(rid, compliance, values["Comment"], values["Evidence"])
