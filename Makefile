@@ -5,14 +5,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPHINXOPTS ?= -W --keep-going
 
-.PHONY: help install test lint check html serve pdf clean schemas expected bench
+.PHONY: help install test lint types check html serve pdf clean schemas expected bench
 help:
 	@echo "make html    build the documentation site of the shipped data into build/html"
 	@echo "make serve   preview the site on http://127.0.0.1:8000, rebuilt as YAML, pages or conf.py change"
 	@echo "make pdf     the same site as one PDF, build/pdf/*.pdf (sphinx-simplepdf + WeasyPrint, no TeX)"
-	@echo "make test    run the test suite (lint included)"
+	@echo "make test    run the test suite (lint and type check included)"
 	@echo "make check   run 'ra2docs check' on the shipped tree"
 	@echo "make lint    ruff on the package, tests and benchmarks"
+	@echo "make types   mypy on the package (settings in pyproject.toml)"
 	@echo "make schemas regenerate the JSON Schemas shipped in ra2docs/schemas"
 	@echo "make expected regenerate the committed expected findings of tests/trees/ (review the diff)"
 	@echo "make bench   run the benchmarks (slow; prints ratios against a floor)"
@@ -29,7 +30,10 @@ install: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check ra2docs tests bench conf.py
 
-test: $(STAMP) lint
+types: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) lint types
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 check: $(STAMP)

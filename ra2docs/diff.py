@@ -154,7 +154,7 @@ def _uncovered(graph: SpecGraph) -> set[tuple[str, str, str]]:
 
 
 def _in_scope(graph: SpecGraph) -> set[tuple[str, str, str]]:
-    scope = set()
+    scope: set[tuple[str, str, str]] = set()
     for rule in graph.tree.policy.rules:
         if rule.covered_by == "tests":
             continue

@@ -167,7 +167,7 @@ def list_files(root: Path, folders: Iterable[str], suffixes: tuple[str, ...]) ->
         try:
             check_link(base, root)
         except UnreadableError as exc:
-            out.problems.append((base, exc.strerror))
+            out.problems.append((base, exc.strerror or str(exc)))
             continue
         if base.is_dir():
             _walk(base, root, suffixes, out, seen)
@@ -206,7 +206,7 @@ def _walk(folder: Path, root: Path, suffixes: tuple[str, ...], out: Listing, see
                 try:
                     check_link(path, root)
                 except UnreadableError as exc:
-                    out.problems.append((path, exc.strerror))
+                    out.problems.append((path, exc.strerror or str(exc)))
                     continue
             subfolders.append(path)
     for sub in subfolders:

@@ -8,7 +8,7 @@ References to IDs that do not exist are left out of the graph; the checks report
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -96,7 +96,7 @@ class SpecGraph:
         # cells the dicts were half the graph's memory. Edges of different matrices keep different dicts
         # (`_matrix_of` tells them apart by identity); nothing writes to edge data after this.
         shared: dict[tuple[str, str, bool, str], dict[str, object]] = {}
-        adjacency = g._adj  # networkx's own (u -> v -> key -> data); add_edge would copy the dict
+        adjacency = g._adj  # type: ignore[attr-defined]  # networkx's own (u -> v -> key -> data); add_edge would copy the dict
         for matrix in tree.matrices:
             vocab = vocabularies.get(matrix.vocabulary)
             covering = {lv.id for lv in vocab.levels if lv.covers} if vocab else set()
@@ -190,7 +190,8 @@ class SpecGraph:
         return out
 
     def _matrix_of(self, target: str, comp: str, data: dict[str, object]) -> str:
-        for key, edge in self.g.get_edge_data(comp, target, default={}).items():
+        edges: Mapping[Hashable, object] = self.g.get_edge_data(comp, target, default={})
+        for key, edge in edges.items():
             if edge is data:
                 return str(key)
         return ""  # pragma: no cover
@@ -273,7 +274,7 @@ class SpecGraph:
         types = set(link_types)
         # Only the few refines/depends links matter: build their graph from the links, not from all edges.
         known = self.requirements
-        sub = nx.DiGraph((lk.source_id, lk.target_id) for lk in self.links
+        sub: nx.DiGraph[str] = nx.DiGraph((lk.source_id, lk.target_id) for lk in self.links
                          if lk.type in types and lk.source_id in known and lk.target_id in known)
         return [sorted(c) for c in nx.strongly_connected_components(sub)
                 if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]

@@ -42,7 +42,7 @@ _JSON_TYPE_WORD = {"string": "a string", "array": "a list", "object": "a mapping
                    "boolean": "true or false", "date": "a date (YYYY-MM-DD)"}
 
 
-class Rec(dict):  # type: ignore[type-arg]
+class Rec(dict):
     """A checked YAML mapping that remembers where it and each of its values were written."""
 
     __slots__ = ("loc", "locs")

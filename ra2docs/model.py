@@ -397,9 +397,9 @@ class Tree:
                 links.append(Link(origin, req.key, "traces", location=where, stated_at="to", context=req.spec))
             where = locs.get("links", req.location)
             for name, ref in req.links:
-                link_type = inverses.get(name)
-                if link_type is not None:
-                    links.append(Link(ref, req.key, link_type, location=where, stated_at="to", context=req.spec))
+                inverse = inverses.get(name)
+                if inverse is not None:
+                    links.append(Link(ref, req.key, inverse, location=where, stated_at="to", context=req.spec))
                 else:
                     links.append(Link(req.key, ref, name, location=where, context=req.spec))
         links.extend(self.links)

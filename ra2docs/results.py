@@ -147,8 +147,8 @@ def collect(junit_cases: Iterable[JUnitCase], tests: list[TestCase]) -> Collecte
                 t.outcome, t.message = case.outcome, case.message
             t.cases += 1
             t.seconds += case.seconds
-    outcomes = [Outcome(tc.id, t.outcome, round(t.seconds, 3), t.cases, t.message)
-                for tc in tests if (t := tallies.get(tc.id)) is not None]
+    outcomes = [Outcome(tc.id, tally.outcome, round(tally.seconds, 3), tally.cases, tally.message)
+                for tc in tests if (tally := tallies.get(tc.id)) is not None]
     return Collected(outcomes, unknown, unknown_count, total)
 
 

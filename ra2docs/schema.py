@@ -40,8 +40,9 @@ class F:
     default: object = None
 
 
-def obj(doc: str = "", required: bool = False, **fields: F) -> F:
-    return F("object", required=required, doc=doc, fields=fields)
+def obj(doc: str = "", /, **fields: F) -> F:
+    """An object of these fields (`doc` positional-only, so that any field name, even `doc`, is free)."""
+    return F("object", doc=doc, fields=fields)
 
 
 def arr(items: F, doc: str = "", required: bool = False) -> F:

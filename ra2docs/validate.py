@@ -362,11 +362,11 @@ def _words(text: str) -> str:
 def registry(sg: SpecGraph) -> Iterator[Finding]:
     """A spec's registry lists every ID it defines: a requirement outside it, or at another level, is a finding."""
     entries: dict[tuple[str, str], model.RegistryEntry] = {}
-    for entry in sg.tree.registry:
-        if entry.spec not in sg.specs:
-            yield Finding("ra2.dangling-ref", f"registry entry '{entry.id}' belongs to spec '{entry.spec}', which is "
-                          f"not defined{_suggest(entry.spec, sg.specs)}", entry.location, subject=entry.id)
-        entries.setdefault((entry.spec, entry.id), entry)
+    for item in sg.tree.registry:
+        if item.spec not in sg.specs:
+            yield Finding("ra2.dangling-ref", f"registry entry '{item.id}' belongs to spec '{item.spec}', which is "
+                          f"not defined{_suggest(item.spec, sg.specs)}", item.location, subject=item.id)
+        entries.setdefault((item.spec, item.id), item)
     registered = {spec for spec, _ in entries}
     for req in sg.tree.requirements:
         if req.registered or req.spec not in registered:

@@ -27,12 +27,13 @@ def status_document(sg: SpecGraph) -> dict[str, Any]:
     for rid in sorted(sg.requirements):
         entry = requirement_status(sg, rid).as_dict()
         if stacks:
-            entry["stacks"] = {}
+            per_stack: dict[str, object] = {}
             for stack in stacks:
                 st = requirement_status(sg, rid, stack).as_dict()
                 st.pop("stack", None)
                 st.pop("tests", None)
-                entry["stacks"][stack.id] = st
+                per_stack[stack.id] = st
+            entry["stacks"] = per_stack
         out[rid] = entry
     return out
 

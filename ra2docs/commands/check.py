@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     threshold = Severity.ERROR if args.fail_on == "never" else Severity.parse(args.fail_on)
     start = time.process_time()
     statuses = project.statuses.values() if args.format == "json" else ()
-    extra = None
+    extra: dict[str, object] | None = None
     if args.format == "json":  # the verification status of every requirement (ra2docs.verification)
         from ra2docs.verification_export import status_document
         extra = {"verification": status_document(project.graph)}

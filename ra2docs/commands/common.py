@@ -101,9 +101,9 @@ def check_output(text: str, force: bool = False, protect_sources: bool = True) -
     if not parent.is_dir():
         what = "is not a folder" if parent.exists() else "does not exist"
         raise UsageError(f"{text}: the folder {parent} {what}; create it first or give another path")
-    what = protected_output(path) if protect_sources and not force else None
-    if what:
-        raise UsageError(f"{text}: is {what}; refusing to overwrite it (give another path, or --force to "
+    protected = protected_output(path) if protect_sources and not force else None
+    if protected:
+        raise UsageError(f"{text}: is {protected}; refusing to overwrite it (give another path, or --force to "
                          "replace it)")
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)

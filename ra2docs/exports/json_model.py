@@ -25,7 +25,7 @@ FORMAT = "json"
 FORMAT_VERSION = 2  # the document's `version`: changes when a field is removed or changes meaning
 
 # field names as the JSON calls them, where they differ from the model's
-_RENAMES = {model.Link: {"source_id": "from", "target_id": "to"}}
+_RENAMES: dict[type, dict[str, str]] = {model.Link: {"source_id": "from", "target_id": "to"}}
 _SKIP = {"field_locations", "severity_locations"}  # positions of single fields: the objects carry theirs
 
 

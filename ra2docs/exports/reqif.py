@@ -130,9 +130,9 @@ def reqif_document(tree: model.Tree, stamp: str, title: str = "") -> tuple[bytes
     w.el(datatypes, "DATATYPE-DEFINITION-STRING", "DT-string", "String", MAX_LENGTH=str(max(longest, 255)))
     enum = w.el(datatypes, "DATATYPE-DEFINITION-ENUMERATION", "DT-level", "Normative level")
     values = w.el(enum, "SPECIFIED-VALUES")
-    for key, level in enumerate(LEVELS):
+    for number, level in enumerate(LEVELS):
         value = w.el(values, "ENUM-VALUE", f"EV-level-{level}", level)
-        w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(key), OTHER_CONTENT=level)
+        w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(number), OTHER_CONTENT=level)
     value = w.el(values, "ENUM-VALUE", LEVEL_UNSTATED, "unstated")  # a requirement that states no level
     w.el(w.el(value, "PROPERTIES"), "EMBEDDED-VALUE", KEY=str(len(LEVELS)), OTHER_CONTENT="unstated")
 

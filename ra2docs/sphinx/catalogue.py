@@ -116,7 +116,7 @@ def render_catalogue(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Nod
 def component_row(loaded: Loaded, comp: model.Component, limit: int) -> list[object]:
     name = nodes.paragraph("", "", nodes.strong("", comp.name), nodes.Text(" "),
                            nodes.literal("", comp.id, classes=["ra2-id"]), ids=[anchor("comp", comp.id)])
-    about: list[nodes.Node] = linked_paragraphs(comp.description)
+    about: list[nodes.Node] = [*linked_paragraphs(comp.description)]
     about.extend(para(f"{key}: {value}", ["ra2-attribute"]) for key, value in comp.attributes.items())
     return [name, ", ".join(comp.versions), comp.status, about, supports(loaded, comp, limit)]
 

@@ -80,9 +80,9 @@ def changelog_nodes(d: TreeDiff) -> list[nodes.Node]:
     out += _group("Requirements changed", changed)
     out += _group("Links gained", [_item(_ident(f), f" {k} ", _ident(t)) for f, t, k in d.links_gained])
     out += _group("Links lost", [_item(_ident(f), f" {k} ", _ident(t)) for f, t, k in d.links_lost])
-    for title, changes in (("Coverage gained", d.coverage_gained), ("Coverage lost", d.coverage_lost)):
+    for title, coverage in (("Coverage gained", d.coverage_gained), ("Coverage lost", d.coverage_lost)):
         out += _group(title, [_item(_ident(c.requirement), f" (rule {c.rule}"
-                                    + (f", profile {c.profile})" if c.profile else ")")) for c in changes])
+                                    + (f", profile {c.profile})" if c.profile else ")")) for c in coverage])
     out += _group("Support cells changed", [_item(cell_text(c)) for c in d.cells_changed])
     out += _group("Test cases added", [_item(_ident(i), f" {t}") for i, t in d.tests_added])
     out += _group("Test cases removed", [_item(_ident(i), f" {t}") for i, t in d.tests_removed])

@@ -68,7 +68,7 @@ def _digest_of(name: str, loaded: Loaded, key: dict[str, str]) -> str:
 
 
 def uses(env: BuildEnvironment) -> dict[str, list[Use]]:
-    return env.get_domain("ra2").data["uses"]  # type: ignore[no-any-return]
+    return env.get_domain("ra2").data["uses"]
 
 
 def record(env: BuildEnvironment, directive_name: str, key: dict[str, Any], files: set[str]) -> None:

@@ -19,6 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
+from sphinx.util.typing import RoleFunction
 
 from ra2docs.errors import CATALOGUE
 from ra2docs.sphinx import deps
@@ -77,14 +78,14 @@ class Ra2Domain(Domain):
         "code": ObjType("finding code", "code", "id"),
         "test": ObjType("test case", "test", "id"),
     }
-    roles: ClassVar[dict[str, XRefRole]] = {
+    roles: ClassVar[dict[str, RoleFunction | XRefRole]] = {
         name: Ra2XRefRole(innernodeclass=nodes.literal) for name in ("req", "comp", "matrix", "code", "test", "id")}
     initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "uses": {}}
     data_version = 2  # bumped whenever the shape of objects or uses changes
 
     @property
     def objects(self) -> dict[str, Entry]:
-        return self.data["objects"]  # type: ignore[no-any-return]
+        return self.data["objects"]
 
     def note_object(self, obj_id: str, objtype: str, title: str, node: Element) -> str:
         """Record that the current page shows `obj_id`; returns the anchor to put on its node."""
@@ -113,7 +114,7 @@ class Ra2Domain(Domain):
                 self.data["uses"][docname] = doc_uses
 
     def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
-                     node: pending_xref, contnode: Element) -> Element | None:
+                     node: pending_xref, contnode: Element) -> nodes.reference | None:
         entry = self.objects.get(target)
         if entry is None and typ in ("id", "req"):
             resolved = get_loaded(env).project.graph.namespaces.resolve(target)
@@ -142,7 +143,7 @@ class Ra2Domain(Domain):
                            location=node, type="ra2docs", subtype="unknown-id")
 
     def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-                         node: pending_xref, contnode: Element) -> list[tuple[str, Element]]:
+                         node: pending_xref, contnode: Element) -> list[tuple[str, nodes.reference]]:
         entry = self.objects.get(target)
         if entry is None:
             return []

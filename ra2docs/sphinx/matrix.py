@@ -8,7 +8,7 @@ in the cell. Component attributes named in the matrix's `show_attributes` become
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -93,7 +93,7 @@ class MatrixDirective(Ra2Directive):
             return self.problem(f"ra2:matrix: unknown matrix {matrix_id!r} (matrices: {known})")
         out = nodes.container(classes=["ra2-matrix"])
         target_node(get_domain(self.env), matrix.id, "matrix", matrix.title, out)
-        legend_shown = self.env.temp_data.setdefault("ra2_legends", set())  # per page being read
+        legend_shown = cast("set[str]", self.env.temp_data.setdefault("ra2_legends", set()))  # per page being read
         first_legend = matrix.vocabulary not in legend_shown
         legend_shown.add(matrix.vocabulary)
         out += fill("matrix", id=matrix.id, title="no-title" not in self.options,

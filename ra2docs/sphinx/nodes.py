@@ -144,9 +144,8 @@ def xref(target: str, text: str = "", objtype: str = "id") -> nodes.Node:
     entry = ctx.objects.get(target)
     if entry is None or (objtype != "id" and entry[2] != objtype):
         return inner if isinstance(inner, nodes.Element) else nodes.inline("", "", inner)
-    ref = nodes.reference("", "", inner, internal=True, refuri=ctx.href(entry[0], entry[1]),
-                          reftitle=f"{target}: {entry[3]}")
-    return ref
+    return nodes.reference("", "", inner, internal=True, refuri=ctx.href(entry[0], entry[1]),
+                           reftitle=f"{target}: {entry[3]}")
 
 
 # Generated HTML (characters) since the cyclic garbage was last collected; see `_collect_written_pages`.
@@ -231,17 +230,25 @@ def _entry(content: Content, classes: Sequence[str] = ()) -> nodes.entry:
 Cell = Content | tuple[Content, Sequence[str]]  # content, or (content, CSS classes of the cell)
 
 
-def _row(cells: Sequence[Cell]) -> nodes.row:
+def _content(value: object) -> Content:
+    """A cell's content as `Content`: renderers build rows of mixed cells, so the type is checked here."""
+    if value is None or isinstance(value, str | nodes.Node | Sequence):
+        return value
+    raise TypeError(f"a table cell cannot hold a {type(value).__name__}")
+
+
+def _row(cells: Sequence[object]) -> nodes.row:
+    """A table row; each cell is a `Cell`."""
     row = nodes.row()
     for cell in cells:
         if isinstance(cell, tuple):
-            row += _entry(cell[0], cell[1])
+            row += _entry(_content(cell[0]), cell[1])
         else:
-            row += _entry(cell)
+            row += _entry(_content(cell))
     return row
 
 
-def table(header: Sequence[Sequence[Cell]], rows: Iterable[Sequence[Cell]], classes: Sequence[str] = (),
+def table(header: Sequence[Sequence[object]], rows: Iterable[Sequence[object]], classes: Sequence[str] = (),
           stub_columns: int = 0, widths: Sequence[int] | None = None, wide: bool = False,
           filterable: bool = True) -> nodes.container:
     """A table in a scrolling box that filtering and sorting enhance (see static/ra2docs.js); `header` is

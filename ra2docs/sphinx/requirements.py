@@ -8,7 +8,7 @@ requirements a requirement of that spec traces to, e.g. the RM requirements RA2 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast, overload
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -264,11 +264,11 @@ Support = tuple[str, str, str, str]  # component ID, its name, level ID, level t
 
 def supporters(loaded: Loaded, req_id: str) -> list[Support]:
     """The components a matrix states as supporting `req_id`, each with its level (vocabulary order)."""
-    index = loaded._memo.get("ra2_supporters")
+    index = cast("dict[str, list[Support]] | None", loaded._memo.get("ra2_supporters"))
     if index is None:
         index = _supporters_index(loaded)
         loaded._memo["ra2_supporters"] = index
-    return index.get(req_id, [])  # type: ignore[union-attr, no-any-return]
+    return index.get(req_id, [])
 
 
 def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
@@ -349,6 +349,10 @@ def _profiles(req: model.Requirement) -> str:
     return ", ".join(profile_cells(req))
 
 
+@overload
+def source_node(source: model.Source) -> nodes.Node: ...
+@overload
+def source_node(source: None) -> None: ...
 def source_node(source: model.Source | None) -> nodes.Node | None:
     if source is None:
         return None

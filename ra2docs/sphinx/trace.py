@@ -47,7 +47,9 @@ def policy_files(loaded: Loaded) -> set[str]:
     files.update(v.location.file for v in tree.vocabularies)
     files.update(m.location.file for m in tree.matrices)
     # verification (ra2docs.sphinx.verification): test cases, stored results, and the stacks they ran on
-    files.update(x.location.file for x in (*tree.testcases, *tree.results, *tree.stacks))
+    files.update(t.location.file for t in tree.testcases)
+    files.update(r.location.file for r in tree.results)
+    files.update(s.location.file for s in tree.stacks)
     return files
 
 
@@ -62,11 +64,11 @@ def notes_prefix(options: dict[str, str]) -> str:
 
 
 def status_cell(loaded: Loaded, req: model.Requirement, notes: dict[str, int],
-                prefix: str = "ra2-note") -> tuple[list[nodes.Node], list[str]]:
+                prefix: str = "ra2-note") -> tuple[list[nodes.Element], list[str]]:
     """The status as symbol and word; a waiver's reason becomes a numbered note under the table, each
     number a link to its note."""
     status = loaded.status(req)
-    content: list[nodes.Node] = [inline(STATUS_TEXT[status.value], ["ra2-status-text"])]
+    content: list[nodes.Element] = [inline(STATUS_TEXT[status.value], ["ra2-status-text"])]
     if status.value == "waived":
         numbers = [notes.setdefault(reason, len(notes) + 1) for reason in status.waivers]
         reason = nodes.inline("", "", nodes.Text(" (note "), classes=["ra2-reason"])

@@ -59,7 +59,9 @@ def vendor_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
         files.update(reqs[a.id].location.file for a in response.answers if a.id in reqs)
     if files:  # the evidence the claims are checked against
         tree = loaded.tree
-        files.update(x.location.file for x in (*tree.testcases, *tree.results, *tree.stacks))
+        files.update(t.location.file for t in tree.testcases)
+        files.update(r.location.file for r in tree.results)
+        files.update(s.location.file for s in tree.stacks)
     return files
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ class Comparison:
         return next(s for s in self.scores if s.vendor == vendor)
 
 
-def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = None, claims: list[Any] = (),
+def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = None, claims: Sequence[Any] = (),
             evidence: bool = False) -> Comparison:
     responses = sorted(tree.responses, key=lambda r: r.vendor.lower())
     if vendors:
@@ -220,10 +221,11 @@ def write_workbook(cmp: Comparison, path: Path | str) -> None:
     gaps.append(wbk.header_row(gaps, ["Vendor", "ID", "Answer", "Title"]))
     titles = {r.requirement.id: r.requirement.title for r in cmp.rows}
     for s in cmp.scores:
-        for rid, answer in s.gaps:
-            term = ANSWER_BY_ID.get(answer)
+        for rid, answer_id in s.gaps:
+            gap_term = ANSWER_BY_ID.get(answer_id)
+            answer_label = gap_term.label if gap_term else "—"
             gaps.append([c(gaps, s.vendor, wbk.TEXT), c(gaps, rid, wbk.TEXT),
-                         c(gaps, term.label if term else "—", wbk.TEXT), c(gaps, titles.get(rid, ""), wbk.TEXT)])
+                         c(gaps, answer_label, wbk.TEXT), c(gaps, titles.get(rid, ""), wbk.TEXT)])
     if cmp.claims:
         sheet = wb.create_sheet("Claims vs evidence")
         wbk.set_widths(sheet, [28, 18, 20, 14, 50])

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ra2docs import __version__, model
@@ -158,9 +159,9 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
     rows.append([])
     rows.append(wbk.header_row(ws, ("Compliance answer", "Meaning")))
     for term in ANSWERS:
-        label = wbk.cell(ws, term.label, wbk.TEXT)
-        label.fill = PatternFill("solid", fgColor=ANSWER_COLOURS[term.id])  # type: ignore[union-attr]
-        rows.append([label, c(ws, term.meaning, wbk.TEXT)])
+        answer_label = wbk.cell(ws, term.label, wbk.TEXT)
+        answer_label.fill = PatternFill("solid", fgColor=ANSWER_COLOURS[term.id])
+        rows.append([answer_label, c(ws, term.meaning, wbk.TEXT)])
     rows.append([])
     rows.append(wbk.header_row(ws, ("Sheet", "What it holds")))
     sheets = [(REQUIREMENTS, "The requirements and your answers.")]
@@ -174,12 +175,12 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
 ANSWER_COLUMN = get_column_letter(len(SPEC_COLUMNS) + 1)  # Compliance
 
 
-def _answered_count(ws: object, rows: int) -> object:
+def _answered_count(ws: WriteOnlyWorksheet, rows: int) -> object:
     """A formula counting the Compliance answers given so far (recomputed by the spreadsheet as they come)."""
     if not rows:
-        return wbk.cell(ws, "no requirements", wbk.TEXT)  # type: ignore[arg-type]
+        return wbk.cell(ws, "no requirements", wbk.TEXT)
     target = f"{REQUIREMENTS}!${ANSWER_COLUMN}$2:${ANSWER_COLUMN}${rows + 1}"
-    formula = WriteOnlyCell(ws, f'=COUNTA({target})&" of {rows} answered"')  # type: ignore[arg-type]
+    formula = WriteOnlyCell(ws, f'=COUNTA({target})&" of {rows} answered"')
     formula.style = wbk.TEXT
     return formula
 
@@ -197,7 +198,7 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
     keys = [k for k, _, _ in SPEC_COLUMNS]
     widths = [w for _, _, w in SPEC_COLUMNS]
     cells = wbk.StyledRows(ws, [wbk.TEXT] * len(keys) + [wbk.ANSWER] * len(ANSWER_COLUMNS))
-    blank = [None] * len(ANSWER_COLUMNS)
+    blank: list[str | None] = [None] * len(ANSWER_COLUMNS)
     for n, row in enumerate(p.rows, 2):
         height = wbk.row_height((row[k], w) for k, w in zip(keys, widths, strict=True))
         if height:
@@ -237,8 +238,8 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     for lvl in levels:  # the legend: each level's label on its colour
         swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
         colour = level_colour(lvl)
-        swatch.fill = PatternFill("solid", fgColor=colour)  # type: ignore[union-attr]
-        swatch.font = Font(name=wbk.FONT, color=ink(colour))  # type: ignore[union-attr]
+        swatch.fill = PatternFill("solid", fgColor=colour)
+        swatch.font = Font(name=wbk.FONT, color=ink(colour))
         legend.append(swatch)
     legend_height = wbk.row_height((lvl.label, 18) for lvl in levels)
     if legend_height:

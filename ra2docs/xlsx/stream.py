@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -114,7 +114,7 @@ class StreamWorkbook:
 
     # ---- parsing -------------------------------------------------------------------------------
 
-    def _events(self, member: str, events: tuple[str, ...] = ("end",), fast: bool = False
+    def _events(self, member: str, events: tuple[Literal["start", "end"], ...] = ("end",), fast: bool = False
                 ) -> Iterator[tuple[str, Element]]:
         """Parse events of a member; `fast`: the C parser (the DTD refused by `_Counted`), else defusedxml's."""
         try:

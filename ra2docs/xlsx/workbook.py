@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -91,6 +91,10 @@ def add_styles(wb: Workbook) -> None:
         wb.add_named_style(style)
 
 
+@overload
+def cell(ws: WriteOnlyWorksheet, value: object, style: str) -> Cell: ...
+@overload
+def cell(ws: WriteOnlyWorksheet, value: object, style: None = None) -> Cell | object: ...
 def cell(ws: WriteOnlyWorksheet, value: object, style: str | None = None) -> Cell | object:
     """A value ready for `ws.append`: plain when that is safe and unstyled, else a styled cell."""
     if isinstance(value, str):
@@ -100,7 +104,7 @@ def cell(ws: WriteOnlyWorksheet, value: object, style: str | None = None) -> Cel
         hazardous = False
     if style is None and not hazardous:
         return value
-    c = WriteOnlyCell(ws, value)
+    c = WriteOnlyCell(ws, value)  # type: ignore[arg-type]  # openpyxl converts more types than its stubs say
     if style is not None:
         c.style = style
     if hazardous:

@@ -50,5 +50,5 @@ def save(wb: Workbook, fh: IO[bytes]) -> None:
     if wb.properties.modified is None:
         wb.properties.modified = created
     stamp = created.timetuple()[:6] if created is not None else _ZIP_EPOCH
-    archive = _DatedZipFile(fh, stamp)  # type: ignore[arg-type]
+    archive = _DatedZipFile(fh, stamp)
     ExcelWriter(wb, archive).save()
