@@ -125,10 +125,13 @@ CATALOGUE: dict[str, Code] = _codes(
          "Use a section listed in the spec's `sections`, or add it there."),
     Code("ra2.section-title", W, "A link cites a section by a title that is not the section's title.",
          "Correct the cited title or the section number; the message gives the section's real title."),
-    Code("ra2.not-in-registry", E, "A requirement of a spec with a registry is not in that registry.",
-         "Add the ID to the spec's `kind: registry` file, or correct the ID."),
+    Code("ra2.not-in-registry", E, "An ID of a spec with a registry is not in that registry: a link cites it, "
+         "or a requirement of the spec defines it.",
+         "Correct the ID where the finding points (a close registered ID is suggested), or add it to the spec's "
+         "`kind: registry` file."),
     Code("ra2.registry-mismatch", W, "A requirement restates a registered one at another level or section.",
-         "State the level (and section) the registry gives, or correct the registry."),
+         "State the level (and section) the registry gives, at the field the finding points to, or correct the "
+         "registry."),
     Code("ra2.same-text", W, "Two requirements have the same text.",
          "Merge them into one, or say in each what sets it apart."),
     Code("ra2.duplicate-caption", W, "Two tables or matrices have the same caption.",

@@ -170,9 +170,44 @@ def _unresolved(sg: SpecGraph, said: str, end: str, res: Resolved, context: str,
         numbers = sg.namespaces.sections.get(spec, {})
         return Finding("ra2.unknown-section", f"{said}, but spec '{spec}' declares no section '{number}'"
                        f"{_suggest(number, numbers)}", where, subject=end, scope=_scope(spec=context))
+    registered = _registry_meant(sg, end, context)
+    if registered:  # the spec's registry is the list to look it up in: the citation is the place to fix
+        spec, rid = split(end, sg.specs)
+        listed = [e.id for e in sg.tree.registry if e.spec == registered]
+        return Finding("ra2.not-in-registry", f"{said}, but the registry of spec {registered}, which lists every ID "
+                       f"the spec defines, does not hold '{rid}'{_suggest(rid, listed)}", where, subject=end,
+                       scope=_scope(spec=context))
     known = [r.key for r in sg.requirements.values()]
     return Finding("ra2.dangling-ref", f"{said}, but '{end}' is defined nowhere{_suggest(end, known)}",
                    where, subject=end, scope=_scope(spec=context))
+
+
+def _registry_meant(sg: SpecGraph, end: str, context: str) -> str:
+    """The spec with a registry that an unresolved reference is meant for, or "".
+
+    The spec meant is the one the reference is qualified with; else, of the specs `context` sees, the one
+    whose ID pattern the ID fits; else (a typo may break the pattern too) the spec of the closest ID."""
+    with_registry = {e.spec for e in sg.tree.registry}
+    if not with_registry:
+        return ""
+    spec, rid = split(end, sg.specs)
+    if not spec:
+        seen = sorted(sg.namespaces.sees(context) if context else sg.specs)
+        fitting = [s for s in seen if s in sg.specs and _fits(sg.specs[s].id_pattern, rid)]
+        if len(fitting) == 1:
+            spec = fitting[0]
+        else:
+            spec_of = {r.id: r.spec for r in sg.requirements.values() if r.spec in (fitting or seen)}
+            close = difflib.get_close_matches(rid, list(spec_of), n=1, cutoff=0.6)
+            spec = spec_of[close[0]] if close else ""
+    return spec if spec in with_registry else ""
+
+
+def _fits(pattern: str, rid: str) -> bool:
+    try:
+        return re.fullmatch(pattern, rid, re.ASCII) is not None
+    except re.error:  # reported by id_patterns
+        return True
 
 
 @check
@@ -380,10 +415,11 @@ def registry(sg: SpecGraph) -> Iterator[Finding]:
                    for _ in (0,) if entry.level and req.level != entry.level]
         differs += [f"section {req.section!r} here, {entry.section!r} in the registry"
                     for _ in (0,) if entry.section and req.section and req.section != entry.section]
-        if differs:
+        if differs:  # at the field to correct: the level (or the section when only it differs)
+            field = "level" if entry.level and req.level != entry.level else "section"
             yield Finding("ra2.registry-mismatch", f"requirement '{req.id}' restates {req.spec}'s registered "
-                          f"'{entry.id}' ({entry.location}) differently: {'; '.join(differs)}", req.location,
-                          subject=req.id, scope=_of(req))
+                          f"'{entry.id}' ({entry.location}) differently: {'; '.join(differs)}",
+                          req.field_locations.get(field, req.location), subject=req.id, scope=_of(req))
     for link in sg.links:  # a same-as link restating a registered requirement at another level
         if link.type != "same-as":
             continue

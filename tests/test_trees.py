@@ -75,3 +75,28 @@ def test_one_typo_in_traced_by_is_one_finding_where_it_is_written(tmp_path: Path
     assert len(lines) == 2, lines
     assert lines[0].startswith("requirements/rm-ntw.yaml:10:16: error:")
     assert "(did you mean 'ra.ntw.001'?) [ra2.dangling-ref]" in lines[0]
+
+
+def test_one_typo_citing_a_spec_with_a_registry_is_one_finding_where_it_is_written(tmp_path: Path) -> None:
+    """With the RM's registry in the tree, the mistyped 'req.inf.ntw.1' is looked up in it: one finding at the
+    citation (not at the registry or the RM's definition), no dangling-ref beside it, no one-way link."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(TREES / "typo-in-a-both-ways-link", tree)
+    (tree / "requirements" / "rm-registry.yaml").write_text(
+        "kind: registry\nspec: RM\nentries:\n  - {id: req.inf.ntw.01, level: must}\n"
+        "  - {id: req.inf.ntw.02, level: should}\n")
+    lines = check_output(tree).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("requirements/ra-ntw.yaml:6:13: error: 'ra.ntw.001' traces to 'req.inf.ntw.1', "
+                               "but the registry of spec RM")
+    assert "(did you mean 'req.inf.ntw.01'?) [ra2.not-in-registry]" in lines[0]
+
+
+def test_registry_findings_point_at_the_place_to_fix() -> None:
+    lines = check_output(TREES / "not-in-registry").splitlines()
+    assert lines[0].startswith("requirements/ra.yaml:8:13: error: 'ra.cap.001' traces to 'e.cap.044'")  # the citation
+    assert lines[1].startswith("requirements/rm.yaml:7:5: error: requirement 'e.cap.099'")  # unregistered
+    [mismatch] = check_output(TREES / "registry-mismatch").splitlines()[:1]
+    assert mismatch.startswith("requirements/rm.yaml:7:12: warning:")  # the `level:` to correct
