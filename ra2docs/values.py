@@ -57,6 +57,12 @@ def from_yaml(raw: object) -> Value | None:
     return Value("text", str(raw.get("text", "")))
 
 
+def level_text(req: Requirement, profile: str | None = None) -> str:
+    """The level (of `profile`, when given) with the value stated beside it: "must, At least 16"."""
+    level, value = req.level_in(profile), req.value_in(profile)
+    return ", ".join(p for p in (level, str(value) if value else "") if p)
+
+
 def profile_cells(req: Requirement, colon: bool = False) -> list[str]:
     """Each profile as shown: its name, with its level where it differs from the requirement's and the
     value stated beside it: "basic", "high-performance (must, At least 16)" on the site, or with `colon`

@@ -7,9 +7,11 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ra2docs.sphinx import html_parts
+from tests.conftest import run_cli
 from tests.sphinx_helpers import build, copy_root, html_files
 from tests.test_sphinx import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 
@@ -19,7 +21,7 @@ def _hostile_sample(tmp_path: Path) -> Path:
     root = copy_root("sample", tmp_path)
     rm = root / "requirements" / "rm-stg.yaml"
     text = rm.read_text().replace("title: Persistent volumes", f"title: '{HOSTILE_TITLE} & \"q\" @x'")
-    text += ("    status: draft\n    tags: [storage, '<tag>']\n"
+    text += ("    status: draft\n    tags: [storage, '<tag>']\n    value: At least 2 <TB>\n"
              "    notes: 'A note with <em>markup</em> & more'\n    description: |\n"
              + "".join(f"      {line}\n" for line in HOSTILE_DESCRIPTION.splitlines())
              + "  - id: req.inf.stg.02\n    title: Snapshots\n    refines: [req.inf.stg.01]\n"
@@ -73,3 +75,23 @@ def test_requirements_are_in_the_search_index(tmp_path: Path) -> None:
 
 def _docs(entry: int | list[int]) -> list[int]:
     return entry if isinstance(entry, list) else [entry]
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_requirement_level_value_is_shown_beside_its_level(tmp_path: Path, direct: bool) -> None:
+    """`value:` of a requirement (all profiles) is a field of its block on the site, and beside the level in
+    the workbook's Level column."""
+    root = copy_root("sample", tmp_path / "src")
+    rm = root / "requirements" / "rm-stg.yaml"
+    rm.write_text(rm.read_text().replace("    level: must\n", "    level: must\n    value: At least 2 TB\n"))
+    page = build(root, tmp_path / "out", ra2docs_direct_html=direct).html("rm")
+    block = page[page.index('id="ra2-req-req-inf-stg-01"'):]
+    block = block[:block.index("</section>")]
+    fields = re.sub(r"<[^>]+>", " ", block)
+    assert re.search(r"Level\s*:?\s+must\s+Value\s*:?\s+At least 2 TB", " ".join(fields.split())), block
+    book = tmp_path / "rfp.xlsx"
+    run_cli("export", "xlsx", "-o", str(book), str(root), "--spec", "RM", check=True)
+    ws = openpyxl.load_workbook(book)["Requirements"]
+    header = [c.value for c in ws[1]]
+    [row] = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "req.inf.stg.01"]
+    assert row[header.index("Level")] == "must, At least 2 TB"

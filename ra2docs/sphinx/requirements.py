@@ -324,6 +324,7 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         for cid, name, lv, text in supporters(ctx.loaded, req.key))
     fields = [
         ("Level", level),
+        ("Value", html_parts.text(str(req.value)) if req.value else ""),
         ("Profiles", html_parts.text(_profiles(req))),
         ("Coverage", html_parts.span(html_parts.text(status_text), status_classes.split())),
         ("Status", html_parts.text(req.status)),
@@ -372,6 +373,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
                       for cid, name, lv, text in supporters(loaded, req.key))
     return field_list([
         ("Level", level),
+        ("Value", str(req.value) if req.value else None),  # stated beside the level, for every profile
         ("Profiles", _profiles(req)),
         ("Coverage", inline(status_text, status_classes.split())),
         ("Status", req.status),

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from ra2docs import model
 from ra2docs.graph import SpecGraph
-from ra2docs.values import profile_cells
+from ra2docs.values import level_text, profile_cells
 
 
 class SelectionError(ValueError):
@@ -101,7 +101,7 @@ def exported_fields(req: model.Requirement, sg: SpecGraph, profile: str) -> dict
     """The spec-side text of one requirement row, exactly as the workbook shows it."""
     return {
         "id": req.key, "spec": req.spec, "title": req.title, "description": req.description,
-        "level": req.level_in(profile or None), "profiles": profiles_text(req), "category": req.category,
+        "level": level_text(req, profile or None), "profiles": profiles_text(req), "category": req.category,
         "section": req.section, "traces": ", ".join(sg.traces_of(req.key)),
     }
 
