@@ -188,3 +188,21 @@ def test_a_silenced_warning_does_not_rebuild_its_page(tmp_path: Path) -> None:
     silenced = {"suppress_warnings": ["ra2docs.unknown-id"]}
     assert "rm.nope.999" not in build(root, out, **silenced).warnings
     assert build(root, out, **silenced).read == []
+
+
+def test_every_directive_is_declared_once_through_the_one_protocol(tmp_path: Path) -> None:
+    """Each ra2 directive is one Ra2Directive class in the one registry the incremental build (select,
+    digest) and the placeholders (render) look up; nothing else registers a directive of the domain."""
+    from ra2docs.sphinx import deps
+    from ra2docs.sphinx.nodes import Ra2Directive
+
+    result = build(copy_root("sample", tmp_path))
+    in_domain = result.app.registry.domain_directives["ra2"]
+    assert set(in_domain) == {cls.NAME for cls in deps.TRACKED.values() if issubclass(cls, Ra2Directive)}
+    assert {"requirements", "traceability", "matrix", "catalogue", "findings", "codes", "diagram",
+            "changelog", "vendors", "testcases", "verification", "verification-matrix", "coverage",
+            "dashboard"} <= set(in_domain)
+    for name, cls in in_domain.items():
+        assert deps.TRACKED[f"ra2:{name}"] is cls
+    recorded = {use[0] for uses in result.app.env.get_domain("ra2").data["uses"].values() for use in uses}
+    assert recorded and recorded <= set(deps.TRACKED)  # every recorded use names a registered declaration

@@ -23,12 +23,11 @@ from ra2docs.sphinx.matrix import level_class, level_text
 from ra2docs.sphinx.nodes import (
     Ra2Directive,
     RenderContext,
-    fill,
     inline,
     joined,
     linked_paragraphs,
     para,
-    renderer,
+    register,
     table,
     xref,
 )
@@ -39,7 +38,6 @@ def select(loaded: Loaded, options: dict[str, str]) -> list[model.Component]:
     return [c for c in loaded.project.graph.components.values() if not kind or c.kind == kind]
 
 
-@deps.selector("ra2:catalogue")
 def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     comps = select(loaded, options)
     ids = {c.id for c in comps}
@@ -56,7 +54,6 @@ def catalogue_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
-@deps.digest("ra2:catalogue")
 def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     comps = select(loaded, options)
@@ -73,19 +70,26 @@ def catalogue_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class CatalogueDirective(Ra2Directive):
+    NAME = "catalogue"
+    select = staticmethod(catalogue_files)
+    digest = staticmethod(catalogue_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_catalogue(ctx, args)  # defined below
+
     option_spec: ClassVar[OptionSpec] = {"kind": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
         comps = select(loaded, self.options)
-        self.depend(catalogue_files(loaded, self.options))
+        self.depend()
         domain = get_domain(self.env)
         for comp in comps:  # link targets now; the table when the page is written
             domain.note_object(comp.id, "comp", comp.name, self.state.document)
-        return [fill("catalogue", kind=self.options.get("kind", ""), limit=self.config.ra2docs_list_limit)]
+        return [self.placeholder(kind=self.options.get("kind", ""), limit=self.config.ra2docs_list_limit)]
 
 
-@renderer("catalogue")
 def render_catalogue(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     loaded = ctx.loaded
     comps = select(loaded, args)
@@ -184,4 +188,4 @@ def component_row_html(ctx: RenderContext, comp: model.Component, limit: int) ->
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "catalogue", CatalogueDirective)
+    register(app, CatalogueDirective)

@@ -19,18 +19,20 @@ build, since a revision such as HEAD~1 moves without any file changing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import OptionSpec
 
 from ra2docs.diff import TreeDiff, cell_text, diff_trees, summary
 from ra2docs.diff_sources import tree_at
 from ra2docs.errors import UsageError
 from ra2docs.project import Project
 from ra2docs.sphinx.data import get_project, tree_root
+from ra2docs.sphinx.nodes import Ra2Directive, register
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +95,12 @@ def changelog_nodes(d: TreeDiff) -> list[nodes.Node]:
     return out
 
 
-class ChangelogDirective(SphinxDirective):
-    has_content = False
-    option_spec = {"old": str, "new": str}  # noqa: RUF012 - docutils reads it as a class attribute
+class ChangelogDirective(Ra2Directive):
+    """Compares trees the loaded project does not hold (a folder, a git revision): it selects no file of
+    the loaded tree through `deps` and notes its own with Sphinx instead (`_note`)."""
+
+    NAME = "changelog"
+    option_spec: ClassVar[OptionSpec] = {"old": directives.unchanged, "new": directives.unchanged}
 
     def _note(self, project: Project, spec: str) -> None:
         """Rebuild the page when a file of a folder changes; always, for a git revision."""
@@ -135,4 +140,4 @@ class ChangelogDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "changelog", ChangelogDirective)
+    register(app, ChangelogDirective)

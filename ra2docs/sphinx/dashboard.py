@@ -24,7 +24,7 @@ from ra2docs import model
 from ra2docs.sphinx import deps, html_parts
 from ra2docs.sphinx.coverage_scope import coverage_rules, scope_states
 from ra2docs.sphinx.data import Loaded
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, para, renderer, table
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, para, register, table
 from ra2docs.sphinx.trace import coverage_files
 
 STATES = (("covered", "Covered", "#2e7d32"), ("waived", "Waived (accepted gap)", "#9a6700"),
@@ -155,12 +155,10 @@ def _title(chart: Chart) -> str:
     return f"Coverage of {rule.spec} under rule {rule.id}{profile}: {rule.title or ''}".rstrip(": ")
 
 
-@deps.selector("ra2:dashboard")
 def dashboard_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return coverage_files(loaded, options)
 
 
-@deps.digest("ra2:dashboard")
 def dashboard_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     return [(c.rule, c.profile, [(b.label, b.ids) for b in c.bars],
@@ -169,14 +167,21 @@ def dashboard_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class DashboardDirective(Ra2Directive):
+    NAME = "dashboard"
+    select = staticmethod(dashboard_files)
+    digest = staticmethod(dashboard_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_dashboard(ctx, args)  # defined below
+
     option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        self.depend(dashboard_files(self.loaded, self.options))
-        return [fill("dashboard", spec=self.options.get("spec", ""))]
+        self.depend()
+        return [self.placeholder(spec=self.options.get("spec", ""))]
 
 
-@renderer("dashboard")
 def render_dashboard(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     found = charts(ctx.loaded, args["spec"])
     if not found:
@@ -199,4 +204,4 @@ def _rows(bars: Iterable[Bar]) -> list[list[object]]:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "dashboard", DashboardDirective)
+    register(app, DashboardDirective)

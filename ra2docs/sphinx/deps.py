@@ -1,7 +1,8 @@
 """Exact, minimal incremental builds: a page is read again when the data it shows changed.
 
-Each directive records what it selected (its options), the YAML files that selection reads with their
-modification stamps, and a digest of the data it renders. Before pages are read (`env-get-outdated`):
+Each directive (a `Tracked` class: one declaration of its name, selection, digest and renderer) records
+what it selected (its options), the YAML files that selection reads with their modification stamps, and a
+digest of the data it renders. Before pages are read (`env-get-outdated`):
 
 * a page whose selection now reads a different set of files (a requirement moved into its category, a new
   file) is read again;
@@ -14,37 +15,61 @@ Sphinx's own `note_dependency` is not used for YAML files: it would re-read ever
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ra2docs import model
 from ra2docs.sphinx.data import Loaded, get_loaded
 
-Selector = Callable[[Loaded, dict[str, str]], set[str]]
-Digest = Callable[[Loaded, dict[str, str]], object]
-SELECTORS: dict[str, Selector] = {}
-DIGESTS: dict[str, Digest] = {}
+if TYPE_CHECKING:
+    from ra2docs.sphinx.nodes import RenderContext
+
 Stamp = tuple[int, int] | None
 Use = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, Stamp], ...], str]
+UNDIGESTED = object()  # `Tracked.digest` by default: any change of the files read re-reads the page
 
 
-def selector(directive_name: str) -> Callable[[Selector], Selector]:
-    """Register the function computing the files a directive (with these options) reads."""
-    def register(fn: Selector) -> Selector:
-        SELECTORS[directive_name] = fn
-        return fn
-    return register
+class Tracked:
+    """What a page shows of the data, declared once: every directive (`nodes.Ra2Directive`) and the roles.
+
+    NAME names it within the ra2 domain (`requirements`: ``.. ra2:requirements::``); `select` gives the YAML
+    files its selection (options and argument, `_argument`) reads; `digest` what it shows of them (a repr-able
+    value, hashed); `render` the content of its placeholder, made when the page is written. `register` adds
+    the class to TRACKED, the one registry the incremental build and the placeholders look things up in.
+    """
+
+    NAME: ClassVar[str]
+
+    @classmethod
+    def key(cls) -> str:
+        return f"ra2:{cls.NAME}"
+
+    @staticmethod
+    def select(loaded: Loaded, options: dict[str, str], /) -> set[str]:
+        return set()
+
+    @staticmethod
+    def digest(loaded: Loaded, options: dict[str, str], /) -> object:
+        return UNDIGESTED
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        raise NotImplementedError("this directive renders while its page is read; it leaves no placeholder")
 
 
-def digest(directive_name: str) -> Callable[[Digest], Digest]:
-    """Register the function returning (a repr-able form of) the data a directive renders."""
-    def register(fn: Digest) -> Digest:
-        DIGESTS[directive_name] = fn
-        return fn
-    return register
+TRACKED: dict[str, type[Tracked]] = {}
+
+
+def register(tracked: type[Tracked]) -> type[Tracked]:
+    """Add a directive (or the roles) to the registry; a second class of the same name is a mistake."""
+    name = tracked.key()
+    if TRACKED.get(name, tracked) is not tracked:
+        raise ValueError(f"{name} is declared twice: {TRACKED[name].__qualname__} and {tracked.__qualname__}")
+    TRACKED[name] = tracked
+    return tracked
 
 
 def placement(req: model.Requirement, loaded: Loaded) -> tuple[object, ...]:
@@ -63,8 +88,9 @@ def _hash(data: object) -> str:
 
 
 def _digest_of(name: str, loaded: Loaded, key: dict[str, str]) -> str:
-    fn = DIGESTS.get(name)
-    return _hash(fn(loaded, key)) if fn is not None else ""
+    tracked = TRACKED.get(name)
+    value = tracked.digest(loaded, key) if tracked is not None else UNDIGESTED
+    return "" if value is UNDIGESTED else _hash(value)
 
 
 def uses(env: BuildEnvironment) -> dict[str, list[Use]]:
@@ -83,8 +109,8 @@ def _outdated(loaded: Loaded, use: Use) -> tuple[bool, Use]:
     """Whether the page must be read again, and the use with fresh stamps when its data is unchanged."""
     name, key_items, stamped, recorded = use
     key = dict(key_items)
-    fn = SELECTORS.get(name)
-    if fn is None or tuple(sorted(fn(loaded, key))) != tuple(f for f, _ in stamped):
+    tracked = TRACKED.get(name)
+    if tracked is None or tuple(sorted(tracked.select(loaded, key))) != tuple(f for f, _ in stamped):
         return True, use
     stamps = loaded.stamps
     fresh = tuple((f, stamps.get(loaded.path(f))) for f, _ in stamped)

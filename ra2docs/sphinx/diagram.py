@@ -22,7 +22,7 @@ from ra2docs.graph import COMPONENT, FEATURE, REQUIREMENT
 from ra2docs.sphinx import deps, dot
 from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import get_domain
-from ra2docs.sphinx.nodes import Ra2Directive
+from ra2docs.sphinx.nodes import Ra2Directive, register
 from ra2docs.sphinx.requirements import files_of
 
 SPEC_COLOURS = ("#dbe9f6", "#fde9c9", "#e2f0d9", "#eadcf2", "#f8d7da")
@@ -43,7 +43,6 @@ def _radius(loaded: Loaded, options: dict[str, str]) -> int:
     return int(options.get("radius", "1") or 1)
 
 
-@deps.selector("ra2:diagram")
 def diagram_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     graph = loaded.project.graph
     sub = graph.neighbourhood(options.get("_argument", ""), _radius(loaded, options))
@@ -55,7 +54,6 @@ def diagram_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
-@deps.digest("ra2:diagram")
 def diagram_digest(loaded: Loaded, options: dict[str, str]) -> object:
     req_id = options.get("_argument", "")
     if req_id not in loaded.project.graph.requirements:
@@ -69,13 +67,17 @@ def diagram_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class DiagramDirective(Ra2Directive):
+    # its own placeholder (ra2_diagram), made into a graphviz node by `fill_diagrams`, not `render`
+    NAME = "diagram"
+    select = staticmethod(diagram_files)
+    digest = staticmethod(diagram_digest)
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {"radius": directives.positive_int, "no-components": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
         req_id = self.arguments[0]
-        self.depend(diagram_files(loaded, self.selection_key()))
+        self.depend()
         if req_id not in loaded.project.graph.requirements:
             return self.problem(f"ra2:diagram: unknown requirement {req_id!r}")
         node = ra2_diagram(req_id=req_id, radius=self.options.get("radius", 1),
@@ -163,5 +165,5 @@ def fill_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup(app: Sphinx) -> None:
     dot.setup(app)
     app.add_node(ra2_diagram)
-    app.add_directive_to_domain("ra2", "diagram", DiagramDirective)
+    register(app, DiagramDirective)
     app.connect("doctree-resolved", fill_diagrams)

@@ -36,7 +36,6 @@ def anchor(objtype: str, obj_id: str) -> str:
     return f"ra2-{objtype}-{nodes.make_id(obj_id)}"
 
 
-@deps.selector("ra2:role")
 def role_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """A link in prose depends on the file defining its target: the target may move to another page."""
     target = options.get("id", "")
@@ -48,7 +47,6 @@ def role_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
         t.location.file for t in loaded.tree.testcases if t.id == target}
 
 
-@deps.digest("ra2:role")
 def role_digest(loaded: Loaded, options: dict[str, str]) -> object:
     target = options.get("id", "")
     graph = loaded.project.graph
@@ -60,11 +58,19 @@ def role_digest(loaded: Loaded, options: dict[str, str]) -> object:
     return [(m.id, m.title) for m in loaded.tree.matrices if m.id == target]
 
 
+class RoleUse(deps.Tracked):
+    """What a link in prose uses: the file defining its target, and where and how the target is shown."""
+
+    NAME = "role"
+    select = staticmethod(role_files)
+    digest = staticmethod(role_digest)
+
+
 class Ra2XRefRole(XRefRole):
     def result_nodes(self, document: nodes.document, env: BuildEnvironment, node: Element,
                      is_ref: bool) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        target = node["reftarget"]
-        deps.record(env, "ra2:role", {"id": target}, role_files(get_loaded(env), {"id": target}))
+        key = {"id": node["reftarget"]}
+        deps.record(env, RoleUse.key(), key, RoleUse.select(get_loaded(env), key))
         return [node], []
 
 
@@ -173,4 +179,5 @@ def get_domain(env: BuildEnvironment) -> Ra2Domain:
 
 def setup(app: Any) -> None:
     app.add_domain(Ra2Domain)
+    deps.register(RoleUse)
 

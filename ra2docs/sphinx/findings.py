@@ -21,10 +21,9 @@ from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Severity
-from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import anchor, get_domain
-from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, fill, linked_text, para, renderer, table, xref
+from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, linked_text, para, register, table, xref
 from ra2docs.validate import waiver_matches
 
 logger = logging.getLogger(__name__)
@@ -48,12 +47,10 @@ def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
         logger.info(f"ra2docs: {len(result.waived)} waived finding(s), listed on the findings page")
 
 
-@deps.digest("ra2:findings")
 def findings_digest(loaded: Loaded, options: dict[str, str]) -> object:
     return loaded.project.result.findings, loaded.tree.waivers
 
 
-@deps.selector("ra2:findings")
 def findings_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return set(loaded.all_files)
 
@@ -71,11 +68,19 @@ def _waiver(loaded: Loaded, finding: Finding) -> model.Waiver | None:
 
 
 class FindingsDirective(Ra2Directive):
+    NAME = "findings"
+    select = staticmethod(findings_files)
+    digest = staticmethod(findings_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_findings(ctx, args)  # defined below
+
     option_spec: ClassVar[OptionSpec] = {"show": lambda arg: directives.choice(arg, ("open", "waived", "all"))}
 
     def run(self) -> list[nodes.Node]:
-        self.depend(findings_files(self.loaded, self.options))
-        return [fill("findings", show=self.options.get("show", "all"), limit=self.config.ra2docs_list_limit)]
+        self.depend()
+        return [self.placeholder(show=self.options.get("show", "all"), limit=self.config.ra2docs_list_limit)]
 
 
 def _capped(findings: list[Finding], limit: int) -> tuple[list[Finding], list[nodes.Node]]:
@@ -130,7 +135,6 @@ def _summary(open_groups: dict[str, list[Finding]], waived_groups: dict[str, lis
     return table([header], rows, ["ra2-findings-summary"], filterable=False)
 
 
-@renderer("findings")
 def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     """Findings grouped by code, each group with its count; a summary table of the counts first."""
     loaded, show, limit = ctx.loaded, args["show"], args["limit"]
@@ -187,16 +191,20 @@ def _group_title(kind: str, code: str, count: int) -> nodes.Node:
 
 class CodesDirective(Ra2Directive):
     """The catalogue of finding codes, each a link target for ``:ra2:code:``."""
+    NAME = "codes"  # selects no file: the catalogue is code, not data
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_codes(ctx, args)  # defined below
 
     def run(self) -> list[nodes.Node]:
-        self.depend(set())
+        self.depend()
         domain = get_domain(self.env)
         for code in CATALOGUE.values():
             domain.note_object(code.code, "code", code.summary, self.state.document)
-        return [fill("codes")]
+        return [self.placeholder()]
 
 
-@renderer("codes")
 def render_codes(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     rows = []
     for code in CATALOGUE.values():
@@ -207,17 +215,6 @@ def render_codes(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
                   widths=[18, 8, 37, 37])]
 
 
-@deps.digest("ra2:codes")
-def codes_digest(loaded: Loaded, options: dict[str, str]) -> object:
-    return None  # the catalogue is code, not data
-
-
-@deps.selector("ra2:codes")
-def codes_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
-    return set()
-
-
 def setup(app: Sphinx) -> None:
     app.connect("env-before-read-docs", emit_warnings)
-    app.add_directive_to_domain("ra2", "findings", FindingsDirective)
-    app.add_directive_to_domain("ra2", "codes", CodesDirective)
+    register(app, FindingsDirective, CodesDirective)

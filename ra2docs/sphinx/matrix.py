@@ -23,12 +23,11 @@ from ra2docs.sphinx.matrix_html import matrix_html, ra2_html_table
 from ra2docs.sphinx.nodes import (
     Ra2Directive,
     RenderContext,
-    fill,
     inline,
     linked_paragraphs,
     note_generated,
     para,
-    renderer,
+    register,
     table,
     xref,
 )
@@ -50,7 +49,6 @@ def find_matrix(loaded: Loaded, matrix_id: str) -> model.Matrix | None:
     return next((m for m in loaded.tree.matrices if m.id == matrix_id), None)
 
 
-@deps.selector("ra2:matrix")
 def matrix_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     matrix = find_matrix(loaded, options.get("_argument", ""))
     if matrix is None:
@@ -66,7 +64,6 @@ def matrix_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files
 
 
-@deps.digest("ra2:matrix")
 def matrix_digest(loaded: Loaded, options: dict[str, str]) -> object:
     matrix = find_matrix(loaded, options.get("_argument", ""))
     if matrix is None:
@@ -80,6 +77,14 @@ def matrix_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class MatrixDirective(Ra2Directive):
+    NAME = "matrix"
+    select = staticmethod(matrix_files)
+    digest = staticmethod(matrix_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_matrix(ctx, args)  # defined below
+
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {"no-legend": directives.flag, "no-title": directives.flag}
 
@@ -87,7 +92,7 @@ class MatrixDirective(Ra2Directive):
         loaded = self.loaded
         matrix_id = self.arguments[0]
         matrix = find_matrix(loaded, matrix_id)
-        self.depend(matrix_files(loaded, {"_argument": matrix_id}))
+        self.depend()
         if matrix is None:
             known = ", ".join(m.id for m in loaded.tree.matrices) or "none"
             return self.problem(f"ra2:matrix: unknown matrix {matrix_id!r} (matrices: {known})")
@@ -96,12 +101,11 @@ class MatrixDirective(Ra2Directive):
         legend_shown = cast("set[str]", self.env.temp_data.setdefault("ra2_legends", set()))  # per page being read
         first_legend = matrix.vocabulary not in legend_shown
         legend_shown.add(matrix.vocabulary)
-        out += fill("matrix", id=matrix.id, title="no-title" not in self.options,
+        out += self.placeholder(id=matrix.id, title="no-title" not in self.options,
                     legend="full" if first_legend else "reference", show_legend="no-legend" not in self.options)
         return [out]
 
 
-@renderer("matrix")
 def render_matrix(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     loaded = ctx.loaded
     matrix = find_matrix(loaded, args["id"])
@@ -189,4 +193,4 @@ def legend(vocab: model.Vocabulary) -> nodes.Node:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "matrix", MatrixDirective)
+    register(app, MatrixDirective)

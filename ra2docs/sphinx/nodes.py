@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextvars
 import gc
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,11 +89,8 @@ def inline(text: str, classes: Sequence[str] = ()) -> nodes.inline:
 
 
 class ra2_fill(nodes.General, nodes.Element):
-    """Placeholder for generated content: `renderer` names the function that makes it, `args` its input."""
-
-
-def fill(renderer: str, **args: Any) -> ra2_fill:
-    return ra2_fill(renderer=renderer, args=args)
+    """Placeholder for generated content: `renderer` names the directive whose `render` makes it (its
+    `Tracked.key()`), `args` its input."""
 
 
 @dataclass
@@ -119,16 +116,7 @@ class RenderContext:
         return f"{base}#{anchor}"
 
 
-Renderer = Callable[[RenderContext, dict[str, Any]], list[nodes.Node]]
-RENDERERS: dict[str, Renderer] = {}
 _CONTEXT: contextvars.ContextVar[RenderContext | None] = contextvars.ContextVar("ra2docs_render", default=None)
-
-
-def renderer(name: str) -> Callable[[Renderer], Renderer]:
-    def register(fn: Renderer) -> Renderer:
-        RENDERERS[name] = fn
-        return fn
-    return register
 
 
 def xref(target: str, text: str = "", objtype: str = "id") -> nodes.Node:
@@ -184,7 +172,7 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
     try:
         for node in placeholders:
             ctx.section_level = sum(1 for _ in _section_ancestors(node))
-            node.replace_self(RENDERERS[node["renderer"]](ctx, node["args"]))
+            node.replace_self(deps.TRACKED[node["renderer"]].render(ctx, node["args"]))
     finally:
         _CONTEXT.reset(token)
 
@@ -284,13 +272,27 @@ def field_list(fields: Iterable[tuple[str, Content]]) -> nodes.field_list:
     return out
 
 
+def register(app: Sphinx, *directives: type[Ra2Directive]) -> None:
+    """Add directives to the ra2 domain and the registry: the one place a directive is registered."""
+    for directive in directives:
+        deps.register(directive)
+        app.add_directive_to_domain("ra2", directive.NAME, directive)
+
+
 def setup(app: Sphinx) -> None:
     app.add_node(ra2_fill)
     app.connect("doctree-resolved", render_placeholders)
 
 
-class Ra2Directive(SphinxDirective):
-    """Base of every ra2docs directive: the loaded tree and dependency recording."""
+class Ra2Directive(SphinxDirective, deps.Tracked):
+    """Base of every ra2docs directive; each directive is one subclass declaring, beside docutils'
+    `option_spec` and arguments, what `deps.Tracked` asks: NAME, `select`, `digest` and, when it leaves a
+    placeholder, `render`. `register(app, ...)` adds it to the domain and the registry, once.
+
+    `run` runs while the page is read: it records the dependency (`depend`), notes link targets and
+    returns the placeholder (`placeholder`), or, for a directive whose content needs no other page, the
+    content itself.
+    """
 
     has_content = False
 
@@ -305,9 +307,15 @@ class Ra2Directive(SphinxDirective):
             key["_argument"] = self.arguments[0]
         return key
 
-    def depend(self, files: Iterable[str]) -> None:
-        """Rebuild this page when one of these YAML files (as locations name them) changes."""
-        deps.record(self.env, self.name, self.selection_key(), set(files))
+    def depend(self) -> None:
+        """Read this page again when the files `select` gives for this selection change (and, when the
+        class has a digest, what it shows of them changed)."""
+        key = self.selection_key()
+        deps.record(self.env, self.key(), key, self.select(self.loaded, key))
+
+    def placeholder(self, **args: Any) -> ra2_fill:
+        """The node `render` replaces when the page is written, with `args` as its input."""
+        return ra2_fill(renderer=self.key(), args=args)
 
     def problem(self, message: str) -> list[nodes.Node]:
         """A directive misused in a page: a warning at the directive's line, and nothing rendered."""

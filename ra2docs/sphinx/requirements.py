@@ -25,7 +25,6 @@ from ra2docs.sphinx.nodes import (
     Ra2Directive,
     RenderContext,
     field_list,
-    fill,
     inline,
     joined,
     linked_paragraphs,
@@ -33,7 +32,7 @@ from ra2docs.sphinx.nodes import (
     para,
     paragraphs,
     ra2_fill,
-    renderer,
+    register,
     xref,
 )
 from ra2docs.sphinx.verification import requirement_key as verification_key
@@ -82,7 +81,6 @@ def files_of(loaded: Loaded, reqs: Iterable[model.Requirement]) -> set[str]:
     return files
 
 
-@deps.selector("ra2:requirements")
 def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """Besides `files_of`: what the coverage status and the supporting components come from."""
     from ra2docs.sphinx.trace import policy_files
@@ -91,7 +89,6 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files_of(loaded, select(loaded, options)) | policy_files(loaded) | tests
 
 
-@deps.digest("ra2:requirements")
 def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph, index = loaded.project.graph, loaded.project.graph.requirements
     spec = graph.specs.get(options.get("spec", ""))
@@ -107,6 +104,14 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class RequirementsDirective(Ra2Directive):
+    NAME = "requirements"
+    select = staticmethod(requirement_files)
+    digest = staticmethod(requirement_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_requirements(ctx, args)  # defined below
+
     option_spec: ClassVar[OptionSpec] = {
         "spec": directives.unchanged_required, "category": directives.unchanged, "section": directives.unchanged,
         "cited-by": directives.unchanged, "not-cited-by": directives.unchanged,
@@ -120,7 +125,7 @@ class RequirementsDirective(Ra2Directive):
             known = ", ".join(sorted(loaded.project.graph.specs)) or "none"
             return self.problem(f"ra2:requirements: unknown spec {spec!r} (specs: {known})")
         reqs = select(loaded, self.options)
-        self.depend(requirement_files(loaded, self.options))
+        self.depend()
         if not reqs:
             return [para("No requirements match this selection.", ["ra2-empty"])]
         domain = get_domain(self.env)
@@ -128,7 +133,7 @@ class RequirementsDirective(Ra2Directive):
             domain.note_object(req.key, "req", req.title, self.state.document)
         if "group-by" in self.options:
             return self.grouped(loaded, reqs, self.options["group-by"])
-        return [index_node(reqs), fill("requirements", ids=[r.key for r in reqs])]
+        return [index_node(reqs), self.placeholder(ids=[r.key for r in reqs])]
 
     def grouped(self, loaded: Loaded, reqs: list[model.Requirement], field: str) -> list[nodes.Node]:
         """One section per category (or section) of the spec, in the spec's order; empty ones left out."""
@@ -145,7 +150,7 @@ class RequirementsDirective(Ra2Directive):
             section = nodes.section(support_smartquotes=False, ids=[anchor])
             section += nodes.title("", "", nodes.Text(titles.get(group, group or "Other requirements")))
             section += index_node(groups[group])
-            section += fill("requirements", ids=[r.key for r in groups[group]])
+            section += self.placeholder(ids=[r.key for r in groups[group]])
             out.append(section)
         return out
 
@@ -169,7 +174,7 @@ def add_to_local_toc(app: Sphinx, doctree: nodes.document) -> None:
     (a page of thousands would make every page's navigation huge)."""
     env = app.env
     toc = env.tocs.get(env.docname)
-    placeholders = [n for n in doctree.findall(ra2_fill) if n["renderer"] == "requirements"]
+    placeholders = [n for n in doctree.findall(ra2_fill) if n["renderer"] == RequirementsDirective.key()]
     if toc is None or not placeholders:
         return
     if sum(len(n["args"]["ids"]) for n in placeholders) > app.config.ra2docs_list_limit:
@@ -207,7 +212,6 @@ def _ancestors(node: nodes.Node) -> list[nodes.Node]:
     return out
 
 
-@renderer("requirements")
 def render_requirements(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     """Each requirement as a section: its ID and title as heading (and link target), facts, description.
 
@@ -391,5 +395,5 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "requirements", RequirementsDirective)
+    register(app, RequirementsDirective)
     app.connect("doctree-read", add_to_local_toc, priority=900)  # after Sphinx made the page's contents

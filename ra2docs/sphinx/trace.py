@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -19,13 +19,12 @@ from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.nodes import (
     Ra2Directive,
     RenderContext,
-    fill,
     inline,
     joined,
     linked_para,
     linked_text,
     para,
-    renderer,
+    register,
     table,
     xref,
 )
@@ -53,7 +52,6 @@ def policy_files(loaded: Loaded) -> set[str]:
     return files
 
 
-@deps.selector("ra2:traceability")
 def traceability_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     return files_of(loaded, select(loaded, options)) | policy_files(loaded)
 
@@ -90,7 +88,6 @@ def waiver_notes(notes: dict[str, int], prefix: str = "ra2-note") -> list[nodes.
     return [nodes.paragraph("", "", nodes.strong("", "Why the waived gaps are accepted:")), listing]
 
 
-@deps.digest("ra2:traceability")
 def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     rows = []
@@ -104,6 +101,14 @@ def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class TraceabilityDirective(Ra2Directive):
+    NAME = "traceability"
+    select = staticmethod(traceability_files)
+    digest = staticmethod(traceability_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_traceability(ctx, args)  # defined below
+
     option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged_required, "category": directives.unchanged,
                                          "section": directives.unchanged, "cited-by": directives.unchanged}
 
@@ -112,11 +117,10 @@ class TraceabilityDirective(Ra2Directive):
         graph = loaded.project.graph
         if self.options.get("spec", "") not in graph.specs:
             return self.problem(f"ra2:traceability: unknown spec {self.options.get('spec', '')!r}")
-        self.depend(traceability_files(loaded, self.options))
-        return [fill("traceability", **self.options)]
+        self.depend()
+        return [self.placeholder(**self.options)]
 
 
-@renderer("traceability")
 def render_traceability(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
     loaded = ctx.loaded
     reqs = select(loaded, options)
@@ -226,14 +230,12 @@ def _findings_by_scope(loaded: Loaded) -> dict[tuple[str, str, str], Finding]:
             for f in loaded.project.result.findings if f.code in ("ra2.uncovered", "ra2.unverified")}
 
 
-@deps.selector("ra2:coverage")
 def coverage_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     spec = options.get("spec", "")
     reqs = [r for r in loaded.tree.requirements if not spec or r.spec == spec]
     return files_of(loaded, reqs) | policy_files(loaded)
 
 
-@deps.digest("ra2:coverage")
 def coverage_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = options.get("spec", "")
     found = _findings_by_scope(loaded)
@@ -242,16 +244,21 @@ def coverage_digest(loaded: Loaded, options: dict[str, str]) -> object:
 
 
 class CoverageDirective(Ra2Directive):
+    NAME = "coverage"
+    select = staticmethod(coverage_files)
+    digest = staticmethod(coverage_digest)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_coverage(ctx, args)  # defined below
+
     option_spec: ClassVar[OptionSpec] = {"spec": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        loaded = self.loaded
-        spec = self.options.get("spec", "")
-        self.depend(coverage_files(loaded, self.options))
-        return [fill("coverage", spec=spec)]
+        self.depend()
+        return [self.placeholder(spec=self.options.get("spec", ""))]
 
 
-@renderer("coverage")
 def render_coverage(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
     loaded = ctx.loaded
     spec = options.get("spec", "")
@@ -313,5 +320,4 @@ def _chapter_titles(loaded: Loaded, spec_id: str) -> dict[str, str]:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "traceability", TraceabilityDirective)
-    app.add_directive_to_domain("ra2", "coverage", CoverageDirective)
+    register(app, TraceabilityDirective, CoverageDirective)

@@ -28,9 +28,8 @@ from sphinx.util.typing import OptionSpec
 from ra2docs import model
 from ra2docs.fileio import write_text_atomic
 from ra2docs.responses import ANSWER_BY_ID, ANSWERS
-from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
-from ra2docs.sphinx.nodes import Ra2Directive, joined, para, table, xref
+from ra2docs.sphinx.nodes import Ra2Directive, joined, para, register, table, xref
 from ra2docs.xlsx.colours import ANSWER_COLOURS, ink
 from ra2docs.xlsx.compare import UNANSWERED, Comparison, compare
 
@@ -46,7 +45,6 @@ def _vendors(options: dict[str, str]) -> list[str]:
     return [v.strip() for v in options.get("vendors", "").split(",") if v.strip()]
 
 
-@deps.selector("ra2:vendors")
 def vendor_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     """The responses files shown, and the files defining the requirements they answer."""
     wanted = set(_vendors(options))
@@ -122,11 +120,13 @@ def build(cmp: Comparison) -> list[nodes.Node]:
 
 
 class VendorsDirective(Ra2Directive):
+    NAME = "vendors"
+    select = staticmethod(vendor_files)
     option_spec: ClassVar[OptionSpec] = {"profile": directives.unchanged, "vendors": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
-        self.depend(vendor_files(loaded, self.options))
+        self.depend()
         wanted = _vendors(self.options)
         known = {r.vendor for r in loaded.tree.responses}
         for vendor in wanted:
@@ -166,6 +166,6 @@ def _write_css(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("ra2", "vendors", VendorsDirective)
+    register(app, VendorsDirective)
     app.add_css_file(CSS)
     app.connect("build-finished", _write_css)

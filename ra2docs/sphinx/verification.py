@@ -21,7 +21,7 @@ and on the files of the requirements shown, so importing results rebuilds them.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -29,20 +29,18 @@ from sphinx.application import Sphinx
 from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
-from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import anchor, get_domain
 from ra2docs.sphinx.nodes import (
     Ra2Directive,
     RenderContext,
     field_list,
-    fill,
     inline,
     joined,
     linked_paragraphs,
     linked_text,
     para,
-    renderer,
+    register,
     table,
     xref,
 )
@@ -64,9 +62,6 @@ def state_node(state: str, on_stack: bool = False) -> nodes.inline:
     return inline(state_label(state, on_stack), ["ra2-vstate", f"ra2-vstate-{state}"])
 
 
-@deps.selector("ra2:testcases")
-@deps.selector("ra2:verification")
-@deps.selector("ra2:verification-matrix")
 def verification_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
     tree = loaded.tree
     files = {tc.location.file for tc in tree.testcases} | {rs.location.file for rs in tree.results}
@@ -92,18 +87,24 @@ def _shown_tests(loaded: Loaded, options: dict[str, str]) -> list[TestCase]:
 class TestcasesDirective(Ra2Directive):
     """Notes each test case as a link target while the page is read; `render_testcases` fills it in
     when the page is written (so IDs in descriptions become links, as elsewhere)."""
+    NAME = "testcases"
+    select = staticmethod(verification_files)
+
+    @staticmethod
+    def render(ctx: RenderContext, args: dict[str, Any], /) -> list[nodes.Node]:
+        return render_testcases(ctx, args)  # defined below
 
     option_spec: ClassVar[OptionSpec] = {"suite": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
-        self.depend(verification_files(loaded, {}))
+        self.depend()
         shown = _shown_tests(loaded, self.options)
         suite = self.options.get("suite", "").strip()
         if not shown:
             return [para("No test case is defined yet (kind: testcases)." if not suite else
                          f"No test case of suite {suite!r}.", ["ra2-testcases-empty"])]
-        placeholder = fill("testcases", **self.options)
+        placeholder = self.placeholder(**self.options)
         self.set_source_info(placeholder)
         domain = get_domain(self.env)
         for tc in shown:
@@ -111,7 +112,6 @@ class TestcasesDirective(Ra2Directive):
         return [placeholder]
 
 
-@renderer("testcases")
 def render_testcases(ctx: RenderContext, options: dict[str, str]) -> list[nodes.Node]:
     loaded = ctx.loaded
     v = verification(loaded.project.graph)
@@ -139,12 +139,14 @@ def render_testcases(ctx: RenderContext, options: dict[str, str]) -> list[nodes.
 
 
 class VerificationDirective(Ra2Directive):
+    NAME = "verification"
+    select = staticmethod(verification_files)
     option_spec: ClassVar[OptionSpec] = {"stack": directives.unchanged, "spec": directives.unchanged,
                                          "verified-only": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
-        self.depend(verification_files(loaded, self.options))
+        self.depend()
         graph = loaded.project.graph
         stack_id = self.options.get("stack", "").strip()
         stack = _stack(loaded, stack_id) if stack_id else None
@@ -183,12 +185,14 @@ class VerificationDirective(Ra2Directive):
 
 
 class VerificationMatrixDirective(Ra2Directive):
+    NAME = "verification-matrix"
+    select = staticmethod(verification_files)
     option_spec: ClassVar[OptionSpec] = {"by": lambda arg: directives.choice(arg, ("requirements", "stacks")),
                                          "spec": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         loaded = self.loaded
-        self.depend(verification_files(loaded, self.options))
+        self.depend()
         graph = loaded.project.graph
         v = verification(graph)
         spec = self.options.get("spec", "").strip()
@@ -252,9 +256,7 @@ def _write_css(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> None:
     app.add_css_file(CSS)
     app.connect("build-finished", _write_css)
-    app.add_directive_to_domain("ra2", "testcases", TestcasesDirective)
-    app.add_directive_to_domain("ra2", "verification", VerificationDirective)
-    app.add_directive_to_domain("ra2", "verification-matrix", VerificationMatrixDirective)
+    register(app, TestcasesDirective, VerificationDirective, VerificationMatrixDirective)
 
 
 # ---- the verification of one requirement, for requirement blocks and traceability tables ---------------
