@@ -36,7 +36,9 @@ FEATURE_MODULES: tuple[str, ...] = (
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # env_version 2: placeholders name their directive's registry key (`ra2:requirements`), so an
+    # environment pickled before is read again rather than rendered with names no longer registered
     for name in FEATURE_MODULES:
         importlib.import_module(name).setup(app)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True,
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True,
             "parallel_write_safe": True}
