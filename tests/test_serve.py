@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from ra2docs.preview import PersistentBuild, SitePaths
 from tests.conftest import REPO, run_cli
+from tests.sphinx_helpers import copy_root, html_files
 
 
 def _free_port() -> int:
@@ -94,3 +97,39 @@ def test_serve_refuses_a_tree_without_pages(tmp_path: Path) -> None:
     (tree / "conf.py").unlink()
     proc = run_cli("serve", str(tree))
     assert proc.returncode == 2 and "conf.py: no such file" in proc.stderr
+
+
+def _persistent_build(site: Path) -> PersistentBuild:
+    return PersistentBuild(SitePaths(source=site, conf=site, out=site / "_out" / "html"), "http://127.0.0.1/")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    time.sleep(0.01)  # a later modification time than the build that read it
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_preview_rebuilds_equal_a_clean_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The preview's application, built again after YAML, matrix, page and conf.py edits, writes what a clean
+    build of the edited site writes (the serving process keeps the application, its environment and the tree)."""
+    site = copy_root("sample", tmp_path)
+    preview = _persistent_build(site)
+    assert preview() == 0
+    edits = [(site / "requirements" / "rm-stg.yaml", "title: Persistent volumes", "title: Volumes that outlive pods"),
+             (site / "mappings" / "storage.yaml", "{ceph: supported}", "{ceph: not-supported}"),
+             (site / "rm.rst", "===============\n", "===============\n\nAn added paragraph of the page.\n"),
+             (site / "conf.py", 'project = "ra2docs sample"', 'project = "ra2docs sample, edited"')]
+    for path, old, new in edits:
+        _edit(path, old, new)
+        assert preview(changed_paths=[path]) == 0
+        clean_site = tmp_path / f"clean-{path.name}"
+        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns("_out"))
+        # a clean `sphinx-build` in its own process (two applications in one would share docutils' registries)
+        subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(clean_site),
+                        str(clean_site / "_out" / "html")], check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+        assert html_files(site / "_out" / "html") == html_files(clean_site / "_out" / "html"), path.name
+    assert "Volumes that outlive pods" in (site / "_out" / "html" / "rm.html").read_text(encoding="utf-8")
+    assert "ra2docs sample, edited" in (site / "_out" / "html" / "index.html").read_text(encoding="utf-8")
+    assert preview.builds == 1 + len(edits)
+    assert "the build failed" not in capsys.readouterr().out

@@ -189,9 +189,18 @@ def _load_early(app: Sphinx) -> None:
     load(Path(app.confdir), app.config.ra2docs_root, Path(app.doctreedir))
 
 
+def _refresh(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+             removed: set[str]) -> list[str]:
+    """Every build starts from the tree as it is now: an application built again (the preview's) gets no
+    second builder-inited. Before any other handler asks for the tree; a no-op when nothing changed."""
+    _load_early(app)
+    return []
+
+
 def setup(app: Sphinx) -> None:
     app.add_config_value("ra2docs_root", ".", "env", types=[str])
     app.add_config_value("ra2docs_list_limit", 200, "env", types=[int])
     app.add_config_value("ra2docs_confdir", "", "", types=[str])  # set by ra2docs, not by users
     app.connect("config-inited", _remember_confdir)
     app.connect("builder-inited", _load_early)
+    app.connect("env-get-outdated", _refresh, priority=100)
