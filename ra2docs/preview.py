@@ -20,7 +20,7 @@ import os
 import subprocess
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+IDLE_SECONDS = 3.0  # after a rebuild, the garbage of the last build is collected when no edit came for this long
 IGNORED = (".git", ".hg", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__")
 
 
@@ -129,16 +130,22 @@ def _server_class() -> type[Any]:
         """sphinx-autobuild's server, its callback run in this process (one build at a time) instead of a
         new worker process per change, which would throw the application away after each build."""
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, between_builds: Callable[[], None], **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ra2docs-build")
+            self.between_builds = between_builds
 
         async def watch(self) -> None:  # RebuildServer.watch, with the callback in `self.builds`
             loop = asyncio.get_running_loop()
+            tidy: asyncio.TimerHandle | None = None
             async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
+                if tidy is not None:
+                    tidy.cancel()
                 changed_paths = [Path(path).resolve() for (_, path) in changes]
                 await loop.run_in_executor(self.builds, partial(self.change_callback, changed_paths=changed_paths))
                 self.flag.set()
+                # after the browser has reloaded (the collection holds the interpreter for its duration)
+                tidy = loop.call_later(IDLE_SECONDS, self.builds.submit, self.between_builds)
 
     return InProcessRebuildServer
 
@@ -152,12 +159,17 @@ def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) 
     from starlette.routing import Mount, WebSocketRoute
     from starlette.staticfiles import StaticFiles
 
+    from ra2docs.sphinx.data import collect_between_builds
+    from ra2docs.sphinx.parse_cache import keep_in_memory
+
+    keep_in_memory()
     url = f"http://{host}:{port}/"
     rebuild = PersistentBuild(paths, url)
     paths.out.mkdir(parents=True, exist_ok=True)
     ignore = IgnoreFilter([*(str(p) for p in IGNORED), str(paths.out)], [])  # the doctrees are in out/.doctrees
-    watcher = _server_class()(list(watched), ignore, change_callback=rebuild)
+    watcher = _server_class()(list(watched), ignore, change_callback=rebuild, between_builds=collect_between_builds)
     watcher.builds.submit(rebuild).result()  # the first build, in the thread every rebuild runs in
+    watcher.builds.submit(collect_between_builds)
     app = Starlette(routes=[WebSocketRoute("/websocket-reload", watcher, name="reload"),
                             Mount("/", app=StaticFiles(directory=paths.out, html=True), name="static")],
                     middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
