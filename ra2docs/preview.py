@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-IDLE_SECONDS = 3.0  # after a rebuild, the garbage of the last build is collected when no edit came for this long
+IDLE_SECONDS = 1.0  # after a rebuild (and the browser reload it triggers), the last build's garbage is collected
 IGNORED = (".git", ".hg", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__")
 
 
