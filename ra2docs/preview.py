@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-IDLE_SECONDS = 1.0  # after a rebuild (and the browser reload it triggers), the last build's garbage is collected
+IDLE_SECONDS = 5.0  # the last builds' garbage is collected once no edit came for this long after a rebuild
 IGNORED = (".git", ".hg", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__")
 
 
@@ -144,7 +144,7 @@ def _server_class() -> type[Any]:
                 changed_paths = [Path(path).resolve() for (_, path) in changes]
                 await loop.run_in_executor(self.builds, partial(self.change_callback, changed_paths=changed_paths))
                 self.flag.set()
-                # after the browser has reloaded (the collection holds the interpreter for its duration)
+                # once the author pauses (the collection holds the interpreter: a second at N = 5,000)
                 tidy = loop.call_later(IDLE_SECONDS, self.builds.submit, self.between_builds)
 
     return InProcessRebuildServer
@@ -159,10 +159,12 @@ def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) 
     from starlette.routing import Mount, WebSocketRoute
     from starlette.staticfiles import StaticFiles
 
+    from ra2docs.sphinx import data
     from ra2docs.sphinx.data import collect_between_builds
     from ra2docs.sphinx.parse_cache import keep_in_memory
 
     keep_in_memory()
+    data.collect_at_load = False  # collected while no edit waits instead
     url = f"http://{host}:{port}/"
     rebuild = PersistentBuild(paths, url)
     paths.out.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from ra2docs.preview import PersistentBuild, SitePaths
+from ra2docs.sphinx import data
 from ra2docs.sphinx.data import collect_between_builds
 from ra2docs.sphinx.parse_cache import keep_in_memory
 from tests.conftest import REPO, run_cli
@@ -118,10 +119,12 @@ def test_preview_rebuilds_equal_a_clean_build(tmp_path: Path, capsys: pytest.Cap
     site = copy_root("sample", tmp_path)
     preview = _persistent_build(site)
     keep_in_memory()  # as `ra2docs serve` runs it: parse results kept, garbage collected between builds
+    data.collect_at_load = False
     try:
         _build_edit_and_compare(site, preview, tmp_path)
     finally:
         keep_in_memory(False)
+        data.collect_at_load = True
     assert "the build failed" not in capsys.readouterr().out
 
 

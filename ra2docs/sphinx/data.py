@@ -145,18 +145,17 @@ def load(confdir: Path, configured_root: str, doctreedir: Path | None = None) ->
     return loaded
 
 
-_collected = False  # `collect_between_builds` ran since the last load
+# A process that builds again and again (the preview) turns this off and calls `collect_between_builds`
+# when no edit waits: the full collection before a load walks every object of the process (a second at
+# N = 5,000), on the edit's path.
+collect_at_load = True
 
 
 def collect_between_builds() -> None:
-    """For a process that builds again (the preview): collect the last build's garbage (an old project's
-    cycles included) and freeze what lives, while no edit waits; the next load then skips its own full
-    collection, which walked every object of the process (a second at N = 5,000) on the edit's path."""
-    global _collected
+    """Collect the garbage of earlier builds (an old project's cycles included) and freeze what lives."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    _collected = True
 
 
 @contextmanager
@@ -166,14 +165,11 @@ def _project_outside_gc() -> Iterator[None]:
     The project (millions of objects on a big tree) lives as long as the build; every full collection
     walked all of it, during the build and once more at exit (seconds at N = 5,000). Frozen objects are
     never collected, so what an earlier load froze is unfrozen and collected first: a process that
-    builds again (tests, autobuild) does not keep old projects' cycles (unless `collect_between_builds` has
-    just done so).
+    builds again (tests) does not keep old projects' cycles; the preview collects them between builds.
     """
-    global _collected
-    if not _collected:
+    if collect_at_load:
         gc.unfreeze()
         gc.collect()
-    _collected = False
     enabled = gc.isenabled()
     gc.disable()  # Project.load pauses the collector too; re-enabled before freezing, it would walk it all once
     try:
