@@ -65,14 +65,19 @@ class PersistentBuild:
         if changed_paths:
             shown = ", ".join(_shown(p) for p in list(changed_paths)[:5])
             print(f"[ra2docs serve] changed: {shown}; rebuilding", flush=True)
+        from sphinx.errors import SphinxError
+
         try:
             app = self._application()
             app.statuscode = 0
             app._warncount = 0  # per build, not summed over the application's builds
             app.build()
             code = app.statuscode
-        except Exception:  # a broken extension or conf.py: say so, start afresh next time, keep serving
-            traceback.print_exc()
+        except Exception as err:  # a broken extension or conf.py: say so, start afresh next time, keep serving
+            if isinstance(err, SphinxError):
+                print(f"[ra2docs serve] {err.category}: {err}", file=sys.stderr, flush=True)
+            else:
+                traceback.print_exc()
             self.close()
             code = 2
         self.builds += 1

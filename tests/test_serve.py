@@ -147,3 +147,18 @@ def _build_edit_and_compare(site: Path, preview: PersistentBuild, tmp_path: Path
     assert "Volumes that outlive pods" in (site / "_out" / "html" / "rm.html").read_text(encoding="utf-8")
     assert "ra2docs sample, edited" in (site / "_out" / "html" / "index.html").read_text(encoding="utf-8")
     assert preview.builds == 1 + len(edits)
+
+
+def test_preview_survives_a_broken_conf_py(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A conf.py that does not run fails that rebuild with Sphinx's message, and the next save builds again."""
+    site = copy_root("sample", tmp_path)
+    preview = _persistent_build(site)
+    assert preview() == 0
+    conf = site / "conf.py"
+    _edit(conf, 'project = "ra2docs sample"', 'project = "ra2docs sample" +')
+    assert preview(changed_paths=[conf]) == 2
+    out = capsys.readouterr()
+    assert "the build failed (exit 2)" in out.out and "conf.py" in out.err and "Traceback" not in out.err
+    _edit(conf, 'project = "ra2docs sample" +', 'project = "ra2docs sample, fixed"')
+    assert preview(changed_paths=[conf]) == 0
+    assert "ra2docs sample, fixed" in (site / "_out" / "html" / "index.html").read_text(encoding="utf-8")
