@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 IDLE_SECONDS = 5.0  # the last builds' garbage is collected once no edit came for this long after a rebuild
+WATCH_TICK_MS = 250  # how often watchfiles reports "no change", which only the first time is looked at
 IGNORED = (".git", ".hg", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__")
 
 
@@ -117,6 +118,26 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
+def _stamps(watched: Sequence[Path], ignore: Callable[[str], bool]) -> dict[str, tuple[int, int] | None]:
+    """The stamp of every watched file the watcher would report on."""
+    out: dict[str, tuple[int, int] | None] = {}
+    for top in watched:
+        if top.is_file():
+            out[str(top)] = _stamp(top)
+            continue
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = [d for d in dirs if not ignore(os.path.join(folder, d))]
+            for name in names:
+                path = os.path.join(folder, name)
+                if not ignore(path):
+                    out[path] = _stamp(Path(path))
+    return out
+
+
+def _changed_since(before: dict[str, tuple[int, int] | None], now: dict[str, tuple[int, int] | None]) -> list[Path]:
+    return [Path(p) for p in sorted(before.keys() | now.keys()) if before.get(p) != now.get(p)]
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -135,18 +156,29 @@ def _server_class() -> type[Any]:
         """sphinx-autobuild's server, its callback run in this process (one build at a time) instead of a
         new worker process per change, which would throw the application away after each build."""
 
-        def __init__(self, *args: Any, between_builds: Callable[[], None], **kwargs: Any) -> None:
+        def __init__(self, *args: Any, between_builds: Callable[[], None], missed: Callable[[], list[Path]],
+                     **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ra2docs-build")
             self.between_builds = between_builds
+            self.missed = missed
 
         async def watch(self) -> None:  # RebuildServer.watch, with the callback in `self.builds`
             loop = asyncio.get_running_loop()
             tidy: asyncio.TimerHandle | None = None
-            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
+            watching = False
+            # yield_on_timeout: an empty batch once watchfiles is watching, so a save made after the first
+            # build began and before the watch began is built then rather than lost
+            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path),
+                                                   yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+                first, watching = not watching, True
+                changed_paths = [Path(path).resolve() for (_, path) in changes]
+                if first and not changed_paths:
+                    changed_paths = self.missed()
+                if not changed_paths:
+                    continue
                 if tidy is not None:
                     tidy.cancel()
-                changed_paths = [Path(path).resolve() for (_, path) in changes]
                 await loop.run_in_executor(self.builds, partial(self.change_callback, changed_paths=changed_paths))
                 self.flag.set()
                 # once the author pauses (the collection holds the interpreter: a second at N = 5,000)
@@ -174,7 +206,9 @@ def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) 
     rebuild = PersistentBuild(paths, url)
     paths.out.mkdir(parents=True, exist_ok=True)
     ignore = IgnoreFilter([*(str(p) for p in IGNORED), str(paths.out)], [])  # the doctrees are in out/.doctrees
-    watcher = _server_class()(list(watched), ignore, change_callback=rebuild, between_builds=collect_between_builds)
+    before = _stamps(watched, ignore)
+    watcher = _server_class()(list(watched), ignore, change_callback=rebuild, between_builds=collect_between_builds,
+                              missed=lambda: _changed_since(before, _stamps(watched, ignore)))
     watcher.builds.submit(rebuild).result()  # the first build, in the thread every rebuild runs in
     watcher.builds.submit(collect_between_builds)
     app = Starlette(routes=[WebSocketRoute("/websocket-reload", watcher, name="reload"),
