@@ -162,3 +162,29 @@ def test_preview_survives_a_broken_conf_py(tmp_path: Path, capsys: pytest.Captur
     _edit(conf, 'project = "ra2docs sample" +', 'project = "ra2docs sample, fixed"')
     assert preview(changed_paths=[conf]) == 0
     assert "ra2docs sample, fixed" in (site / "_out" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_builds_a_save_made_before_watching_began(tmp_path: Path) -> None:
+    """A file saved as soon as the first build says it is serving (before the watch has started) is built."""
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    log = tmp_path / "serve.log"
+    yaml_file = tree / "requirements" / "ops-ntw.yaml"
+    html = tree / "build" / "html" / "index.html"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ra2docs", "serve", "--port", str(_free_port())], cwd=tree,
+                                env=dict(os.environ, PYTHONPATH=str(REPO), RA2DOCS_SERVE_SUBPROCESS="0"),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait("the first build", lambda: b"[ra2docs serve] serving on" in log.read_bytes() or proc.poll() is not None,
+              timeout=240)
+        assert proc.poll() is None, log.read_text()
+        yaml_file.write_text(yaml_file.read_text().replace("Replace this sample", "Saved at once"))
+        _wait("the early save", lambda: "Saved at once" in html.read_text(encoding="utf-8"), timeout=120)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
