@@ -8,9 +8,10 @@ run it builds the floor: the same requirements, one page per spec and category, 
 docutils section (title and description) made by a trivial directive from a JSON file. Then it edits one
 requirements file and times the incremental rebuild.
 
-    python bench/bench_html.py [--sizes 1000,5000,20000] [--tree DIR] [--keep DIR]
+    python bench/bench_html.py [--sizes 1000,5000,20000] [--tree DIR] [--keep DIR] [--profile]
 
-Prints a table of seconds, MiB and ratios (ours / floor; incremental / full).
+Prints a table of seconds, MiB and ratios (ours / floor; incremental / full); with --profile, also where a
+one-description rebuild spends its time, per stage (cProfile of the whole sphinx-build process).
 """
 
 from __future__ import annotations
@@ -139,7 +140,42 @@ def edit_one_requirement(project: Project, field: str) -> Path:
     return path
 
 
-def run_size(n: int, workdir: Path, tree: Path | None) -> dict[str, float]:
+# Stages of a build, each the cumulative time of one function in a cProfile of the whole process: (label,
+# file suffix, function name). Nested labels are parts of the one above.
+STAGES = (
+    ("Sphinx application set-up (extensions, environment)", "sphinx/application.py", "__init__"),
+    ("  ra2docs: the tree loaded and checked (builder-inited)", "ra2docs/sphinx/data.py", "_load_early"),
+    ("    load (parse cache, model)", "ra2docs/load.py", "load_tree"),
+    ("      of which unpickling the parse cache", "ra2docs/sphinx/parse_cache.py", "_read_entry"),
+    ("    graph", "ra2docs/graph.py", "build"),
+    ("    checks", "ra2docs/validate.py", "run_checks"),
+    ("Sphinx read phase", "sphinx/builders/__init__.py", "read"),
+    ("  ra2docs: page data digests (deps)", "ra2docs/sphinx/deps.py", "_pages_to_reread"),
+    ("    coverage statuses of every requirement", "ra2docs/status.py", "compute_all"),
+    ("    supporting components of every requirement", "ra2docs/sphinx/requirements.py", "_supporters_index"),
+    ("  reading the outdated pages", "sphinx/builders/__init__.py", "_read_serial"),
+    ("Sphinx write phase (the pages)", "sphinx/builders/__init__.py", "write"),
+    ("Sphinx finish (search index, inventory, static files)", "sphinx/builders/html/__init__.py", "finish"),
+)
+
+
+def profile_incremental(project: Project, site: Path, out: Path, profile: Path) -> None:
+    """Edit one description again, rebuild under cProfile and print where the time went, per stage."""
+    import pstats
+
+    edit_one_requirement(project, "description")
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "sphinx", "-q", "-b", "html", str(site),
+           str(out / "html"), "-d", str(out / "dt")]
+    subprocess.run(cmd, check=True, env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.DEVNULL)
+    stats = pstats.Stats(str(profile)).stats  # type: ignore[attr-defined]
+    total = max(v[3] for v in stats.values())
+    print(f"  cProfile of a one-description rebuild: {total:.1f} s under the profiler")
+    for label, suffix, name in STAGES:
+        spent = max((v[3] for (f, _, fn), v in stats.items() if f.endswith(suffix) and fn == name), default=0.0)
+        print(f"    {label:58} {spent:6.2f} s {spent / total:6.1%}")
+
+
+def run_size(n: int, workdir: Path, tree: Path | None, profile: bool = False) -> dict[str, float]:
     if tree is None:
         from bench.generate import generate_tree  # the bench helper's generator
 
@@ -154,6 +190,9 @@ def run_size(n: int, workdir: Path, tree: Path | None) -> dict[str, float]:
     incr_s, _, incr_cpu = sphinx_build(workdir / "site", workdir / "site-out")
     edit_one_requirement(Project.load(tree, display_root=str(tree)), "title")  # shown wherever it is linked
     title_s, _, title_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    if profile:
+        profile_incremental(Project.load(tree, display_root=str(tree)), workdir / "site", workdir / "site-out",
+                            workdir / "incremental.prof")
     cells = sum(len(r.cells) for m in project.tree.matrices for r in m.rows)
     return {"n": len(project.tree.requirements), "cells": cells, "floor_s": floor_s, "floor_mib": floor_mib,
             "floor_cpu": floor_cpu, "ours_s": ours_s, "ours_mib": ours_mib, "ours_cpu": ours_cpu,
@@ -165,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated N (default: %(default)s)")
     parser.add_argument("--tree", type=Path, help="benchmark this existing tree instead of generating")
     parser.add_argument("--keep", type=Path, help="keep the generated trees and builds under this folder")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile a one-description rebuild (cProfile) and print its stages")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.tree is None else [0]
     rows = []
@@ -175,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             tree = workdir / "tree"
             shutil.copytree(args.tree, tree)
         try:
-            row = run_size(n, workdir, tree)
+            row = run_size(n, workdir, tree, args.profile)
         finally:
             if args.keep is None:
                 shutil.rmtree(workdir, ignore_errors=True)

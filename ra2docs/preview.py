@@ -1,53 +1,141 @@
 """The live preview's server: sphinx-autobuild's watcher, reload script and static server, our rebuild.
 
 sphinx-autobuild rebuilds by starting `python -m sphinx` for every change: a new interpreter importing
-Sphinx, the theme and ra2docs each time, about half of an incremental build's CPU on the shipped site.
-Here the serving process imports them once, and each rebuild runs `sphinx build` in the worker process
-sphinx-autobuild forks for it (its RebuildServer runs the callback in a process pool), so a rebuild starts
-with everything imported and costs what the edit costs: the changed YAML files are parsed (the rest
-comes from the parse cache in the doctree folder), the pages showing them re-read and written.
+Sphinx, the theme and ra2docs, setting up a new application, unpickling the environment and loading the
+spec tree each time, most of a one-page rebuild of the shipped site. Here the serving process keeps one
+Sphinx application (`PersistentBuild`) and builds it again on each change, as Sphinx's own tests do:
+the environment stays in memory, the templates stay compiled, the spec tree is reloaded by the extension
+only when a file of it changed (its unchanged files come from the parse cache), and only the pages whose
+data changed are read and written. A change to conf.py, or a build that failed, starts a new application.
 
-The watching, the reload websocket and the file serving are sphinx-autobuild's own classes; when they
+The watching (watchfiles, sphinx-autobuild's ignore filter), the reload websocket and the file serving are
+sphinx-autobuild's own classes; `InProcessRebuildServer` only runs the callback in a thread of this process
+instead of a new worker process per change, so the application survives the rebuild. When those classes
 cannot be imported as expected, `run_autobuild` starts sphinx-autobuild's command line instead.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
 import traceback
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+IDLE_SECONDS = 5.0  # the last builds' garbage is collected once no edit came for this long after a rebuild
+WATCH_TICK_MS = 250  # how often watchfiles reports "no change", which only the first time is looked at
 IGNORED = (".git", ".hg", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__")
-PRELOADED = ("sphinx.cmd.build", "sphinx.builders.html", "sphinx.ext.graphviz", "ra2docs.sphinx", "furo")
 
 
-class Rebuild:
-    """One incremental `sphinx build`, run in the worker process (picklable: module-level, plain fields)."""
+@dataclass(frozen=True)
+class SitePaths:
+    """Where the pages, conf.py and the output of the previewed site are (as `make html` has them)."""
 
-    def __init__(self, sphinx_args: Sequence[str], url: str) -> None:
-        self.sphinx_args = list(sphinx_args)
+    source: Path
+    conf: Path
+    out: Path
+
+    @property
+    def doctrees(self) -> Path:
+        return self.out / ".doctrees"  # where `sphinx-build` without -d keeps them: both share one build
+
+    def sphinx_args(self) -> list[str]:
+        return ["-b", "html", "-c", str(self.conf), "--keep-going", str(self.source), str(self.out)]
+
+
+class PersistentBuild:
+    """One Sphinx application kept between rebuilds: each call is an incremental build of it."""
+
+    def __init__(self, paths: SitePaths, url: str) -> None:
+        self.paths = paths
         self.url = url
+        self.builds = 0  # builds run, for the log and the tests
+        self._app: Sphinx | None = None
+        self._contexts = ExitStack()
+        self._conf_stamp: tuple[int, int] | None = None
 
-    def __call__(self, *, changed_paths: Sequence[Path] = ()) -> None:
-        from sphinx.cmd.build import build_main
-
+    def __call__(self, *, changed_paths: Sequence[Path] = ()) -> int:
         if changed_paths:
             shown = ", ".join(_shown(p) for p in list(changed_paths)[:5])
             print(f"[ra2docs serve] changed: {shown}; rebuilding", flush=True)
+        from sphinx.errors import SphinxError
+
         try:
-            code = build_main(self.sphinx_args)
-        except Exception:  # a broken extension or conf.py: say so and keep serving
-            traceback.print_exc()
+            app = self._application()
+            app.statuscode = 0
+            app._warncount = 0  # per build, not summed over the application's builds
+            app.build()
+            code = app.statuscode
+        except Exception as err:  # a broken extension or conf.py: say so, start afresh next time, keep serving
+            if isinstance(err, SphinxError):
+                print(f"[ra2docs serve] {err.category}: {err}", file=sys.stderr, flush=True)
+            else:
+                traceback.print_exc()
+            self.close()
             code = 2
+        self.builds += 1
         if code:
             print(f"[ra2docs serve] the build failed (exit {code}); still serving the last pages", flush=True)
         print(f"[ra2docs serve] serving on {self.url}", flush=True)
+        return code
+
+    def _application(self) -> Sphinx:
+        stamp = _stamp(self.paths.conf / "conf.py")
+        if self._app is not None and stamp == self._conf_stamp:
+            return self._app
+        self.close()
+        from sphinx.application import Sphinx
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        # The application registers its directives and nodes in docutils' global registries, which these
+        # restore on exit: they stay entered as long as the application lives.
+        self._contexts.enter_context(patch_docutils(self.paths.conf))
+        self._contexts.enter_context(docutils_namespace())
+        self._conf_stamp = stamp
+        self._app = Sphinx(self.paths.source, self.paths.conf, self.paths.out, self.paths.doctrees, "html",
+                           status=sys.stdout, warning=sys.stderr)
+        return self._app
+
+    def close(self) -> None:
+        self._app = None
+        self._contexts.close()
+        self._contexts = ExitStack()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _stamps(watched: Sequence[Path], ignore: Callable[[str], bool]) -> dict[str, tuple[int, int] | None]:
+    """The stamp of every watched file the watcher would report on."""
+    out: dict[str, tuple[int, int] | None] = {}
+    for top in watched:
+        if top.is_file():
+            out[str(top)] = _stamp(top)
+            continue
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = [d for d in dirs if not ignore(os.path.join(folder, d))]
+            for name in names:
+                path = os.path.join(folder, name)
+                if not ignore(path):
+                    out[path] = _stamp(Path(path))
+    return out
+
+
+def _changed_since(before: dict[str, tuple[int, int] | None], now: dict[str, tuple[int, int] | None]) -> list[Path]:
+    return [Path(p) for p in sorted(before.keys() | now.keys()) if before.get(p) != now.get(p)]
 
 
 def _shown(path: Path) -> str:
@@ -57,38 +145,80 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def preload() -> None:
-    """Import what every build needs once, in the serving process: forked workers inherit it."""
-    import ra2docs.sphinx
+def _server_class() -> type[Any]:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    for name in (*PRELOADED, *ra2docs.sphinx.FEATURE_MODULES):
-        with suppress(ImportError):  # a theme not installed: the build says so itself
-            importlib.import_module(name)
+    import watchfiles
+    from sphinx_autobuild.server import RebuildServer
+
+    class InProcessRebuildServer(RebuildServer):  # type: ignore[misc]
+        """sphinx-autobuild's server, its callback run in this process (one build at a time) instead of a
+        new worker process per change, which would throw the application away after each build."""
+
+        def __init__(self, *args: Any, between_builds: Callable[[], None], missed: Callable[[], list[Path]],
+                     **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ra2docs-build")
+            self.between_builds = between_builds
+            self.missed = missed
+
+        async def watch(self) -> None:  # RebuildServer.watch, with the callback in `self.builds`
+            loop = asyncio.get_running_loop()
+            tidy: asyncio.TimerHandle | None = None
+            watching = False
+            # yield_on_timeout: an empty batch once watchfiles is watching, so a save made after the first
+            # build began and before the watch began is built then rather than lost
+            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path),
+                                                   yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+                first, watching = not watching, True
+                changed_paths = [Path(path).resolve() for (_, path) in changes]
+                if first and not changed_paths:
+                    changed_paths = self.missed()
+                if not changed_paths:
+                    continue
+                if tidy is not None:
+                    tidy.cancel()
+                await loop.run_in_executor(self.builds, partial(self.change_callback, changed_paths=changed_paths))
+                self.flag.set()
+                # once the author pauses (the collection holds the interpreter: a second at N = 5,000)
+                tidy = loop.call_later(IDLE_SECONDS, self.builds.submit, self.between_builds)
+
+    return InProcessRebuildServer
 
 
-def run_server(sphinx_args: Sequence[str], watched: Sequence[Path], out: Path, host: str, port: int) -> None:
+def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) -> None:
     import uvicorn
     from sphinx_autobuild.filter import IgnoreFilter
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
-    from sphinx_autobuild.server import RebuildServer
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Mount, WebSocketRoute
     from starlette.staticfiles import StaticFiles
 
+    from ra2docs.sphinx import data
+    from ra2docs.sphinx.data import collect_between_builds
+    from ra2docs.sphinx.parse_cache import keep_in_memory
+
+    keep_in_memory()
+    data.collect_at_load = False  # collected while no edit waits instead
     url = f"http://{host}:{port}/"
-    rebuild = Rebuild(sphinx_args, url)
-    preload()
-    out.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=1) as pool:  # the first build, in a worker like every rebuild
-        pool.submit(rebuild).result()
-    ignore = IgnoreFilter([*(str(p) for p in IGNORED), str(out)], [])  # the doctrees are in out/.doctrees
-    watcher = RebuildServer(list(watched), ignore, change_callback=rebuild)
+    rebuild = PersistentBuild(paths, url)
+    paths.out.mkdir(parents=True, exist_ok=True)
+    ignore = IgnoreFilter([*(str(p) for p in IGNORED), str(paths.out)], [])  # the doctrees are in out/.doctrees
+    before = _stamps(watched, ignore)
+    watcher = _server_class()(list(watched), ignore, change_callback=rebuild, between_builds=collect_between_builds,
+                              missed=lambda: _changed_since(before, _stamps(watched, ignore)))
+    watcher.builds.submit(rebuild).result()  # the first build, in the thread every rebuild runs in
+    watcher.builds.submit(collect_between_builds)
     app = Starlette(routes=[WebSocketRoute("/websocket-reload", watcher, name="reload"),
-                            Mount("/", app=StaticFiles(directory=out, html=True), name="static")],
+                            Mount("/", app=StaticFiles(directory=paths.out, html=True), name="static")],
                     middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
                     lifespan=watcher.lifespan)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        watcher.builds.shutdown(wait=True)
 
 
 def run_autobuild(sphinx_args: Sequence[str], watched: Sequence[Path], host: str, port: int) -> int:
@@ -105,6 +235,7 @@ def run_autobuild(sphinx_args: Sequence[str], watched: Sequence[Path], host: str
 
 def in_process_available() -> bool:
     try:
+        import watchfiles  # noqa: F401
         from sphinx_autobuild.filter import IgnoreFilter  # noqa: F401
         from sphinx_autobuild.middleware import JavascriptInjectorMiddleware  # noqa: F401
         from sphinx_autobuild.server import RebuildServer  # noqa: F401

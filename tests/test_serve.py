@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from ra2docs.preview import PersistentBuild, SitePaths
+from ra2docs.sphinx import data
+from ra2docs.sphinx.data import collect_between_builds
+from ra2docs.sphinx.parse_cache import keep_in_memory
 from tests.conftest import REPO, run_cli
+from tests.sphinx_helpers import copy_root, html_files
 
 
 def _free_port() -> int:
@@ -94,3 +100,91 @@ def test_serve_refuses_a_tree_without_pages(tmp_path: Path) -> None:
     (tree / "conf.py").unlink()
     proc = run_cli("serve", str(tree))
     assert proc.returncode == 2 and "conf.py: no such file" in proc.stderr
+
+
+def _persistent_build(site: Path) -> PersistentBuild:
+    return PersistentBuild(SitePaths(source=site, conf=site, out=site / "_out" / "html"), "http://127.0.0.1/")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    time.sleep(0.01)  # a later modification time than the build that read it
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_preview_rebuilds_equal_a_clean_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The preview's application, built again after YAML, matrix, page and conf.py edits, writes what a clean
+    build of the edited site writes (the serving process keeps the application, its environment and the tree)."""
+    site = copy_root("sample", tmp_path)
+    preview = _persistent_build(site)
+    keep_in_memory()  # as `ra2docs serve` runs it: parse results kept, garbage collected between builds
+    data.collect_at_load = False
+    try:
+        _build_edit_and_compare(site, preview, tmp_path)
+    finally:
+        keep_in_memory(False)
+        data.collect_at_load = True
+    assert "the build failed" not in capsys.readouterr().out
+
+
+def _build_edit_and_compare(site: Path, preview: PersistentBuild, tmp_path: Path) -> None:
+    assert preview() == 0
+    edits = [(site / "requirements" / "rm-stg.yaml", "title: Persistent volumes", "title: Volumes that outlive pods"),
+             (site / "mappings" / "storage.yaml", "{ceph: supported}", "{ceph: not-supported}"),
+             (site / "rm.rst", "===============\n", "===============\n\nAn added paragraph of the page.\n"),
+             (site / "conf.py", 'project = "ra2docs sample"', 'project = "ra2docs sample, edited"')]
+    for path, old, new in edits:
+        _edit(path, old, new)
+        collect_between_builds()
+        assert preview(changed_paths=[path]) == 0
+        clean_site = tmp_path / f"clean-{path.name}"
+        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns("_out"))
+        # a clean `sphinx-build` in its own process (two applications in one would share docutils' registries)
+        subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(clean_site),
+                        str(clean_site / "_out" / "html")], check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+        assert html_files(site / "_out" / "html") == html_files(clean_site / "_out" / "html"), path.name
+    assert "Volumes that outlive pods" in (site / "_out" / "html" / "rm.html").read_text(encoding="utf-8")
+    assert "ra2docs sample, edited" in (site / "_out" / "html" / "index.html").read_text(encoding="utf-8")
+    assert preview.builds == 1 + len(edits)
+
+
+def test_preview_survives_a_broken_conf_py(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A conf.py that does not run fails that rebuild with Sphinx's message, and the next save builds again."""
+    site = copy_root("sample", tmp_path)
+    preview = _persistent_build(site)
+    assert preview() == 0
+    conf = site / "conf.py"
+    _edit(conf, 'project = "ra2docs sample"', 'project = "ra2docs sample" +')
+    assert preview(changed_paths=[conf]) == 2
+    out = capsys.readouterr()
+    assert "the build failed (exit 2)" in out.out and "conf.py" in out.err and "Traceback" not in out.err
+    _edit(conf, 'project = "ra2docs sample" +', 'project = "ra2docs sample, fixed"')
+    assert preview(changed_paths=[conf]) == 0
+    assert "ra2docs sample, fixed" in (site / "_out" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_builds_a_save_made_before_watching_began(tmp_path: Path) -> None:
+    """A file saved as soon as the first build says it is serving (before the watch has started) is built."""
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    log = tmp_path / "serve.log"
+    yaml_file = tree / "requirements" / "ops-ntw.yaml"
+    html = tree / "build" / "html" / "index.html"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ra2docs", "serve", "--port", str(_free_port())], cwd=tree,
+                                env=dict(os.environ, PYTHONPATH=str(REPO), RA2DOCS_SERVE_SUBPROCESS="0"),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait("the first build", lambda: b"[ra2docs serve] serving on" in log.read_bytes() or proc.poll() is not None,
+              timeout=240)
+        assert proc.poll() is None, log.read_text()
+        yaml_file.write_text(yaml_file.read_text().replace("Replace this sample", "Saved at once"))
+        _wait("the early save", lambda: "Saved at once" in html.read_text(encoding="utf-8"), timeout=120)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

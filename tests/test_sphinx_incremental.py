@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ra2docs import load
+from ra2docs.sphinx import parse_cache
 from ra2docs.sphinx.data import _CACHE
 from tests.sphinx_helpers import build, copy_root, html_files
 
@@ -206,3 +207,35 @@ def test_every_directive_is_declared_once_through_the_one_protocol(tmp_path: Pat
         assert deps.TRACKED[f"ra2:{name}"] is cls
     recorded = {use[0] for uses in result.app.env.get_domain("ra2").data["uses"].values() for use in uses}
     assert recorded and recorded <= set(deps.TRACKED)  # every recorded use names a registered declaration
+
+
+def test_parse_results_kept_in_memory_are_checked_like_the_pickles(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's serving process keeps parse-cache entries in memory: a rebuild unpickles none of them,
+    parses only the edited file, and its entry still sees an edit that kept the file's size and time."""
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    _age(root)
+    parse_cache.keep_in_memory()
+    try:
+        build(root, out)
+        unpickled: list[str] = []
+        parsed: list[str] = []
+        original_load, original_parse = pickle.load, load.parse_bytes
+        monkeypatch.setattr(parse_cache.pickle, "load", lambda fh: unpickled.append(fh.name) or original_load(fh))
+        monkeypatch.setattr(load, "parse_bytes", lambda data, display, findings: parsed.append(display)
+                            or original_parse(data, display, findings))
+        path = root / "requirements" / "rm-stg.yaml"
+        _edit(path, "title: Persistent volumes", "title: Volumes kept in memory")
+        _CACHE.clear()  # the tree is reloaded as after any edit; the environment stays, as in the preview
+        assert "Volumes kept in memory" in build(root, out).html("rm")
+        assert parsed == ["requirements/rm-stg.yaml"]
+        assert not [name for name in unpickled if parse_cache.CACHE_DIR in name]
+        stat = path.stat()
+        path.write_text(path.read_text().replace("Volumes kept in memory", "Volumes KEPT in memory"))
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        _new_process(out)  # page digests go by stamps: a new application (a conf.py edit) reads every page
+        assert "Volumes KEPT in memory" in build(root, out).html("rm")
+        _assert_same_as_clean(root, out, tmp_path)
+    finally:
+        parse_cache.keep_in_memory(False)

@@ -4,9 +4,9 @@ sphinx-autobuild watches the spec tree's YAML folders, the pages and conf.py, re
 (the same incremental build as `make html`, into the same build/html) and reloads the browser. Warnings
 are shown, not fatal, so a half-made edit still previews. Stop it with Ctrl+C.
 
-Each rebuild runs in a worker forked from the serving process, which imported Sphinx and ra2docs once
-(see ra2docs/preview.py); RA2DOCS_SERVE_SUBPROCESS=1 runs sphinx-autobuild's own command line instead,
-a new `python -m sphinx` per change.
+The serving process keeps one Sphinx application, its environment and the loaded spec tree between
+rebuilds (see ra2docs/preview.py): a rebuild costs what the edit costs. RA2DOCS_SERVE_SUBPROCESS=1 runs
+sphinx-autobuild's own command line instead, a new `python -m sphinx` per change.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from ra2docs.commands.common import add_root_argument, positive_int, tree_root
 from ra2docs.errors import UsageError
 from ra2docs.load import TREE_DIRS
+from ra2docs.preview import SitePaths
 
 NAME = "serve"
 HELP = "preview the site on http://127.0.0.1:PORT, rebuilt when a YAML file, a page or conf.py changes"
@@ -36,8 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                      "as `make html`)")
 
 
-def sphinx_arguments(args: argparse.Namespace) -> tuple[list[str], list[Path], Path]:
-    """The `sphinx build` arguments, the paths to watch and the output folder."""
+def site_paths(args: argparse.Namespace) -> tuple[SitePaths, list[Path]]:
+    """The site's pages, conf.py and output folder, and the paths to watch."""
     root = tree_root(args.root)
     conf = Path(args.conf) if args.conf else root
     if not (conf / "conf.py").is_file():
@@ -47,12 +48,11 @@ def sphinx_arguments(args: argparse.Namespace) -> tuple[list[str], list[Path], P
         raise UsageError(f"{source}: no such folder; give --source DIR, the folder of the pages")
     out = Path(args.out) if args.out else conf / "build" / "html"
     watched = [source, *(root / d for d in TREE_DIRS if (root / d).is_dir()), conf / "conf.py"]
-    sphinx_args = ["-b", "html", "-c", str(conf), "--keep-going", str(source), str(out)]
-    return sphinx_args, [p.resolve() for p in watched], out.resolve()
+    return SitePaths(source.resolve(), conf.resolve(), out.resolve()), [p.resolve() for p in watched]
 
 
 def run(args: argparse.Namespace) -> int:
-    sphinx_args, watched, out = sphinx_arguments(args)
+    paths, watched = site_paths(args)
     from importlib.util import find_spec
 
     if find_spec("sphinx_autobuild") is None:
@@ -61,11 +61,11 @@ def run(args: argparse.Namespace) -> int:
 
     sys.stderr.write(f"serving the preview on http://{HOST}:{args.port}/ (Ctrl+C stops it)\n")
     if not preview.in_process_available():
-        code = preview.run_autobuild(sphinx_args, watched, HOST, args.port)
+        code = preview.run_autobuild(paths.sphinx_args(), watched, HOST, args.port)
         if code not in (0, 130, -2):
             raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? "
                              "--port N)")
         return 0
     with suppress(KeyboardInterrupt):
-        preview.run_server(sphinx_args, watched, out, HOST, args.port)
+        preview.run_server(paths, watched, HOST, args.port)
     return 0

@@ -145,6 +145,19 @@ def load(confdir: Path, configured_root: str, doctreedir: Path | None = None) ->
     return loaded
 
 
+# A process that builds again and again (the preview) turns this off and calls `collect_between_builds`
+# when no edit waits: the full collection before a load walks every object of the process (a second at
+# N = 5,000), on the edit's path.
+collect_at_load = True
+
+
+def collect_between_builds() -> None:
+    """Collect the garbage of earlier builds (an old project's cycles included) and freeze what lives."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 @contextmanager
 def _project_outside_gc() -> Iterator[None]:
     """Keep the cyclic garbage collector from walking the project for the rest of the process.
@@ -152,10 +165,11 @@ def _project_outside_gc() -> Iterator[None]:
     The project (millions of objects on a big tree) lives as long as the build; every full collection
     walked all of it, during the build and once more at exit (seconds at N = 5,000). Frozen objects are
     never collected, so what an earlier load froze is unfrozen and collected first: a process that
-    builds again (tests, autobuild) does not keep old projects' cycles.
+    builds again (tests) does not keep old projects' cycles; the preview collects them between builds.
     """
-    gc.unfreeze()
-    gc.collect()
+    if collect_at_load:
+        gc.unfreeze()
+        gc.collect()
     enabled = gc.isenabled()
     gc.disable()  # Project.load pauses the collector too; re-enabled before freezing, it would walk it all once
     try:
@@ -189,9 +203,18 @@ def _load_early(app: Sphinx) -> None:
     load(Path(app.confdir), app.config.ra2docs_root, Path(app.doctreedir))
 
 
+def _refresh(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+             removed: set[str]) -> list[str]:
+    """Every build starts from the tree as it is now: an application built again (the preview's) gets no
+    second builder-inited. Before any other handler asks for the tree; a no-op when nothing changed."""
+    _load_early(app)
+    return []
+
+
 def setup(app: Sphinx) -> None:
     app.add_config_value("ra2docs_root", ".", "env", types=[str])
     app.add_config_value("ra2docs_list_limit", 200, "env", types=[int])
     app.add_config_value("ra2docs_confdir", "", "", types=[str])  # set by ra2docs, not by users
     app.connect("config-inited", _remember_confdir)
     app.connect("builder-inited", _load_early)
+    app.connect("env-get-outdated", _refresh, priority=100)

@@ -16,6 +16,11 @@ An entry is used only when it can give nothing but what parsing would:
 
 Anything else (no entry, an unreadable or corrupt one, another version) means parsing the file again.
 The build directory is trusted as Sphinx trusts its own pickled environment there.
+
+A process that builds again (the preview, `keep_in_memory`) also keeps the entries it read or wrote in
+memory, checked against the file exactly as the pickle is: a rebuild then unpickles nothing for the
+files that did not change. (Parse results are only read by the loader, which makes new frozen model
+objects from them, so one entry can serve every load.)
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from ra2docs import fileio, files, load
 from ra2docs.errors import Finding, Location
 
 CACHE_DIR = "ra2docs-parse-cache"
+_MEMORY: dict[Path, _Entry] | None = None  # entry file -> entry, in a process that builds again
 RACY_NS = 2_000_000_000  # coarser than any file system's modification time granularity
 
 
@@ -69,6 +75,15 @@ class _Entry:
     digest: str
     parsed: load.Parsed
     findings: tuple[Finding, ...]
+
+
+def keep_in_memory(keep: bool = True) -> None:
+    """Keep entries in this process between loads as well (the preview's serving process), or stop."""
+    global _MEMORY
+    if not keep:
+        _MEMORY = None
+    elif _MEMORY is None:
+        _MEMORY = {}
 
 
 class ParseCache:
@@ -121,13 +136,19 @@ class ParseCache:
         for child in self.directory.iterdir():
             if child.suffix == ".pickle" and child.name not in self._used:
                 child.unlink(missing_ok=True)
+                if _MEMORY is not None:
+                    _MEMORY.pop(child, None)
 
     def _read_entry(self, entry_file: Path, path: Path, display: str) -> _Entry | None:
-        try:
-            with open(entry_file, "rb") as fh:
-                entry = pickle.load(fh)
-        except Exception:  # missing, truncated, corrupt or from another version: only a miss
-            return None
+        entry = _MEMORY.get(entry_file) if _MEMORY is not None else None
+        if entry is None:
+            try:
+                with open(entry_file, "rb") as fh:
+                    entry = pickle.load(fh)
+            except Exception:  # missing, truncated, corrupt or from another version: only a miss
+                return None
+            if _MEMORY is not None and isinstance(entry, _Entry):
+                _MEMORY[entry_file] = entry
         if (not isinstance(entry, _Entry) or entry.version != self.version
                 or entry.path != os.path.abspath(path) or entry.display != display):
             return None
@@ -137,6 +158,8 @@ class ParseCache:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.DEFAULT_PROTOCOL)
         pickler.dispatch_table = _DISPATCH
+        if _MEMORY is not None:
+            _MEMORY[entry_file] = entry
         try:
             pickler.dump(entry)
             fileio.write_bytes_atomic(entry_file, buffer.getvalue())

@@ -280,7 +280,7 @@ def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
 
     graph = loaded.project.graph
     matrices = {m.id: m for m in loaded.tree.matrices}
-    out: dict[str, list[Support]] = {}
+    found: dict[str, dict[Support, None]] = {}  # insertion-ordered sets: a list's `in` was quadratic per row
     for comp_id, listing in loaded.supports.items():
         comp = graph.components.get(comp_id)
         for target, level, matrix_id in listing:
@@ -289,12 +289,8 @@ def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
             matrix = matrices.get(matrix_id)
             vocab = graph.vocabularies.get(matrix.vocabulary) if matrix else None
             lv = vocab.level(level) if vocab else None
-            entry = (comp_id, comp.name if comp else comp_id, level, level_text(lv, level))
-            if entry not in out.setdefault(target, []):
-                out[target].append(entry)
-    for entries in out.values():
-        entries.sort(key=lambda e: (e[1].lower(), e[0]))
-    return out
+            found.setdefault(target, {})[(comp_id, comp.name if comp else comp_id, level, level_text(lv, level))] = None
+    return {target: sorted(entries, key=lambda e: (e[1].lower(), e[0])) for target, entries in found.items()}
 
 
 def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:

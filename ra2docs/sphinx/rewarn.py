@@ -53,7 +53,15 @@ class _PageNoter(logging.Handler):
 
 
 def _attach(app: Sphinx) -> None:
-    logging.getLogger("sphinx").addHandler(_PageNoter(app))
+    logger = logging.getLogger("sphinx")
+    if not any(isinstance(h, _PageNoter) and h.app is app for h in logger.handlers):
+        logger.addHandler(_PageNoter(app))
+
+
+def _attach_again(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                  removed: set[str]) -> list[str]:
+    _attach(app)  # an application built again (the preview's): build-finished detached the noter
+    return []
 
 
 def _detach(app: Sphinx, exc: BaseException | None) -> None:
@@ -76,4 +84,5 @@ def _pages_that_warned(app: Sphinx, env: BuildEnvironment, added: set[str], chan
 def setup(app: Sphinx) -> None:
     app.connect("builder-inited", _attach)
     app.connect("build-finished", _detach)
+    app.connect("env-get-outdated", _attach_again, priority=100)
     app.connect("env-get-outdated", _pages_that_warned)
