@@ -152,7 +152,7 @@ def _server_class() -> type[Any]:
     import watchfiles
     from sphinx_autobuild.server import RebuildServer
 
-    class InProcessRebuildServer(RebuildServer):  # type: ignore[misc]
+    class InProcessRebuildServer(RebuildServer):
         """sphinx-autobuild's server, its callback run in this process (one build at a time) instead of a
         new worker process per change, which would throw the application away after each build."""
 
