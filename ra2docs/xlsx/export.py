@@ -241,7 +241,7 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None, progress: Progre
 
 def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: list[model.Row],
             password: str | None, progress: Progress) -> int:
-    ws = wb.create_sheet(name)
+    ws = wbk.fast_rows_sheet(wb, name)
     vocab = sg.vocabularies.get(matrix.vocabulary)
     levels = vocab.levels if vocab else ()
     width = 2 + len(matrix.columns)
@@ -269,7 +269,7 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
         ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
     position = {col: i for i, col in enumerate(matrix.columns)}
-    plain = {lvl.id: c(ws, lvl.label, wbk.TEXT) for lvl in levels}  # one wrapped cell per level, reused
+    plain = {lvl.id: wbk.prepared(ws, lvl.label, wbk.TEXT) for lvl in levels}  # one wrapped cell per level, reused
     labels = {lvl.id: lvl.label for lvl in levels}
     names = {col: (comps[col].name if col in comps else col) for col in matrix.columns}
     reqs = sg.requirements
