@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -79,6 +80,11 @@ class _ComposeLoader(_Loader):  # type: ignore[misc,valid-type]
     third of composing). The walk needs a scalar's tag only for true/false, dates and nulls, so plain
     scalars get `_PLAIN` and `_tag` resolves them on demand, exactly as PyYAML would have.
     """
+
+    # No path resolvers are registered, so descending into and out of a node has nothing to do: C-level
+    # no-ops instead of two Python calls per node (`is_` takes the parent and index and returns at once).
+    descend_resolver = staticmethod(operator.is_)
+    ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
@@ -190,9 +196,11 @@ class _Walker:
         if type(node) is not yaml.ScalarNode:
             self.report("ra2.wrong-type", f"'{name}' must be a string, not {_node_word(node)}", node)
             return None
-        if spec.enum or spec.pattern or spec.required or name == "id" or _is_null(node):
+        tag, text = node.tag, node.value
+        if spec.enum or spec.pattern or spec.required or name == "id" or tag == _NULL or \
+                (tag is _PLAIN and text in _NULL_WORDS):  # _is_null, inline: the hottest line of the walk
             return self.scalar(node, spec, name)
-        return node.value  # the source text, also of numbers: `version: 1.20` stays "1.20", not 1.2
+        return text  # the source text, also of numbers: `version: 1.20` stays "1.20", not 1.2
 
     def scalar(self, node: yaml.ScalarNode, spec: F, name: str) -> object:
         kind, text = spec.type, node.value
