@@ -57,12 +57,16 @@ class SpecGraph:
         sections = {refs.section_key(s, n) for s, secs in ns.sections.items() for n in secs}
         self.links, self.unresolved = refs.resolve_links(self.tree, ns)
         self.section_nodes = sections
+        keys: dict[tuple[str, str], str] = {}  # (reference, spec) -> key: rows of other matrices repeat them
         for matrix in self.tree.matrices:
             for row in matrix.rows:
                 if row.requirement:
-                    res = ns.resolve(row.requirement, matrix.spec)
-                    if res.key and not res.section:
-                        self.rows[id(row)] = res.key
+                    key = keys.get((row.requirement, matrix.spec))
+                    if key is None:
+                        res = ns.resolve(row.requirement, matrix.spec)
+                        key = keys[(row.requirement, matrix.spec)] = res.key if res.key and not res.section else ""
+                    if key:
+                        self.rows[id(row)] = key
 
     def spec_of(self, key: str) -> str:
         """The spec of a requirement or section key ("" for anything else)."""
