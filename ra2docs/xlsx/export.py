@@ -206,7 +206,7 @@ def _counted(items: list[_T], progress: Progress, every: int = 500) -> Iterator[
 
 
 def _requirements(wb: Workbook, p: _Plan, password: str | None, progress: Progress) -> None:
-    ws = wb.create_sheet(REQUIREMENTS)
+    ws = wbk.fast_rows_sheet(wb, REQUIREMENTS)
     wbk.set_widths(ws, [w for _, _, w in SPEC_COLUMNS + ANSWER_COLUMNS])
     ws.freeze_panes = "C2"  # the header row, and ID and Title beside the answers
     wbk.print_setup(ws, "1:1", "A:B", pages_wide=2, header=f"Request for proposal: {spec_header(p)}")

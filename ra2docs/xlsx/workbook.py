@@ -335,7 +335,8 @@ class PreparedCell:
 class _FastRowsWriter(WorksheetWriter):  # type: ignore[misc]
     def write_row(self, xf: Any, row: Iterable[Any], row_idx: int) -> None:
         attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        # a written row's height is never read again: dropped, so a big sheet's memory stays flat
+        attrs.update(self.ws.row_dimensions.pop(row_idx, {}))
         with xf.element("row", attrs):
             for item in row:
                 if type(item) is tuple:  # (column, PreparedCell) from FastRowsSheet._values_to_row
@@ -350,7 +351,10 @@ class _FastRowsWriter(WorksheetWriter):  # type: ignore[misc]
 
 
 class FastRowsSheet(WriteOnlyWorksheet):  # type: ignore[misc]
-    """A write-only sheet whose rows may hold `PreparedCell`s besides openpyxl's values and cells."""
+    """A write-only sheet whose rows may hold `PreparedCell`s besides openpyxl's values and cells.
+
+    Cells are passed on as they are (openpyxl tries each as a value first and fails, at a cost), and row
+    heights are forgotten once their row is written."""
 
     def _get_writer(self) -> None:
         if self._writer is None:
