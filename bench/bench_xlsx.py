@@ -10,7 +10,8 @@ from bench/generate.py (the shared generator) and is loaded from YAML; by defaul
 with the same shape, which keeps the (untimed) set-up short at N = 20,000.
 
 Both contenders run in a forked child of the same process, one after the other, on the same model:
-time is wall-clock of the write alone, memory is the child's peak resident set above what it inherited.
+time is the CPU time of the write alone (the machine is shared: wall time stretches unevenly), memory is
+the child's peak resident set above what it inherited.
 Printed: medians and the ratios export / floor.
 """
 
@@ -138,9 +139,9 @@ def _rss_kib() -> int:
 def _child(fn: Callable[[Project, Path], None], project: Project, out: Path, conn) -> None:  # type: ignore[no-untyped-def]
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current resident set
     start_rss = _rss_kib()
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: the machine is shared, and wall time stretches unevenly
     fn(project, out)
-    seconds = time.perf_counter() - t0
+    seconds = time.process_time() - t0
     conn.send((seconds, max(0, _peak_kib() - start_rss) / 1024, out.stat().st_size))
     conn.close()
 
@@ -179,7 +180,7 @@ def main() -> int:
         med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), v[0][2])
                for k, v in results.items()}
         for name, (secs, mib, size) in med.items():
-            print(f"{name:7} {secs:8.2f} s  peak +{mib:7.1f} MiB  file {size / 1e6:7.1f} MB")
+            print(f"{name:7} {secs:8.2f} s CPU  peak +{mib:7.1f} MiB  file {size / 1e6:7.1f} MB")
         ratio_t = med["export"][0] / med["floor"][0]
         ratio_m = med["export"][1] / med["floor"][1] if med["floor"][1] else float("nan")
         print(f"ratio export/floor: time {ratio_t:.2f}x, memory {ratio_m:.2f}x (aim: time within 1.5x, "

@@ -1,5 +1,3 @@
-import sys
+from ra2docs.cli import entry
 
-from ra2docs.cli import main
-
-sys.exit(main())
+entry()

@@ -235,5 +235,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The process entry point (console script, `python -m ra2docs`): `main`, then a quick exit.
+
+    Exit handlers run and output is flushed as at a normal exit, but the interpreter does not then free a
+    loaded project object by object (about 1 s CPU at N = 5,000 requirements, for nothing).
+    """
+    code = main()
+    import atexit
+    import contextlib
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that left (`| head`): the rest goes nowhere
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

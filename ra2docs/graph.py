@@ -57,12 +57,16 @@ class SpecGraph:
         sections = {refs.section_key(s, n) for s, secs in ns.sections.items() for n in secs}
         self.links, self.unresolved = refs.resolve_links(self.tree, ns)
         self.section_nodes = sections
+        keys: dict[tuple[str, str], str] = {}  # (reference, spec) -> key: rows of other matrices repeat them
         for matrix in self.tree.matrices:
             for row in matrix.rows:
                 if row.requirement:
-                    res = ns.resolve(row.requirement, matrix.spec)
-                    if res.key and not res.section:
-                        self.rows[id(row)] = res.key
+                    key = keys.get((row.requirement, matrix.spec))
+                    if key is None:
+                        res = ns.resolve(row.requirement, matrix.spec)
+                        key = keys[(row.requirement, matrix.spec)] = res.key if res.key and not res.section else ""
+                    if key:
+                        self.rows[id(row)] = key
 
     def spec_of(self, key: str) -> str:
         """The spec of a requirement or section key ("" for anything else)."""
@@ -95,11 +99,16 @@ class SpecGraph:
         # One attribute dict per (matrix, level, via) shared by its support edges, not one per cell: at 375k
         # cells the dicts were half the graph's memory. Edges of different matrices keep different dicts
         # (`_matrix_of` tells them apart by identity); nothing writes to edge data after this.
-        shared: dict[tuple[str, str, bool, str], dict[str, object]] = {}
-        adjacency = g._adj  # type: ignore[attr-defined]  # networkx's own (u -> v -> key -> data); add_edge would copy the dict
+        # Support edges go straight into networkx's own adjacency (u -> v -> key -> data, the key dict
+        # shared by successors and predecessors, as `add_edge` does): add_edge per cell, copying a fresh
+        # dict each time, was most of building the graph. Both ends exist already.
+        succ, pred = g._succ, g._pred  # type: ignore[attr-defined]  # networkx internals, as add_edge uses them
+        new_keys = g.edge_key_dict_factory  # type: ignore[misc]
         for matrix in tree.matrices:
             vocab = vocabularies.get(matrix.vocabulary)
             covering = {lv.id for lv in vocab.levels if lv.covers} if vocab else set()
+            shared: dict[tuple[str, str], dict[str, object]] = {}  # (level, via) -> this matrix's edge data
+            key = matrix.id
             for row in matrix.rows:
                 if row.requirement:
                     target = sg.rows.get(id(row), "")
@@ -108,15 +117,21 @@ class SpecGraph:
                 else:
                     target = feature_node(matrix.id, row.feature)
                     g.add_node(target, type=FEATURE, title=row.title)
+                into_target = pred[target]
                 for cell in row.cells:
-                    if cell.column in comps:
-                        covers = cell.level in covering
-                        data = shared.get((matrix.id, cell.level, covers, cell.via))
+                    column = cell.column
+                    if column in comps:
+                        data = shared.get((cell.level, cell.via))
                         if data is None:
-                            data = shared[(matrix.id, cell.level, covers, cell.via)] = {
-                                "type": "supports", "level": cell.level, "covers": covers, "via": cell.via}
-                        g.add_edge(cell.column, target, key=matrix.id)
-                        adjacency[cell.column][target][matrix.id] = data
+                            data = shared[(cell.level, cell.via)] = {
+                                "type": "supports", "level": cell.level, "covers": cell.level in covering,
+                                "via": cell.via}
+                        keys = succ[column].get(target)
+                        if keys is None:
+                            keys = succ[column][target] = into_target[column] = new_keys()
+                        keys[key] = data
+        if hasattr(nx, "_clear_cache"):  # what add_edge does after each edge (networkx >= 3.3): drop cached views
+            nx._clear_cache(g)
         for stack in tree.stacks:
             node = f"stack:{stack.id}"
             g.add_node(node, type=STACK)

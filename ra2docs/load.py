@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
@@ -72,12 +73,70 @@ def is_tree(root: Path) -> bool:
     return any((root / sub).is_dir() for sub in TREE_DIRS)
 
 
+class _ComposeLoader(_Loader):
+    """PyYAML's composer, leaving the tag of plain scalars for the walk to work out when it needs it.
+
+    PyYAML asks its resolver for the tag of every node (a Python call running regular expressions: a
+    third of composing). The walk needs a scalar's tag only for true/false, dates and nulls, so plain
+    scalars get `_PLAIN` and `_tag` resolves them on demand, exactly as PyYAML would have.
+    """
+
+    # No path resolvers are registered, so descending into and out of a node has nothing to do: C-level
+    # no-ops instead of two Python calls per node (`is_` takes the parent and index and returns at once).
+    descend_resolver = staticmethod(operator.is_)
+    ascend_resolver = staticmethod(tuple)
+
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_PLAIN = "ra2docs:plain"  # a plain scalar's tag not yet resolved (never a real tag: those are URIs or !x)
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))  # what PyYAML's resolver reads as null
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _tag(node: yaml.Node) -> str:
+    tag = node.tag
+    if tag is _PLAIN:
+        return _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+    return tag
+
+
+def _is_null(node: yaml.Node) -> bool:
+    tag = node.tag
+    return tag == _NULL or (tag is _PLAIN and node.value in _NULL_WORDS)
+
+
+_NODE_CLASS = {"object": yaml.MappingNode, "map": yaml.MappingNode, "array": yaml.SequenceNode}
+_REQUIRED: dict[int, tuple[F, tuple[str, ...]]] = {}
+
+
+def _required(spec: F) -> tuple[str, ...]:
+    """The required member names of an object declaration but `kind`, worked out once per declaration."""
+    hit = _REQUIRED.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        names = tuple(k for k, v in (spec.fields or {}).items() if v.required and k != "kind")
+        hit = _REQUIRED[id(spec)] = (spec, names)
+    return hit[1]
+
+
 class _Walker:
-    """Checks one file's node tree against its kind's declaration."""
+    """Checks one file's node tree against its kind's declaration.
+
+    The hot paths (a matrix has hundreds of thousands of cells) dispatch on the declared type by dict and
+    test node classes by identity; every finding keeps its exact wording and position.
+    """
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.path = path
         self.findings = findings
+        self._by_type: dict[str, Callable[[yaml.Node, F, str], object]] = {
+            "union": self.union, "object": self.mapping, "map": self.free_map, "array": self.array,
+            "string": self.string, "boolean": self.scalar_field, "date": self.scalar_field}
 
     def loc(self, node: yaml.Node) -> Location:
         mark = node.start_mark
@@ -88,52 +147,70 @@ class _Walker:
 
     def convert(self, node: yaml.Node, spec: F, name: str) -> object:
         """The checked value of `node`, or None when it cannot be used (a finding says why)."""
-        kind = spec.type
-        if kind == "union":
-            for option in spec.options:
-                if _node_fits(node, option):
-                    return self.convert(node, option, name)
-            wanted = " or ".join(_JSON_TYPE_WORD.get(o.type, o.type) for o in spec.options)
-            self.report("ra2.wrong-type", f"'{name}' must be {wanted}, not {_node_word(node)}", node)
+        return self._by_type.get(spec.type, self.scalar_field)(node, spec, name)
+
+    def union(self, node: yaml.Node, spec: F, name: str) -> object:
+        node_class = type(node)
+        for option in spec.options:
+            if _NODE_CLASS.get(option.type, yaml.ScalarNode) is node_class:
+                return self.convert(node, option, name)
+        wanted = " or ".join(_JSON_TYPE_WORD.get(o.type, o.type) for o in spec.options)
+        self.report("ra2.wrong-type", f"'{name}' must be {wanted}, not {_node_word(node)}", node)
+        return None
+
+    def array(self, node: yaml.Node, spec: F, name: str) -> object:
+        if type(node) is not yaml.SequenceNode:
+            self.report("ra2.wrong-type", f"'{name}' must be a list, not {_node_word(node)}", node)
             return None
-        if kind == "object":
-            return self.mapping(node, spec, name)
-        if kind == "map":
-            return self.free_map(node, spec, name)
-        if kind == "array":
-            if not isinstance(node, yaml.SequenceNode):
-                self.report("ra2.wrong-type", f"'{name}' must be a list, not {_node_word(node)}", node)
-                return None
-            assert spec.items is not None
-            values = []
-            seen: dict[object, yaml.Node] = {}
-            for item in node.value:
-                value = self.convert(item, spec.items, f"{name} item")
-                if value is None:
+        items = spec.items
+        assert items is not None
+        values = []
+        seen: dict[object, yaml.Node] = {}
+        item_name = f"{name} item"
+        is_set = items.type == "string"  # lists of names are sets: a repeat is a slip, kept once
+        convert = self.convert
+        for item in node.value:
+            value = convert(item, items, item_name)
+            if value is None:
+                continue
+            if is_set:
+                if value in seen:
+                    first = seen[value].start_mark.line + 1
+                    self.report("ra2.duplicate-item", f"'{name}' lists {value!r} twice (first at line "
+                                f"{first}); it counts once", item, subject=str(value))
                     continue
-                if spec.items.type == "string":  # lists of names are sets: a repeat is a slip, kept once
-                    if value in seen:
-                        first = seen[value].start_mark.line + 1
-                        self.report("ra2.duplicate-item", f"'{name}' lists {value!r} twice (first at line "
-                                    f"{first}); it counts once", item, subject=str(value))
-                        continue
-                    seen[value] = item
-                values.append(value)
-            return values
-        if not isinstance(node, yaml.ScalarNode):
+                seen[value] = item
+            values.append(value)
+        return values
+
+    def scalar_field(self, node: yaml.Node, spec: F, name: str) -> object:
+        if type(node) is not yaml.ScalarNode:
             self.report("ra2.wrong-type",
-                        f"'{name}' must be {_JSON_TYPE_WORD.get(kind, kind)}, not {_node_word(node)}", node)
+                        f"'{name}' must be {_JSON_TYPE_WORD.get(spec.type, spec.type)}, not {_node_word(node)}",
+                        node)
             return None
         return self.scalar(node, spec, name)
 
+    def string(self, node: yaml.Node, spec: F, name: str) -> object:
+        """A string field: the common case (no rule, not empty) without the rest of `scalar`."""
+        if type(node) is not yaml.ScalarNode:
+            self.report("ra2.wrong-type", f"'{name}' must be a string, not {_node_word(node)}", node)
+            return None
+        tag, text = node.tag, node.value
+        if spec.enum or spec.pattern or spec.required or name == "id" or tag == _NULL or \
+                (tag is _PLAIN and text in _NULL_WORDS):  # _is_null, inline: the hottest line of the walk
+            return self.scalar(node, spec, name)
+        return text  # the source text, also of numbers: `version: 1.20` stays "1.20", not 1.2
+
     def scalar(self, node: yaml.ScalarNode, spec: F, name: str) -> object:
-        kind, tag, text = spec.type, node.tag, node.value
+        kind, text = spec.type, node.value
         if kind == "string":
             # Keep the source text of numbers: `version: 1.20` must stay "1.20", not 1.2.
-            if tag == _NULL and spec.required:
+            null = _is_null(node)
+            if null and spec.required:
                 self.report("ra2.missing-field", f"'{name}' is empty ({text or 'null'}); give it a value", node)
                 return None
-            value = "" if tag == _NULL else text
+            value = "" if null else text
             if name == "id" and value and self.non_ascii_id(node, value):
                 return value  # kept, so references to it resolve; the finding says what to retype
             if spec.enum and value not in spec.enum:
@@ -147,6 +224,7 @@ class _Walker:
                 self.report(code, f"'{name}' {value!r} is malformed: it must {rule}", node, subject=value)
                 return None
             return value
+        tag = _tag(node)
         if kind == "boolean":
             if tag == _BOOL:
                 return text.lower() in ("true", "yes", "on", "y")
@@ -177,31 +255,33 @@ class _Walker:
             Location(self.path, mark.line + 1, column), subject=value))
         return True
 
-    def keys(self, node: yaml.MappingNode, name: str) -> Iterator[tuple[str, yaml.ScalarNode, yaml.Node]]:
-        seen: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
-                self.report("ra2.wrong-type", f"keys of '{name}' must be plain text", key_node)
-                continue
-            key = key_node.value
-            if key in seen:
-                first = self.loc(seen[key])
-                self.report("ra2.duplicate-key",
-                            f"key '{key}' appears twice in '{name}' (first at line {first.line}); "
-                            "YAML would silently keep only the last one", key_node, subject=key)
-                continue
-            seen[key] = key_node
-            yield key, key_node, value_node
+    def key(self, key_node: yaml.Node, name: str, seen: dict[str, yaml.Node]) -> str | None:
+        """The text of a mapping key, or None when it is not plain text or a repeat (a finding says so)."""
+        if type(key_node) is not yaml.ScalarNode or _is_null(key_node):
+            self.report("ra2.wrong-type", f"keys of '{name}' must be plain text", key_node)
+            return None
+        key: str = key_node.value
+        if key in seen:
+            first = self.loc(seen[key])
+            self.report("ra2.duplicate-key",
+                        f"key '{key}' appears twice in '{name}' (first at line {first.line}); "
+                        "YAML would silently keep only the last one", key_node, subject=key)
+            return None
+        seen[key] = key_node
+        return key
 
     def mapping(self, node: yaml.Node, spec: F, name: str) -> Rec | None:
-        if not isinstance(node, yaml.MappingNode):
+        if type(node) is not yaml.MappingNode:
             self.report("ra2.wrong-type", f"'{name}' must be a mapping, not {_node_word(node)}", node)
             return None
         fields = spec.fields or {}
         rec = Rec(self.loc(node))
-        present = set()
-        for key, key_node, value_node in self.keys(node, name):
-            present.add(key)
+        locs, path, convert = rec.locs, self.path, self.convert
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node, name, seen)
+            if key is None:
+                continue
             member = fields.get(key)
             if member is None:
                 allowed = ", ".join(fields)
@@ -209,38 +289,38 @@ class _Walker:
                             f"unknown field '{key}' in '{name}'{_suggest(key, fields)}; allowed: {allowed}",
                             key_node, subject=key)
                 continue
-            value = self.convert(value_node, member, key)
+            value = convert(value_node, member, key)
             if value is not None:
                 rec[key] = value
-                rec.locs[key] = self.loc(value_node)
-        missing = [k for k, v in fields.items() if v.required and k not in present and k != "kind"]
-        for key in missing:
-            self.report("ra2.missing-field", f"'{name}' lacks the required field '{key}'", node,
-                        subject=str(rec.get("id", "")))
+                mark = value_node.start_mark
+                locs[key] = Location(path, mark.line + 1, mark.column + 1)
+        required = _required(spec)
+        for key in required:
+            if key not in seen:
+                self.report("ra2.missing-field", f"'{name}' lacks the required field '{key}'", node,
+                            subject=str(rec.get("id", "")))
         # A required field that was present but invalid has its own finding already.
-        complete = all(k in rec for k, v in fields.items() if v.required and k != "kind")
-        return rec if complete else None
+        return rec if all(k in rec for k in required) else None
 
     def free_map(self, node: yaml.Node, spec: F, name: str) -> Rec | None:
-        if not isinstance(node, yaml.MappingNode):
+        if type(node) is not yaml.MappingNode:
             self.report("ra2.wrong-type", f"'{name}' must be a mapping, not {_node_word(node)}", node)
             return None
-        assert spec.items is not None
+        items = spec.items
+        assert items is not None
         rec = Rec(self.loc(node))
-        for key, _key_node, value_node in self.keys(node, name):
-            value = self.convert(value_node, spec.items, key)
+        locs, path, convert = rec.locs, self.path, self.convert
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node, name, seen)
+            if key is None:
+                continue
+            value = convert(value_node, items, key)
             if value is not None:
                 rec[key] = value
-                rec.locs[key] = self.loc(value_node)
+                mark = value_node.start_mark
+                locs[key] = Location(path, mark.line + 1, mark.column + 1)
         return rec
-
-
-def _node_fits(node: yaml.Node, spec: F) -> bool:
-    if spec.type in ("object", "map"):
-        return isinstance(node, yaml.MappingNode)
-    if spec.type == "array":
-        return isinstance(node, yaml.SequenceNode)
-    return isinstance(node, yaml.ScalarNode)
 
 
 def _node_word(node: yaml.Node) -> str:
@@ -303,7 +383,7 @@ def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
                                 "decoded; save the file as UTF-8", where))
         return None
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_ComposeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
@@ -331,7 +411,7 @@ def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
     if not isinstance(root, yaml.MappingNode):
         walker.report("ra2.unknown-kind", "a spec file must be a mapping that starts with 'kind:'", root)
         return None
-    kind_node = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "kind"), None)
+    kind_node = next((v for k, v in root.value if type(k) is yaml.ScalarNode and k.value == "kind"), None)
     kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else None
     if kind not in KINDS:
         known = ", ".join(KINDS)
@@ -512,17 +592,19 @@ class _Builder:
 
     def _add_matrix(self, r: Rec) -> None:
         rows = []
+        cell = model.Cell
         for row in r["rows"]:
-            cells_rec = row.get("cells", Rec(row.loc))
+            cells_rec = row.get("cells")
             cells = []
-            for column, value in cells_rec.items():
-                where = cells_rec.at(column)
-                # a matrix repeats a few component and level IDs hundreds of thousands of times: one copy each
-                if isinstance(value, str):
-                    cells.append(model.Cell(intern(column), intern(value), location=where))
-                else:
-                    cells.append(model.Cell(intern(column), intern(value["level"]), value.get("via", ""),
-                                            value.get("note", ""), value.get("text", ""), where))
+            if cells_rec:
+                where, row_loc = cells_rec.locs.get, cells_rec.loc
+                for column, value in cells_rec.items():
+                    # a matrix repeats a few component and level IDs hundreds of thousands of times: one copy each
+                    if type(value) is str:
+                        cells.append(cell(intern(column), intern(value), "", "", "", where(column, row_loc)))
+                    else:
+                        cells.append(cell(intern(column), intern(value["level"]), value.get("via", ""),
+                                          value.get("note", ""), value.get("text", ""), where(column, row_loc)))
             rows.append(model.Row(
                 requirement=row.get("requirement", ""), feature=row.get("feature", ""),
                 title=row.get("title", ""), note=row.get("note", ""), source=_source(row.get("source")),

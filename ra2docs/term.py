@@ -47,9 +47,12 @@ def colour_findings(text: str) -> str:
 
 
 class Progress:
-    """What the work reports: steps done, and the phase it is in. This one shows nothing."""
+    """What the work reports: steps done, how many there are, and the phase it is in. This one shows nothing."""
 
     def update(self, n: int = 1) -> None:
+        pass
+
+    def set_total(self, total: int) -> None:
         pass
 
     def phase(self, description: str) -> None:
@@ -65,6 +68,9 @@ class _Bar(Progress):
 
     def update(self, n: int = 1) -> None:
         self.bar.update(n)
+
+    def set_total(self, total: int) -> None:
+        self.bar.total = total
 
     def phase(self, description: str) -> None:
         self.bar.set_description_str(description, refresh=False)
@@ -95,15 +101,18 @@ def _delay() -> float:
 
 
 @contextmanager
-def progress(total: int, description: str, stream: TextIO, for_people: bool = True) -> Iterator[Progress]:
-    """A bar counting `total` steps on `stream` when it is a terminal and the output is for people."""
+def progress(total: int | None, description: str, stream: TextIO, for_people: bool = True,
+             unit: str = "file") -> Iterator[Progress]:
+    """A bar counting `total` steps (of `unit`) on `stream` when it is a terminal and the output is for people.
+
+    `total` may be None and set later (`Progress.set_total`), when the work learns it first."""
     if not for_people or not progress_enabled(stream):
         yield Progress()
         return
     from tqdm import tqdm
 
     delay = _delay()
-    bar = _Bar(tqdm(total=total, desc=description, file=stream, delay=delay, leave=False, unit="file",
+    bar = _Bar(tqdm(total=total, desc=description, file=stream, delay=delay, leave=False, unit=unit,
                     dynamic_ncols=True), delay)
     try:
         yield bar

@@ -137,6 +137,18 @@ def test_progress_bar_on_a_terminal_for_people_only() -> None:
     assert terminal == ""
 
 
+def test_export_xlsx_shows_its_rows_being_written_on_a_terminal_only(tmp_path: Path) -> None:
+    tree = str(TREES / "clean")
+    out = tmp_path / "rfp.xlsx"
+    code, terminal, stdout = _in_terminal(["export", "xlsx", tree, "-o", str(out)], "stderr",
+                                          RA2DOCS_PROGRESS_DELAY="0")
+    assert code == 0 and out.stat().st_size > 0 and "wrote" in stdout
+    assert "writing" in terminal and "row/s" in terminal and ESC not in stdout
+    piped = subprocess.run([sys.executable, "-m", "ra2docs", "export", "xlsx", tree, "-o", str(out), "--force"],
+                           env=_env(RA2DOCS_PROGRESS_DELAY="0"), capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and "writing" not in piped.stderr and "\r" not in piped.stderr
+
+
 def _subcommand_paths() -> list[str]:
     paths = list(COMMAND_MODULES)
     for path in COMMAND_MODULES:

@@ -63,7 +63,7 @@ def load_project(text: str, for_people: bool = True) -> Project:
 
     root = tree_root(text)
     if not for_people or not term.progress_enabled(sys.stderr):
-        return Project.load(root, display_root=text)
+        return Project.load(root, display_root=text, for_process=True)
     from ra2docs.load import discover, read_file
 
     total = len(discover(root))
@@ -79,7 +79,7 @@ def load_project(text: str, for_people: bool = True) -> Project:
                 bar.phase("checking")
             return parsed
 
-        return Project.load(root, display_root=text, reader=reader)
+        return Project.load(root, display_root=text, reader=reader, for_process=True)
 
 
 def add_output_argument(parser: argparse.ArgumentParser, help: str, metavar: str = "FILE",

@@ -25,7 +25,7 @@ import datetime as dt
 import os
 import sys
 
-from ra2docs import model
+from ra2docs import model, term
 from ra2docs.commands.common import (
     add_allow_errors_argument,
     add_output_argument,
@@ -135,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
                          f"{', '.join(s.id for s in project.tree.stacks) or 'none'}")
     options = ExportOptions(sel, export_date(args.date), args.password or None, args.stack)
     try:
-        with building(args.output):  # openpyxl's sheet streams live beside the output, removed on failure
-            summary = write_rfp(project, args.output, options)
+        with building(args.output), term.progress(None, "writing", sys.stderr, unit="row") as bar:
+            # openpyxl's sheet streams live beside the output, removed on failure
+            summary = write_rfp(project, args.output, options, progress=bar)
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,6 +26,7 @@ from ra2docs import __version__, model
 from ra2docs.graph import SpecGraph
 from ra2docs.project import Project
 from ra2docs.responses import ANSWERS
+from ra2docs.term import Progress
 from ra2docs.xlsx import workbook as wbk
 from ra2docs.xlsx.colours import ANSWER_COLOURS, begins_rule, equals_rule, ink, level_colour
 from ra2docs.xlsx.selection import Selection, checksum, exported_fields, select
@@ -90,9 +92,13 @@ def plan(project: Project, sel: Selection) -> _Plan:
     return _Plan(rows, matrices, checksum(rows), versions)
 
 
-def write_rfp(project: Project, path: Path | str, options: ExportOptions | None = None) -> ExportSummary:
+def write_rfp(project: Project, path: Path | str, options: ExportOptions | None = None,
+              progress: Progress | None = None) -> ExportSummary:
+    """Write the RFP workbook; `progress` counts the requirement and matrix rows written, then saving."""
     options = options or ExportOptions()
+    progress = progress or Progress()
     p = plan(project, options.selection)
+    progress.set_total(len(p.rows) + sum(len(rows) for _, _, rows in p.matrices))
     wb = Workbook(write_only=True)
     wbk.add_styles(wb)
     moment = dt.datetime.combine(options.date, dt.time())
@@ -103,16 +109,17 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
     if options.password:
         wb.security.workbookPassword = options.password
     _cover(wb, project, p, options)
-    _requirements(wb, p, options.password)
+    _requirements(wb, p, options.password, progress)
     cells = 0
     for matrix, name, rows in p.matrices:
-        cells += _matrix(wb, project.graph, matrix, name, rows, options.password)
+        cells += _matrix(wb, project.graph, matrix, name, rows, options.password, progress)
     _coverage(wb, project, p, options.selection, options.password)
     if options.stack:
         from ra2docs.xlsx.evidence import add_evidence_sheet
 
         add_evidence_sheet(wb, project, [row["id"] for row in p.rows], options.stack, options.password)
     _metadata(wb, p, options)
+    progress.phase("saving")
     wbk.save_workbook(wb, path)
     return ExportSummary(Path(path), len(p.rows), len(p.matrices), cells, p.checksum)
 
@@ -189,8 +196,18 @@ def spec_header(p: _Plan) -> str:
     return " · ".join(f"{spec} {version}".strip() for spec, version in p.spec_versions.items())
 
 
-def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
-    ws = wb.create_sheet(REQUIREMENTS)
+_T = TypeVar("_T")
+
+
+def _counted(items: list[_T], progress: Progress, every: int = 500) -> Iterator[_T]:
+    """`items`, telling `progress` every `every` of them (a bar's update per row would cost more than the row)."""
+    for start in range(0, len(items), every):
+        yield from items[start:start + every]
+        progress.update(min(every, len(items) - start))
+
+
+def _requirements(wb: Workbook, p: _Plan, password: str | None, progress: Progress) -> None:
+    ws = wbk.fast_rows_sheet(wb, REQUIREMENTS)
     wbk.set_widths(ws, [w for _, _, w in SPEC_COLUMNS + ANSWER_COLUMNS])
     ws.freeze_panes = "C2"  # the header row, and ID and Title beside the answers
     wbk.print_setup(ws, "1:1", "A:B", pages_wide=2, header=f"Request for proposal: {spec_header(p)}")
@@ -199,7 +216,7 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
     widths = [w for _, _, w in SPEC_COLUMNS]
     cells = wbk.StyledRows(ws, [wbk.TEXT] * len(keys) + [wbk.ANSWER] * len(ANSWER_COLUMNS))
     blank: list[str | None] = [None] * len(ANSWER_COLUMNS)
-    for n, row in enumerate(p.rows, 2):
+    for n, row in enumerate(_counted(p.rows, progress), 2):
         height = wbk.row_height((row[k], w) for k, w in zip(keys, widths, strict=True))
         if height:
             ws.row_dimensions[n].height = height
@@ -224,8 +241,8 @@ def _requirements(wb: Workbook, p: _Plan, password: str | None) -> None:
 
 
 def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: list[model.Row],
-            password: str | None) -> int:
-    ws = wb.create_sheet(name)
+            password: str | None, progress: Progress) -> int:
+    ws = wbk.fast_rows_sheet(wb, name)
     vocab = sg.vocabularies.get(matrix.vocabulary)
     levels = vocab.levels if vocab else ()
     width = 2 + len(matrix.columns)
@@ -253,12 +270,12 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
         ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
     position = {col: i for i, col in enumerate(matrix.columns)}
-    plain = {lvl.id: c(ws, lvl.label, wbk.TEXT) for lvl in levels}  # one wrapped cell per level, reused
+    plain = {lvl.id: wbk.prepared(ws, lvl.label, wbk.TEXT) for lvl in levels}  # one wrapped cell per level, reused
     labels = {lvl.id: lvl.label for lvl in levels}
     names = {col: (comps[col].name if col in comps else col) for col in matrix.columns}
     reqs = sg.requirements
     cells = 0
-    for n, row in enumerate(rows, MATRIX_FIRST_ROW):
+    for n, row in enumerate(_counted(rows, progress), MATRIX_FIRST_ROW):
         values: list[object] = [None] * width
         values[0] = c(ws, row.key, wbk.TEXT)
         title = row.title or (reqs[row.requirement].title if row.requirement in reqs else "")

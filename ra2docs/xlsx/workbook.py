@@ -13,16 +13,20 @@ import contextlib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell
+from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.functions import XML_NS, Element, SubElement
 
 from ra2docs.fileio import write_atomic
 from ra2docs.xlsx import zipsave
@@ -311,3 +315,89 @@ def discard_workbook(wb: Workbook) -> None:
         if isinstance(out, str):
             with contextlib.suppress(OSError):
                 Path(out).unlink(missing_ok=True)
+
+
+class PreparedCell:
+    """One styled text cell, serialised once, written wherever it is appended to a `FastRowsSheet`.
+
+    A big matrix repeats a few styled texts (its levels) hundreds of thousands of times. Handing
+    openpyxl a styled cell per value costs it a failed conversion, a fresh cell and a style lookup each
+    time, more than writing the value; this element is only given its position and written as it is.
+    """
+
+    __slots__ = ("element",)
+
+    def __init__(self, ws: WriteOnlyWorksheet, value: str, style: str) -> None:
+        template = cell(ws, value, style)
+        assert isinstance(template, Cell)
+        self.element = Element("c", {"r": "A1", "s": str(template.style_id), "t": "inlineStr"})
+        text = template._value
+        attrs = {f"{{{XML_NS}}}space": "preserve"} if text != text.strip() else {}
+        SubElement(SubElement(self.element, "is"), "t", attrs).text = text
+
+
+class _FastRowsWriter(WorksheetWriter):
+    def write_row(self, xf: Any, row: Iterable[Any], row_idx: int) -> None:
+        attrs = {"r": f"{row_idx}"}
+        # a written row's height is never read again: dropped, so a big sheet's memory stays flat
+        attrs.update(self.ws.row_dimensions.pop(row_idx, {}))
+        with xf.element("row", attrs):
+            for item in row:
+                if type(item) is tuple:  # (column, PreparedCell) from FastRowsSheet._values_to_row
+                    element = item[1].element
+                    element.set("r", f"{get_column_letter(item[0])}{row_idx}")
+                    xf.write(element)
+                else:  # what openpyxl's own write_row does with a cell
+                    if item._comment is not None:
+                        self.ws._comments.append(CommentRecord.from_cell(item))
+                    if item._value is not None or item.has_style or item._comment:
+                        write_cell(xf, self.ws, item, item.has_style)
+
+
+class FastRowsSheet(WriteOnlyWorksheet):
+    """A write-only sheet whose rows may hold `PreparedCell`s besides openpyxl's values and cells.
+
+    Cells are passed on as they are (openpyxl tries each as a value first and fails, at a cost), and row
+    heights are forgotten once their row is written."""
+
+    def _get_writer(self) -> None:
+        if self._writer is None:
+            self._writer = _FastRowsWriter(self)
+            self._writer.write_top()
+
+    def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Any]:
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if type(value) is PreparedCell:
+                yield (col_idx, value)
+                continue
+            if isinstance(value, Cell):
+                c = value
+            else:
+                c = WriteOnlyCell(self)
+                c.value = value
+            c.column, c.row = col_idx, row_idx
+            if c.hyperlink is not None:
+                c.hyperlink.ref = c.coordinate
+            yield c
+
+
+FAST_ROWS = LXML  # PreparedCell elements are lxml's; without lxml, sheets take openpyxl's cells
+
+
+def fast_rows_sheet(wb: Workbook, title: str) -> Any:
+    """A new sheet of `wb` taking `PreparedCell`s (an ordinary write-only sheet without lxml).
+
+    Typed Any as `Workbook.create_sheet` is: openpyxl's stubs give a write-only sheet none of the Worksheet
+    attributes (row dimensions, filters, validations) it forwards at run time."""
+    if not FAST_ROWS:
+        return wb.create_sheet(title)
+    ws = FastRowsSheet(parent=wb, title=title)
+    wb._add_sheet(ws)
+    return ws
+
+
+def prepared(ws: WriteOnlyWorksheet, value: str, style: str) -> object:
+    """A styled text cell for reuse across a big sheet: a `PreparedCell` where the sheet takes them."""
+    return PreparedCell(ws, value, style) if isinstance(ws, FastRowsSheet) else cell(ws, value, style)
