@@ -338,12 +338,15 @@ def responses(sg: SpecGraph) -> Iterator[Finding]:
 
 @check
 def sections(sg: SpecGraph) -> Iterator[Finding]:
-    """A links entry citing a section by title as well: the title must be the section's."""
+    """A links entry citing a section by title as well: the title must be the section's. When both ends are
+    sections, the title is the cited one's (the `to` end): the `from` section is where the citation stands."""
     for link in sg.tree.links:
         if not link.title:
             continue
-        for end in (link.source_id, link.target_id):
-            res = sg.namespaces.resolve(end, link.context)
+        ends = [sg.namespaces.resolve(end, link.context) for end in (link.source_id, link.target_id)]
+        if all(res.section for res in ends):
+            ends = ends[1:]
+        for res in ends:
             if not res.section or not res.key:
                 continue
             _, spec, number = res.key.split(":", 2)
@@ -351,7 +354,7 @@ def sections(sg: SpecGraph) -> Iterator[Finding]:
             if _words(section.title) != _words(link.title):
                 yield Finding("ra2.section-title", f"link '{link.source_id}' -> '{link.target_id}' cites section "
                               f"{spec} {number} as {link.title!r}, but that section is titled {section.title!r}",
-                              link.location, subject=end, scope=_scope(spec=spec))
+                              link.location, subject=number, scope=_scope(spec=spec))
 
 
 def _words(text: str) -> str:
