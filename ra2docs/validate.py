@@ -538,6 +538,8 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
             mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:
+        if link.source_id.startswith("section:") or link.target_id.startswith("section:"):
+            continue  # a section states no links: the one end that does is all there can be
         if link.type in both or (link.type, sg.spec_of(link.source_id), sg.spec_of(link.target_id)) in pairs:
             key = (link.type, link.source_id, link.target_id)
             stated.setdefault(key, set()).add(link.stated_at)

@@ -382,8 +382,8 @@ def documented_findings() -> list[tuple[str, str, str]]:
     return rows
 
 
-DOCUMENTED_ROWS = 48  # rows of DATA.md's table (one glob row: the 130 pre-2020 security IDs)
-NON_GAP_FINDINGS = 177  # the non-gap findings those rows stand for
+DOCUMENTED_ROWS = 52  # rows of DATA.md's table (one glob row: the 130 pre-2020 security IDs)
+NON_GAP_FINDINGS = 181  # the non-gap findings those rows stand for
 
 # gaps and migration hints, not upstream mistakes (verification gaps: ra2.unverified; unstated levels: ra2.v1-construct)
 GAP_CODES = {"ra2.uncovered", "ra2.rm-untraced", "ra2.ra-no-trace", "ra2.one-way-link", "ra2.unverified",
@@ -470,5 +470,26 @@ def test_cited_rm_section_titles_resolve_and_six_match_none() -> None:
     """RA2 ch.2 names the RM section of each row by title; each resolves to a real RM section."""
     cites = [lk for lk in project().tree.links if lk.type == "cites"]
     assert len(cites) == 27 and all(lk.target_id.startswith("RM:") for lk in cites)
-    titled = {f["subject"] for f in report_findings() if f["code"] == "ra2.section-title"}
-    assert titled == {"4.2.2", "3.2.1.4", "5.4.2", "8.6.3", "7.10.8", "7.10.11"}
+    titled = {(f["scope"]["spec"], f["subject"]) for f in report_findings() if f["code"] == "ra2.section-title"}
+    assert {n for s, n in titled if s == "RM"} == {"4.2.2", "3.2.1.4", "5.4.2", "8.6.3", "7.10.8", "7.10.11"}
+    # and the RA2 sections ch.2 names by a title in plain text
+    assert {n for s, n in titled if s == "RA2"} == {"5.3.1", "5.4.3", "5.7"}
+
+
+def test_chapter2_section_citations_are_section_links() -> None:
+    """Each section a ch.2 'Specification Reference' cell names (by :ref: or by title) is a traces link from
+    that RA2 section to the row's requirement, stated at the row's line; nothing else is."""
+    spec = next(s for s in project().tree.specs if s.id == "RA2")
+    by_label = {(sec.title.lower()): sec.id for sec in walk_sections(spec.sections)}
+    expected = set()
+    for row_line, _, ids, cell in upstream_spec_refs():
+        for label in re.findall(r":ref:`chapters/chapter0\d:([^`]+)`", cell):
+            expected |= {(f"RA2:{by_label[label]}", rid, row_line) for rid in ids}
+        for title in re.findall(r"`([^`]+)`(?!_)", re.sub(r":ref:`[^`]+`", "", cell)):  # a title in backticks
+            expected |= {(title, rid, row_line) for rid in ids}
+    links = [lk for lk in project().tree.links if lk.type == "traces" and lk.source_id.startswith("RA2:")]
+    modelled = {(lk.title or lk.source_id, lk.target_id, int(re.search(r"line (\d+)", lk.note).group(1)))  # type: ignore[union-attr]
+                for lk in links}
+    plain = {m for m in modelled if not m[0].startswith("RA2:")}
+    assert expected <= modelled and modelled - expected <= plain  # plain titles without backticks beside
+    assert len(links) == 36
