@@ -382,8 +382,8 @@ def documented_findings() -> list[tuple[str, str, str]]:
     return rows
 
 
-DOCUMENTED_ROWS = 52  # rows of DATA.md's table (one glob row: the 130 pre-2020 security IDs)
-NON_GAP_FINDINGS = 181  # the non-gap findings those rows stand for
+DOCUMENTED_ROWS = 53  # rows of DATA.md's table (one glob row: the 130 pre-2020 security IDs)
+NON_GAP_FINDINGS = 182  # the non-gap findings those rows stand for
 
 # gaps and migration hints, not upstream mistakes (verification gaps: ra2.unverified; unstated levels: ra2.v1-construct)
 GAP_CODES = {"ra2.uncovered", "ra2.rm-untraced", "ra2.ra-no-trace", "ra2.one-way-link", "ra2.unverified",
@@ -493,3 +493,14 @@ def test_chapter2_section_citations_are_section_links() -> None:
     plain = {m for m in modelled if not m[0].startswith("RA2:")}
     assert expected <= modelled and modelled - expected <= plain  # plain titles without backticks beside
     assert len(links) == 36
+
+
+def test_chapter7_gaps_are_links_against_their_related_requirements() -> None:
+    gaps = [lk for lk in project().tree.links if lk.type == "gap-against"]
+    assert len(gaps) == 10
+    assert {lk.source_id for lk in gaps} == {"RA2:7.1.3", "RA2:7.1.5", "RA2:7.1.6", "RA2:7.1.9", "RA2:7.1.10"}
+    graph = project().graph
+    assert graph.linked_any("e.man.004", "gap-against", True) == ["section:RA2:7.1.10", "section:RA2:7.1.3"]
+    # the user-namespace gap's RA1 attribution: RA1 has no inf.ntw.03
+    dangling = [f for f in report_findings() if f["code"] == "ra2.dangling-ref" and f["subject"] == "RA1:inf.ntw.03"]
+    assert len(dangling) == 1 and dangling[0]["waived"]

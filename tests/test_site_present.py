@@ -63,3 +63,12 @@ def test_upstream_section_citations_are_links_not_rst(shipped: Build) -> None:
             "Architecture Requirements</span></a>")
     assert shipped.html("ra2/kubernetes").count(link) > 10  # ch.4's trace cells: "gen.cnt.03 in RA2:2.4"
     assert "RA2 §5.4 Securing the Kubernetes Orchestrator" in shipped.html("rm-uncited")
+
+
+def test_gaps_and_other_declared_links_show_on_requirements(shipped: Build) -> None:
+    page = shipped.html("rm")
+    block = page[page.index('id="ra2-req-e-man-004"'):]
+    block = block[:block.index('class="ra2-requirement', 10)]
+    assert "Gaps" in block and "RA2 §7.1.3 Multitenancy and Workload Isolation with Kubernetes" in block
+    assert "#multitenancy-and-workload-isolation-with-kubernetes" in block  # linked to the published section
+    assert "Same as" in shipped.html("rm-uncited")  # the pre-2020 security IDs and the RM's current ones
