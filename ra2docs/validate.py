@@ -389,12 +389,15 @@ def responses(sg: SpecGraph) -> Iterator[Finding]:
 
 @check
 def sections(sg: SpecGraph) -> Iterator[Finding]:
-    """A links entry citing a section by title as well: the title must be the section's."""
+    """A links entry citing a section by title as well: the title must be the section's. When both ends are
+    sections, the title is the cited one's (the `to` end): the `from` section is where the citation stands."""
     for link in sg.tree.links:
         if not link.title:
             continue
-        for end in (link.source_id, link.target_id):
-            res = sg.namespaces.resolve(end, link.context)
+        ends = [sg.namespaces.resolve(end, link.context) for end in (link.source_id, link.target_id)]
+        if all(res.section for res in ends):
+            ends = ends[1:]
+        for res in ends:
             if not res.section or not res.key:
                 continue
             _, spec, number = res.key.split(":", 2)
@@ -402,7 +405,7 @@ def sections(sg: SpecGraph) -> Iterator[Finding]:
             if _words(section.title) != _words(link.title):
                 yield Finding("ra2.section-title", f"link '{link.source_id}' -> '{link.target_id}' cites section "
                               f"{spec} {number} as {link.title!r}, but that section is titled {section.title!r}",
-                              link.location, subject=end, scope=_scope(spec=spec))
+                              link.location, subject=number, scope=_scope(spec=spec))
 
 
 def _words(text: str) -> str:
@@ -587,6 +590,8 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
             mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:
+        if link.source_id.startswith("section:") or link.target_id.startswith("section:"):
+            continue  # a section states no links: the one end that does is all there can be
         if link.type in both or (link.type, sg.spec_of(link.source_id), sg.spec_of(link.target_id)) in pairs:
             key = (link.type, link.source_id, link.target_id)
             stated.setdefault(key, set()).add(link.stated_at)

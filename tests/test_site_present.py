@@ -52,3 +52,23 @@ def test_every_chart_segment_links_to_its_requirements(shipped: Build) -> None:
     ids = set(re.findall(r'id="(ra2-dash-[^"]+)"', home))
     assert not [h for h in hrefs if h not in ids], "a bar links to no list"
     assert "Legend:" in home
+
+
+def test_upstream_section_citations_are_links_not_rst(shipped: Build) -> None:
+    """Upstream cells cite sections with RST `:ref:`; the site shows each as the section, linked (issue 9 item 2)."""
+    pages = list(Path(shipped.app.outdir).rglob("*.html"))
+    assert sum(p.read_text(encoding="utf-8").count(":ref:`") for p in pages) == 0
+    link = ('<a class="reference external" href="https://cntt.readthedocs.io/projects/ra2/en/latest/chapters/'
+            'chapter02.html#kubernetes-architecture-requirements"><span class="ra2-section-ref">RA2 §2.4 Kubernetes '
+            "Architecture Requirements</span></a>")
+    assert shipped.html("ra2/kubernetes").count(link) > 10  # ch.4's trace cells: "gen.cnt.03 in RA2:2.4"
+    assert "RA2 §5.4 Securing the Kubernetes Orchestrator" in shipped.html("rm-uncited")
+
+
+def test_gaps_and_other_declared_links_show_on_requirements(shipped: Build) -> None:
+    page = shipped.html("rm")
+    block = page[page.index('id="ra2-req-e-man-004"'):]
+    block = block[:block.index('class="ra2-requirement', 10)]
+    assert "Gaps" in block and "RA2 §7.1.3 Multitenancy and Workload Isolation with Kubernetes" in block
+    assert "#multitenancy-and-workload-isolation-with-kubernetes" in block  # linked to the published section
+    assert "Same as" in shipped.html("rm-uncited")  # the pre-2020 security IDs and the RM's current ones

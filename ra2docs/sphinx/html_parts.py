@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.writers.html5 import HTML5Translator
 
+from ra2docs.sphinx import section_refs
 from ra2docs.sphinx.nodes import RenderContext, box_classes, id_pieces, note_generated
 
 # docutils' HTMLTranslator.special_characters and attval: the same escaping as the nodes path
@@ -109,7 +110,14 @@ def paragraphs(value: str) -> list[str]:
 
 def linked(ctx: RenderContext, value: str) -> str:
     """`nodes.linked_text` as HTML: escaped text whose known IDs link to their definitions."""
-    return "".join(xref(ctx, piece, piece) if is_id else text(piece) for piece, is_id in id_pieces(value, ctx.objects))
+    out = []
+    for chunk, section in section_refs.split(value, ctx.loaded):  # `RA2:5.3` first: its number is no ID
+        if section is not None:
+            inner = span(text(section[0]), ["ra2-section-ref"])
+            out.append(f'<a class="reference external" href="{attr(section[1])}">{inner}</a>' if section[1] else inner)
+            continue
+        out += [xref(ctx, piece, piece) if is_id else text(piece) for piece, is_id in id_pieces(chunk, ctx.objects)]
+    return "".join(out)
 
 
 def linked_paragraphs(ctx: RenderContext, value: str) -> list[str]:

@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
 
-from ra2docs.sphinx import deps
+from ra2docs.sphinx import deps, section_refs
 from ra2docs.sphinx.data import Loaded, get_loaded
 
 Content = str | nodes.Node | Sequence[nodes.Node] | None
@@ -65,7 +65,14 @@ def linked_text(text: str) -> list[nodes.Node]:
     ctx = _CONTEXT.get()
     if ctx is None:
         return [nodes.Text(text)]
-    return [xref(piece, piece) if is_id else nodes.Text(piece) for piece, is_id in id_pieces(text, ctx.objects)]
+    out: list[nodes.Node] = []
+    for chunk, section in section_refs.split(text, ctx.loaded):  # `RA2:5.3` first: its number is no ID
+        if section is not None:
+            label = nodes.inline("", section[0], classes=["ra2-section-ref"])
+            out.append(nodes.reference("", "", label, refuri=section[1]) if section[1] else label)
+            continue
+        out += [xref(piece, piece) if is_id else nodes.Text(piece) for piece, is_id in id_pieces(chunk, ctx.objects)]
+    return out
 
 
 def linked_ids(text: str, known: Container[str]) -> list[nodes.Node]:

@@ -35,6 +35,7 @@ from ra2docs.sphinx.nodes import (
     register,
     xref,
 )
+from ra2docs.sphinx.section_refs import section_label
 from ra2docs.sphinx.verification import requirement_key as verification_key
 from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html
 from ra2docs.values import profile_cells
@@ -94,8 +95,7 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
     for req in select(loaded, options):
-        links = [loaded.linked(req.key, t, incoming) for t in ("traces", "refines", "depends")
-                 for incoming in (False, True)]
+        links = link_fields(loaded, req)
         out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
                     supporters(loaded, req.key), verification_key(loaded, req),
@@ -303,10 +303,6 @@ def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
     """`requirement_fields` as (name, HTML) pairs, empty fields left out as there."""
-    def refs(ids: list[str]) -> str:
-        return html_parts.joined(html_parts.xref(ctx, i) for i in ids)
-
-    linked = ctx.loaded.linked
     level = html_parts.span(html_parts.text(req.level),
                             ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
     source = ""
@@ -332,18 +328,48 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Source", source),
         ("Supported by", supports),
         ("Verification", requirement_verification_html(ctx, req)),
-        ("Traces to", refs(linked(req.key, "traces"))),
-        ("Traced by", refs(linked(req.key, "traces", True))),
-        ("Refines", refs(linked(req.key, "refines"))),
-        ("Refined by", refs(linked(req.key, "refines", incoming=True))),
-        ("Depends on", refs(linked(req.key, "depends"))),
-        ("Needed by", refs(linked(req.key, "depends", incoming=True))),
     ]
+    for name, ends in link_fields(ctx.loaded, req):
+        fields.append((name, html_parts.joined(_end_html(ctx, key) for key in ends)))
     return [(name, value) for name, value in fields if value]
 
 
-def _refs(ids: Iterable[str]) -> list[nodes.Node]:
-    return joined(xref(i) for i in ids)
+FIXED_LINKS = (("traces", "Traces to", "Traced by"), ("refines", "Refines", "Refined by"),
+               ("depends", "Depends on", "Needed by"))
+
+
+def link_fields(loaded: Loaded, req: model.Requirement) -> list[tuple[str, list[str]]]:
+    """(field name, link ends: requirement or section keys) for every link type, both directions: the three
+    the model knows first, then each other declared type (verification has its own field) by its name."""
+    graph = loaded.project.graph
+    out = [(name, graph.linked_any(req.key, link_type, bool(incoming))) for link_type, *names in FIXED_LINKS
+           for incoming, name in enumerate(names)]
+    for link_type in loaded.tree.link_types.values():
+        if link_type.id in {t for t, *_ in FIXED_LINKS} | {"verifies"}:
+            continue
+        name = (link_type.title or link_type.id).replace("-", " ").replace("_", " ").capitalize()
+        outgoing, incoming = graph.linked_any(req.key, link_type.id), graph.linked_any(req.key, link_type.id, True)
+        if link_type.inverse in ("", link_type.id):  # symmetric (same-as): one field
+            out.append((name, sorted(set(outgoing) | set(incoming))))
+        else:
+            out += [(name, outgoing), (link_type.inverse.replace("-", " ").replace("_", " ").capitalize(), incoming)]
+    return out
+
+
+def _end_html(ctx: RenderContext, key: str) -> str:
+    label, url = section_label(ctx.loaded, key)
+    if not label:
+        return html_parts.xref(ctx, key)
+    inner = html_parts.span(html_parts.text(label), ["ra2-section-ref"])
+    return f'<a class="reference external" href="{html_parts.attr(url)}">{inner}</a>' if url else inner
+
+
+def _end(loaded: Loaded, key: str) -> nodes.Node:
+    label, url = section_label(loaded, key)
+    if not label:
+        return xref(key)
+    text = nodes.inline("", label, classes=["ra2-section-ref"])
+    return nodes.reference("", "", text, refuri=url) if url else text
 
 
 def _profiles(req: model.Requirement) -> str:
@@ -381,12 +407,7 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Source", source_node(req.source)),
         ("Supported by", supports),
         ("Verification", requirement_verification(loaded, req)),
-        ("Traces to", _refs(loaded.linked(req.key, "traces"))),
-        ("Traced by", _refs(loaded.linked(req.key, "traces", True))),
-        ("Refines", _refs(loaded.linked(req.key, "refines"))),
-        ("Refined by", _refs(loaded.linked(req.key, "refines", incoming=True))),
-        ("Depends on", _refs(loaded.linked(req.key, "depends"))),
-        ("Needed by", _refs(loaded.linked(req.key, "depends", incoming=True))),
+        *[(name, joined(_end(loaded, key) for key in ends)) for name, ends in link_fields(loaded, req)],
     ])
 
 

@@ -29,6 +29,7 @@ from ra2docs.sphinx.nodes import (
     xref,
 )
 from ra2docs.sphinx.requirements import files_of, select
+from ra2docs.sphinx.section_refs import section_label
 from ra2docs.sphinx.verification import requirement_key as verification_key
 from ra2docs.sphinx.verification import requirement_verification, requirement_verification_html, shows_verification
 
@@ -199,18 +200,6 @@ def traceability_html(ctx: RenderContext, reqs: list[model.Requirement], traces:
             row.append(html_parts.cell([html_parts.para(requirement_verification_html(ctx, req))]))
         rows.append(row)
     return html_parts.table(header, rows, ["ra2-traceability"], wide=True)
-
-
-def section_label(loaded: Loaded, key: str) -> tuple[str, str]:
-    """("RA2 §5.3 Node hardening", URL or "") for a section key; ("", "") for anything else. A section's
-    `anchor` that is a URL becomes the link; a Sphinx label of the upstream documents is not one of this site."""
-    if not key.startswith("section:"):
-        return "", ""
-    _, spec, number = key.split(":", 2)
-    section = loaded.project.graph.namespaces.sections.get(spec, {}).get(number)
-    title = section.title if section is not None else ""
-    url = section.anchor if section is not None and section.anchor.startswith(("https://", "http://")) else ""
-    return f"{spec} §{number} {title}".strip(), url
 
 
 def _inline_html(node: nodes.Node) -> str:

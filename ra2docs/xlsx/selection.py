@@ -73,6 +73,8 @@ def select(tree: model.Tree, sel: Selection) -> list[model.Requirement]:
     wanted_ids = set(sel.ids)
     out = []
     for req in tree.requirement_index().values():
+        if req.registered or req.status == "superseded":  # an ID with no text, or one upstream replaced:
+            continue  # nothing for a vendor to answer
         if sel.specs and req.spec not in sel.specs:
             continue
         if sel.profile and not req.applies_to(sel.profile):
