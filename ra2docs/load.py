@@ -390,6 +390,13 @@ def _source(value: object) -> model.Source | None:
     return None
 
 
+def _overall(level: str, profiles: dict[str, str]) -> str:
+    """A level stated for the whole item, else the strongest of its profiles' levels ("" when none is stated)."""
+    if level or not profiles:
+        return level
+    return max(profiles.values(), key=lambda lv: model.LEVEL_RANK.get(lv, 0))
+
+
 def _profiles(raw: object, level: str) -> tuple[dict[str, str], dict[str, model.Value]]:
     """Profiles as profile -> level and profile -> value, from a list or a map of levels or {level, value}."""
     if isinstance(raw, list):
@@ -487,10 +494,10 @@ class _Builder:
 
     def _add_registry(self, r: Rec) -> None:
         for e in r["entries"]:
-            profiles, _ = _profiles(e.get("profiles", {}), e.get("level", ""))
+            profiles, values = _profiles(e.get("profiles", {}), e.get("level", ""))
             self.registry.append(model.RegistryEntry(
                 spec=r["spec"], id=e["id"], section=e.get("section", ""), level=e.get("level", ""),
-                profiles=profiles, title=e.get("title", ""), location=e.loc))
+                profiles=profiles, title=e.get("title", ""), location=e.loc, values=values))
 
     def _add_components(self, r: Rec) -> None:
         self.kinds.extend(_named(r.get("kinds", ())))
@@ -596,8 +603,9 @@ class _Builder:
 
     def build(self) -> model.Tree:
         defined = {(q.spec, q.id) for q in self.requirements}
-        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=e.level, profiles=dict(e.profiles),
-                                        section=e.section, location=e.location, registered=True)
+        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=_overall(e.level, e.profiles),
+                                        profiles=dict(e.profiles), values=dict(e.values), section=e.section,
+                                        location=e.location, registered=True)
                       for e in self.registry if (e.spec, e.id) not in defined]
         return model.Tree(
             root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements) + tuple(registered),

@@ -256,6 +256,7 @@ class RegistryEntry:
     profiles: dict[str, str] = field(default_factory=dict)
     title: str = ""
     location: Location = NOWHERE
+    values: dict[str, Value] = field(default_factory=dict)  # profile -> value beside its level
 
 
 @dataclass(frozen=True, slots=True)

@@ -555,7 +555,7 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             msg = (f"'{target}' lists '{origin}' in {back}, but '{origin}' does not state it "
                    f"(add '{target}' to its {link_type})")
         yield Finding("ra2.one-way-link", msg, where[(link_type, origin, target, end)],
-                      subject=f"{origin}->{target}", scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
+                      subject=f"{_plain(sg, origin)}->{_plain(sg, target)}", scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
 
 
 @check
@@ -590,9 +590,21 @@ def _traceability(sg: SpecGraph, reported: set[str]) -> Iterator[Finding]:
         if req.spec in bases and req.key not in reported and not sg.linked_any(req.key, "traces", True):
             yield Finding("ra2.rm-untraced", f"no requirement of a spec based on '{req.spec}' traces to "
                           f"'{req.id}'", req.location, subject=req.id, scope=_of(req))
-        if spec.based_on and not sg.linked_any(req.key, "traces") and not _traces_stated(req):
+        if spec.based_on and not sg.linked_any(req.key, "traces") and not _traces_stated(req) \
+                and not _restates(sg, req):
             yield Finding("ra2.ra-no-trace", f"'{req.id}' of spec '{req.spec}' traces to no requirement of "
                           f"{', '.join(spec.based_on)}", req.location, subject=req.id, scope=_of(req))
+
+
+def _restates(sg: SpecGraph, req: model.Requirement) -> bool:
+    """A requirement that is the same as one of another spec (an RA restating an RM item) derives from it."""
+    return any(sg.spec_of(other) not in ("", req.spec) for other in sg.linked_any(req.key, "same-as"))
+
+
+def _plain(sg: SpecGraph, key: str) -> str:
+    """A requirement key as its ID: finding subjects stay the same when another spec defines the ID too."""
+    req = sg.requirements.get(key)
+    return req.id if req is not None else key
 
 
 def _traces_stated(req: model.Requirement) -> bool:
