@@ -140,7 +140,8 @@ KNOWN_UPSTREAM = [
     ("ra2.ra-no-trace", "ra2.k8s.024"),
     ("ra2.ra-no-trace", "ra2.os.001"),
     ("ra2.uncovered", "kcm.gen.01"),
-    ("ra2.rm-untraced", "req.inf.ntw.16"),  # level not stated in the seed: untraced, not a mandatory gap
+    ("ra2.ra-no-trace", "req.inf.ntw.16"),  # a seed ID of RA2's: traces to no RM item, like its current ID
+    ("ra2.uncovered", "gen.cnt.05"),  # an RA2 architecture requirement (should) no specification delivers
 ]
 
 
@@ -382,3 +383,19 @@ def test_only_the_seed_ids_leave_their_level_unstated() -> None:
             unstated += [r["id"] for r in data["requirements"] if "level" not in r]
     assert all(rid.startswith("req.") for rid in unstated), unstated
     assert len(unstated) == 31
+
+
+def test_ra2_architecture_requirements_belong_to_spec_ra2() -> None:
+    """RA2 ch.2 §2.4 (and the seeds' req.* numbering of it) is RA2's own: the RM defines none of it."""
+    tree = project().tree
+    arch = re.compile(r"^(req\.)?(gen|inf|kcm|int|lcm|sec)\.[a-z]+\.\d{2}$")
+    by_spec = Counter(r.spec for r in tree.requirements if arch.match(r.id))
+    assert by_spec == {"RA2": 72}
+    cats = Counter(r.category for r in tree.requirements if arch.match(r.id))
+    assert cats == {"architecture": 38, "architecture-seed": 34}
+    # ch.4 -> ch.2 §2.4 is a traces link within RA2, declared both-ended like RA2 -> RM
+    traces = tree.link_types["traces"]
+    assert {(p.source, p.target, p.both_ends) for p in traces.pairs} == {("RA2", "RM", True), ("RA2", "RA2", True)}
+    links = [lk for lk in project().graph.links if lk.type == "traces" and lk.target_id == "gen.cnt.03"]
+    assert {lk.source_id for lk in links} == {"ra2.k8s.001"}
+    assert {lk.stated_at for lk in links} == {"from", "to"}
