@@ -532,7 +532,13 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
                                                                                           link.target_id)
         if holder in sg.requirements and other not in sg.requirements:
-            close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
+            seen = sg.namespaces.sees(link.context or sg.spec_of(holder))  # what the holder's spec could mean
+            keys_of: dict[str, list[str]] = {}
+            for key, req in sg.requirements.items():
+                if req.spec in seen:
+                    keys_of.setdefault(req.id, []).append(key)
+            close = [key for rid in difflib.get_close_matches(other, list(keys_of), n=1, cutoff=0.75)
+                     for key in keys_of[rid]]
             mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:
         if link.type in both or (link.type, sg.spec_of(link.source_id), sg.spec_of(link.target_id)) in pairs:
@@ -638,8 +644,10 @@ def _of(req: model.Requirement, **items: str | None) -> dict[str, str]:
 def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
     if not fnmatch.fnmatchcase(finding.code, waiver.code):
         return False
-    if not fnmatch.fnmatchcase(finding.subject, waiver.target):
-        return False
+    if not fnmatch.fnmatchcase(finding.subject, waiver.target) and not (
+            "spec" in waiver.scope and fnmatch.fnmatchcase(finding.subject, f"{waiver.scope['spec']}:{waiver.target}")):
+        return False  # a subject that is a qualified reference (a dangling 'RM:x') matches the target 'RM:x'
+
     if waiver.file and not (fnmatch.fnmatch(finding.location.file, waiver.file)
                             or fnmatch.fnmatch(finding.location.file, f"*/{waiver.file}")):
         return False
@@ -715,6 +723,8 @@ def _first_waivers(findings: list[Finding], waivers: list[model.Waiver]) -> list
             globs.append((i, w))
         else:
             exact.setdefault(w.target, []).append((i, w))
+            if "spec" in w.scope:  # the subject may be the qualified reference itself
+                exact.setdefault(f"{w.scope['spec']}:{w.target}", []).append((i, w))
     out: list[model.Waiver | None] = []
     for finding in findings:
         candidates = itertools.chain(exact.get(finding.subject, ()), globs)
