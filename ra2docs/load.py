@@ -390,13 +390,6 @@ def _source(value: object) -> model.Source | None:
     return None
 
 
-def _overall(level: str, profiles: dict[str, str]) -> str:
-    """A level stated for the whole item, else the strongest of its profiles' levels ("" when none is stated)."""
-    if level or not profiles:
-        return level
-    return max(profiles.values(), key=lambda lv: model.LEVEL_RANK.get(lv, 0))
-
-
 def _profiles(raw: object, level: str) -> tuple[dict[str, str], dict[str, model.Value]]:
     """Profiles as profile -> level and profile -> value, from a list or a map of levels or {level, value}."""
     if isinstance(raw, list):
@@ -603,7 +596,7 @@ class _Builder:
 
     def build(self) -> model.Tree:
         defined = {(q.spec, q.id) for q in self.requirements}
-        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=_overall(e.level, e.profiles),
+        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=e.overall_level,
                                         profiles=dict(e.profiles), values=dict(e.values), section=e.section,
                                         location=e.location, registered=True)
                       for e in self.registry if (e.spec, e.id) not in defined]

@@ -389,9 +389,10 @@ def registry(sg: SpecGraph) -> Iterator[Finding]:
             continue
         mine, theirs = sg.requirements.get(link.source_id), sg.requirements.get(link.target_id)
         entry = entries.get((theirs.spec, theirs.id)) if theirs is not None else None
-        if mine is not None and entry is not None and entry.level and mine.level and mine.level != entry.level:
+        theirs_level = entry.overall_level if entry is not None else ""
+        if mine is not None and entry is not None and theirs_level and mine.level and mine.level != theirs_level:
             yield Finding("ra2.registry-mismatch", f"'{mine.key}' is the same as {entry.spec}'s '{entry.id}' but "
-                          f"states level {mine.level!r}, where the registry has {entry.level!r}", link.location,
+                          f"states level {mine.level!r}, where the registry has {theirs_level!r}", link.location,
                           subject=mine.id, scope=_of(mine))
 
 
