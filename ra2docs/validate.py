@@ -562,7 +562,8 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             msg = (f"'{target}' lists '{origin}' in {back}, but '{origin}' does not state it "
                    f"(add '{target}' to its {link_type})")
         yield Finding("ra2.one-way-link", msg, where[(link_type, origin, target, end)],
-                      subject=f"{_plain(sg, origin)}->{_plain(sg, target)}", scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
+                      subject=f"{_plain(sg, origin)}->{_plain(sg, target)}",
+                      scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
 
 
 @check
