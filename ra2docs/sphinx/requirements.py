@@ -97,8 +97,8 @@ def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
     for req in select(loaded, options):
-        links = [loaded.linked(req.key, t, incoming) for t in ("traces", "refines", "depends")
-                 for incoming in (False, True)]
+        links = [loaded.project.graph.linked_any(req.key, t, incoming)
+                 for t in ("traces", "refines", "depends", "same-as") for incoming in (False, True)]
         out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
                     req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
                     supporters(loaded, req.key), verification_key(loaded, req),
@@ -303,10 +303,19 @@ def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:
 
 def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[tuple[str, str]]:
     """`requirement_fields` as (name, HTML) pairs, empty fields left out as there."""
-    def refs(ids: list[str]) -> str:
-        return html_parts.joined(html_parts.xref(ctx, i) for i in ids)
+    from ra2docs.sphinx.trace import section_label
 
-    linked = ctx.loaded.linked
+    def end(key: str) -> str:
+        label, url = section_label(ctx.loaded, key)  # a section (RA1-style traceability) reads as its title
+        if not label:
+            return html_parts.xref(ctx, key)
+        inner = html_parts.span(html_parts.text(label), ["ra2-section-ref"])
+        return f'<a class="reference external" href="{html_parts.attr(url)}">{inner}</a>' if url else inner
+
+    def refs(ids: list[str]) -> str:
+        return html_parts.joined(end(i) for i in ids)
+
+    linked = ctx.loaded.project.graph.linked_any  # sections too: RA1-style traceability links a section
     level = html_parts.span(html_parts.text(req.level),
                             ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
     source = ""
@@ -337,12 +346,14 @@ def requirement_fields_html(ctx: RenderContext, req: model.Requirement) -> list[
         ("Refined by", refs(linked(req.key, "refines", incoming=True))),
         ("Depends on", refs(linked(req.key, "depends"))),
         ("Needed by", refs(linked(req.key, "depends", incoming=True))),
+        ("Same as", refs(same_as(ctx.loaded, req))),
     ]
     return [(name, value) for name, value in fields if value]
 
 
-def _refs(ids: Iterable[str]) -> list[nodes.Node]:
-    return joined(xref(i) for i in ids)
+def same_as(loaded: Loaded, req: model.Requirement) -> list[str]:
+    """What a requirement is the same as, stated from either end (an RA's restatement and the RM item)."""
+    return sorted(set(loaded.linked(req.key, "same-as")) | set(loaded.linked(req.key, "same-as", True)))
 
 
 def _profiles(req: model.Requirement) -> str:
@@ -360,6 +371,16 @@ def source_node(source: model.Source | None) -> nodes.Node | None:
 
 def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_list:
     from ra2docs.sphinx.matrix import level_class
+    from ra2docs.sphinx.trace import section_label
+
+    def _refs(ids: Iterable[str]) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for i in ids:
+            label, url = section_label(loaded, i)
+            node = (xref(i) if not label else nodes.reference("", label, refuri=url) if url
+                    else inline(label, ["ra2-section-ref"]))
+            out.extend([nodes.Text(", "), node] if out else [node])
+        return out
 
     level = inline(req.level, ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
     status_text, status_classes = status_of(loaded, req)
@@ -375,12 +396,13 @@ def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_li
         ("Source", source_node(req.source)),
         ("Supported by", supports),
         ("Verification", requirement_verification(loaded, req)),
-        ("Traces to", _refs(loaded.linked(req.key, "traces"))),
-        ("Traced by", _refs(loaded.linked(req.key, "traces", True))),
+        ("Traces to", _refs(loaded.project.graph.linked_any(req.key, "traces"))),
+        ("Traced by", _refs(loaded.project.graph.linked_any(req.key, "traces", True))),
         ("Refines", _refs(loaded.linked(req.key, "refines"))),
         ("Refined by", _refs(loaded.linked(req.key, "refines", incoming=True))),
         ("Depends on", _refs(loaded.linked(req.key, "depends"))),
         ("Needed by", _refs(loaded.linked(req.key, "depends", incoming=True))),
+        ("Same as", _refs(same_as(loaded, req))),
     ])
 
 
