@@ -257,6 +257,7 @@ class RegistryEntry:
     title: str = ""
     location: Location = NOWHERE
     values: dict[str, Value] = field(default_factory=dict)  # profile -> value beside its level
+    source: Source | None = None  # the entry's, else its file's
 
     @property
     def overall_level(self) -> str:
