@@ -338,12 +338,15 @@ def responses(sg: SpecGraph) -> Iterator[Finding]:
 
 @check
 def sections(sg: SpecGraph) -> Iterator[Finding]:
-    """A links entry citing a section by title as well: the title must be the section's."""
+    """A links entry citing a section by title as well: the title must be the section's. When both ends are
+    sections, the title is the cited one's (the `to` end): the `from` section is where the citation stands."""
     for link in sg.tree.links:
         if not link.title:
             continue
-        for end in (link.source_id, link.target_id):
-            res = sg.namespaces.resolve(end, link.context)
+        ends = [sg.namespaces.resolve(end, link.context) for end in (link.source_id, link.target_id)]
+        if all(res.section for res in ends):
+            ends = ends[1:]
+        for res in ends:
             if not res.section or not res.key:
                 continue
             _, spec, number = res.key.split(":", 2)
@@ -351,7 +354,7 @@ def sections(sg: SpecGraph) -> Iterator[Finding]:
             if _words(section.title) != _words(link.title):
                 yield Finding("ra2.section-title", f"link '{link.source_id}' -> '{link.target_id}' cites section "
                               f"{spec} {number} as {link.title!r}, but that section is titled {section.title!r}",
-                              link.location, subject=end, scope=_scope(spec=spec))
+                              link.location, subject=number, scope=_scope(spec=spec))
 
 
 def _words(text: str) -> str:
@@ -384,16 +387,40 @@ def registry(sg: SpecGraph) -> Iterator[Finding]:
             yield Finding("ra2.registry-mismatch", f"requirement '{req.id}' restates {req.spec}'s registered "
                           f"'{entry.id}' ({entry.location}) differently: {'; '.join(differs)}", req.location,
                           subject=req.id, scope=_of(req))
+    same: dict[str, set[str]] = {}
+    for link in sg.links:
+        if link.type == "same-as":
+            same.setdefault(link.source_id, set()).add(link.target_id)
+            same.setdefault(link.target_id, set()).add(link.source_id)
+    reported: set[tuple[str, str]] = set()
     for link in sg.links:  # a same-as link restating a registered requirement at another level
-        if link.type != "same-as":
-            continue
+        if link.type != "same-as" or (link.source_id, link.target_id) in reported:
+            continue  # (a definition stated twice is one requirement: the duplicate-id finding says so)
+        reported.add((link.source_id, link.target_id))
         mine, theirs = sg.requirements.get(link.source_id), sg.requirements.get(link.target_id)
-        entry = entries.get((theirs.spec, theirs.id)) if theirs is not None else None
+        entry = _registered_as(sg, theirs, entries, same) if theirs is not None else None
         theirs_level = entry.overall_level if entry is not None else ""
         if mine is not None and entry is not None and theirs_level and mine.level and mine.level != theirs_level:
             yield Finding("ra2.registry-mismatch", f"'{mine.key}' is the same as {entry.spec}'s '{entry.id}' but "
                           f"states level {mine.level!r}, where the registry has {theirs_level!r}", link.location,
                           subject=mine.id, scope=_of(mine))
+
+
+def _registered_as(sg: SpecGraph, req: model.Requirement, entries: dict[tuple[str, str], model.RegistryEntry],
+                   same: dict[str, set[str]]) -> model.RegistryEntry | None:
+    """The registry entry of `req`, or of the nearest requirement of its spec it is the same as (an old ID
+    restated under the RM's current one)."""
+    seen, todo = {req.key}, [req.key]
+    while todo:
+        key = todo.pop(0)
+        other = sg.requirements.get(key)
+        if other is not None and other.spec == req.spec and (other.spec, other.id) in entries:
+            return entries[(other.spec, other.id)]
+        for nxt in sorted(same.get(key, ())):
+            if nxt not in seen and sg.spec_of(nxt) == req.spec:
+                seen.add(nxt)
+                todo.append(nxt)
+    return None
 
 
 @check
