@@ -112,8 +112,8 @@ RA1_FILES = ("requirements/ra1/", "mappings/ra1-", "mappings/matrices/ra1-")
 
 EXPECTED_CODES = {
     "ra2.duplicate-id": 17,  # e.cap.009, .013-.016, infra.hw.nac.cfg.003/.004, infra.stg.acc.cfg.*, sec.wl.007, n50..
-    "ra2.dangling-ref": 14,  # same-as an RM ID the RM tree does not define
-    "ra2.ra-no-trace": 85,  # RA1's 72 own requirements (by design) and the 13 restated rows without an RM item
+    "ra2.registry-mismatch": 3,  # infra.hw.nac.cfg.003/.004 must (RM: may), sec.wl.007 must (RM: should)
+    "ra2.ra-no-trace": 72,  # RA1's own requirements derive from no RM item, by design
     "ra2.uncovered": 40,  # mandatory rows whose specification reference cites no section ("Not detailed", ...)
     "ra2.matrix-unknown-row": 8,  # the flavour table's IDs split over two lines
     "ra2.duplicate-caption": 1,  # "Neutron Services Placement" twice
@@ -132,6 +132,14 @@ def test_duplicate_ids_are_the_upstream_repeats(findings: list[dict]) -> None:
     assert dups == ["e.cap.009", "e.cap.013", "e.cap.014", "e.cap.015", "e.cap.016", "infra.hw.nac.cfg.003",
                     "infra.hw.nac.cfg.004", "infra.stg.acc.cfg.001", "infra.stg.acc.cfg.002", "n100", "n150",
                     "n200", "n300", "n50", "sec.wl.007"]
+
+
+def test_levels_that_differ_from_the_rm(findings: list[dict]) -> None:
+    """Through same-as (and the RM's renaming of sec.* to req.sec.*), RA1's level meets the RM registry's."""
+    found = sorted((f["subject"], re.search(r"level '(\S+)', where the registry has '(\S+)'", f["message"]).groups())
+                   for f in findings if f["code"] == "ra2.registry-mismatch" and f["scope"].get("spec") == "RA1")
+    assert found == [("infra.hw.nac.cfg.003", ("must", "may")), ("infra.hw.nac.cfg.004", ("must", "may")),
+                     ("sec.wl.007", ("must", "should"))]
 
 
 def test_placeholder_cells_are_the_uncovered_rows(findings: list[dict]) -> None:
