@@ -566,11 +566,13 @@ class _Builder:
                 links=links))
 
     def _add_registry(self, r: Rec) -> None:
+        file_source = _source(r.get("source"))
         for e in r["entries"]:
-            profiles, _ = _profiles(e.get("profiles", {}), e.get("level", ""))
+            profiles, values = _profiles(e.get("profiles", {}), e.get("level", ""))
             self.registry.append(model.RegistryEntry(
                 spec=r["spec"], id=e["id"], section=e.get("section", ""), level=e.get("level", ""),
-                profiles=profiles, title=e.get("title", ""), location=e.loc))
+                profiles=profiles, title=e.get("title", ""), location=e.loc, values=values,
+                source=_source(e.get("source")) or file_source))
 
     def _add_components(self, r: Rec) -> None:
         self.kinds.extend(_named(r.get("kinds", ())))
@@ -678,8 +680,9 @@ class _Builder:
 
     def build(self) -> model.Tree:
         defined = {(q.spec, q.id) for q in self.requirements}
-        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=e.level, profiles=dict(e.profiles),
-                                        section=e.section, location=e.location, registered=True)
+        registered = [model.Requirement(id=e.id, spec=e.spec, title=e.title, level=e.overall_level,
+                                        profiles=dict(e.profiles), values=dict(e.values), section=e.section,
+                                        source=e.source, location=e.location, registered=True)
                       for e in self.registry if (e.spec, e.id) not in defined]
         return model.Tree(
             root=self.root, specs=tuple(self.specs), requirements=tuple(self.requirements) + tuple(registered),

@@ -256,6 +256,15 @@ class RegistryEntry:
     profiles: dict[str, str] = field(default_factory=dict)
     title: str = ""
     location: Location = NOWHERE
+    values: dict[str, Value] = field(default_factory=dict)  # profile -> value beside its level
+    source: Source | None = None  # the entry's, else its file's
+
+    @property
+    def overall_level(self) -> str:
+        """The level stated for the whole item, else the strongest of its profiles' ("" when none)."""
+        if self.level or not self.profiles:
+            return self.level
+        return max(self.profiles.values(), key=lambda lv: LEVEL_RANK.get(lv, 0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,3 +139,32 @@ def resolve_links(tree: model.Tree, namespaces: Namespaces | None = None
                 link = replace(link, source_id=source.key, target_id=target.key)
             resolved.append(link)
     return resolved, unresolved
+
+
+def shared_ids(requirements: Iterable[model.Requirement], links: Iterable[model.Link],
+               specs: Iterable[str] = ()) -> list[tuple[str, tuple[model.Requirement, ...]]]:
+    """IDs that two or more specs define with different meanings: (ID, its first definition in each spec).
+
+    Definitions joined by a `same-as` or `renamed-from` link (an RA restating an RM item) are one meaning
+    and not listed. With `specs`, only IDs that each of those specs defines."""
+    defs: dict[str, dict[str, model.Requirement]] = {}
+    for req in requirements:
+        defs.setdefault(req.id, {}).setdefault(req.spec, req)
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for link in links:
+        if link.type in ("same-as", "renamed-from"):
+            parent[root(link.source_id)] = root(link.target_id)
+    wanted = set(specs)
+    out = []
+    for rid, by_spec in sorted(defs.items()):
+        if len(by_spec) < 2 or not wanted <= set(by_spec):
+            continue
+        if len({root(req.key) for req in by_spec.values()}) > 1:
+            out.append((rid, tuple(by_spec[s] for s in sorted(by_spec))))
+    return out

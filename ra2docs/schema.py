@@ -253,6 +253,7 @@ KINDS: dict[str, F] = {
         entries=arr(obj(
             "A registered ID.", id=s("Requirement ID", required=True), section=s("Section number"),
             level=s("Normative level", enum=LEVELS), profiles=PROFILES, title=s("Short title, own words"),
+            source=SOURCE,
         ), required=True),
     ),
     "responses": obj(

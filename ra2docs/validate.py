@@ -439,15 +439,40 @@ def registry(sg: SpecGraph) -> Iterator[Finding]:
             yield Finding("ra2.registry-mismatch", f"requirement '{req.id}' restates {req.spec}'s registered "
                           f"'{entry.id}' ({entry.location}) differently: {'; '.join(differs)}",
                           req.field_locations.get(field, req.location), subject=req.id, scope=_of(req))
+    same: dict[str, set[str]] = {}
+    for link in sg.links:
+        if link.type == "same-as":
+            same.setdefault(link.source_id, set()).add(link.target_id)
+            same.setdefault(link.target_id, set()).add(link.source_id)
+    reported: set[tuple[str, str]] = set()
     for link in sg.links:  # a same-as link restating a registered requirement at another level
-        if link.type != "same-as":
-            continue
+        if link.type != "same-as" or (link.source_id, link.target_id) in reported:
+            continue  # (a definition stated twice is one requirement: the duplicate-id finding says so)
+        reported.add((link.source_id, link.target_id))
         mine, theirs = sg.requirements.get(link.source_id), sg.requirements.get(link.target_id)
-        entry = entries.get((theirs.spec, theirs.id)) if theirs is not None else None
-        if mine is not None and entry is not None and entry.level and mine.level and mine.level != entry.level:
+        entry = _registered_as(sg, theirs, entries, same) if theirs is not None else None
+        theirs_level = entry.overall_level if entry is not None else ""
+        if mine is not None and entry is not None and theirs_level and mine.level and mine.level != theirs_level:
             yield Finding("ra2.registry-mismatch", f"'{mine.key}' is the same as {entry.spec}'s '{entry.id}' but "
-                          f"states level {mine.level!r}, where the registry has {entry.level!r}", link.location,
+                          f"states level {mine.level!r}, where the registry has {theirs_level!r}", link.location,
                           subject=mine.id, scope=_of(mine))
+
+
+def _registered_as(sg: SpecGraph, req: model.Requirement, entries: dict[tuple[str, str], model.RegistryEntry],
+                   same: dict[str, set[str]]) -> model.RegistryEntry | None:
+    """The registry entry of `req`, or of the nearest requirement of its spec it is the same as (an old ID
+    restated under the RM's current one)."""
+    seen, todo = {req.key}, [req.key]
+    while todo:
+        key = todo.pop(0)
+        other = sg.requirements.get(key)
+        if other is not None and other.spec == req.spec and (other.spec, other.id) in entries:
+            return entries[(other.spec, other.id)]
+        for nxt in sorted(same.get(key, ())):
+            if nxt not in seen and sg.spec_of(nxt) == req.spec:
+                seen.add(nxt)
+                todo.append(nxt)
+    return None
 
 
 @check
@@ -587,7 +612,13 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
         holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
                                                                                           link.target_id)
         if holder in sg.requirements and other not in sg.requirements:
-            close = difflib.get_close_matches(other, list(sg.requirements), n=1, cutoff=0.75)
+            seen = sg.namespaces.sees(link.context or sg.spec_of(holder))  # what the holder's spec could mean
+            keys_of: dict[str, list[str]] = {}
+            for req_key, req in sg.requirements.items():
+                if req.spec in seen:
+                    keys_of.setdefault(req.id, []).append(req_key)
+            close = [k for rid in difflib.get_close_matches(other, list(keys_of), n=1, cutoff=0.75)
+                     for k in keys_of[rid]]
             mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:
         if link.source_id.startswith("section:") or link.target_id.startswith("section:"):
@@ -612,7 +643,8 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
             msg = (f"'{target}' lists '{origin}' in {back}, but '{origin}' does not state it "
                    f"(add '{target}' to its {link_type})")
         yield Finding("ra2.one-way-link", msg, where[(link_type, origin, target, end)],
-                      subject=f"{origin}->{target}", scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
+                      subject=f"{_plain(sg, origin)}->{_plain(sg, target)}",
+                      scope=_scope(spec=sg.spec_of(origin if end == "from" else target)))
 
 
 @check
@@ -647,9 +679,21 @@ def _traceability(sg: SpecGraph, reported: set[str]) -> Iterator[Finding]:
         if req.spec in bases and req.key not in reported and not sg.linked_any(req.key, "traces", True):
             yield Finding("ra2.rm-untraced", f"no requirement of a spec based on '{req.spec}' traces to "
                           f"'{req.id}'", req.location, subject=req.id, scope=_of(req))
-        if spec.based_on and not sg.linked_any(req.key, "traces") and not _traces_stated(req):
+        if spec.based_on and not sg.linked_any(req.key, "traces") and not _traces_stated(req) \
+                and not _restates(sg, req):
             yield Finding("ra2.ra-no-trace", f"'{req.id}' of spec '{req.spec}' traces to no requirement of "
                           f"{', '.join(spec.based_on)}", req.location, subject=req.id, scope=_of(req))
+
+
+def _restates(sg: SpecGraph, req: model.Requirement) -> bool:
+    """A requirement that is the same as one of another spec (an RA restating an RM item) derives from it."""
+    return any(sg.spec_of(other) not in ("", req.spec) for other in sg.linked_any(req.key, "same-as"))
+
+
+def _plain(sg: SpecGraph, key: str) -> str:
+    """A requirement key as its ID: finding subjects stay the same when another spec defines the ID too."""
+    req = sg.requirements.get(key)
+    return req.id if req is not None else key
 
 
 def _traces_stated(req: model.Requirement) -> bool:
@@ -683,8 +727,10 @@ def _of(req: model.Requirement, **items: str | None) -> dict[str, str]:
 def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
     if not fnmatch.fnmatchcase(finding.code, waiver.code):
         return False
-    if not fnmatch.fnmatchcase(finding.subject, waiver.target):
-        return False
+    if not fnmatch.fnmatchcase(finding.subject, waiver.target) and not (
+            "spec" in waiver.scope and fnmatch.fnmatchcase(finding.subject, f"{waiver.scope['spec']}:{waiver.target}")):
+        return False  # a subject that is a qualified reference (a dangling 'RM:x') matches the target 'RM:x'
+
     if waiver.file and not (fnmatch.fnmatch(finding.location.file, waiver.file)
                             or fnmatch.fnmatch(finding.location.file, f"*/{waiver.file}")):
         return False
@@ -760,6 +806,8 @@ def _first_waivers(findings: list[Finding], waivers: list[model.Waiver]) -> list
             globs.append((i, w))
         else:
             exact.setdefault(w.target, []).append((i, w))
+            if "spec" in w.scope:  # the subject may be the qualified reference itself
+                exact.setdefault(f"{w.scope['spec']}:{w.target}", []).append((i, w))
     out: list[model.Waiver | None] = []
     for finding in findings:
         candidates = itertools.chain(exact.get(finding.subject, ()), globs)

@@ -67,22 +67,24 @@ def _build(sg: SpecGraph) -> Verification:
         tests.setdefault(tc.id, tc)
     req_ids = list(sg.requirements)
     order = {rid: i for i, rid in enumerate(req_ids)}
+    # a glob or ID may be written qualified (`RA1:int.api.*`) whether or not another spec defines the ID
+    qualified = {f"{req.spec}:{req.id}": key for key, req in sg.requirements.items()}
     by_section: dict[tuple[str, str], list[str]] = {}
     for req in sg.requirements.values():
         if req.section:
-            by_section.setdefault((req.spec, req.section), []).append(req.id)
+            by_section.setdefault((req.spec, req.section), []).append(req.key)
     verifies: dict[str, list[str]] = {}
     unmatched: list[Unmatched] = []
     for tc in tests.values():
         found: dict[str, None] = {}
         for entry in tc.verifies:
             if is_glob(entry):
-                hits = fnmatch.filter(req_ids, entry)
+                hits = fnmatch.filter(req_ids, entry) + [qualified[q] for q in fnmatch.filter(qualified, entry)]
                 if not hits:
                     unmatched.append(Unmatched(tc, entry, "verifies", "no-match"))
                 found.update(dict.fromkeys(hits))
-            elif entry in sg.requirements:
-                found[entry] = None
+            elif entry in sg.requirements or entry in qualified:
+                found[qualified.get(entry, entry)] = None
             else:
                 unmatched.append(Unmatched(tc, entry, "verifies", "unknown-id"))
         for entry in tc.verifies_sections:

@@ -89,7 +89,7 @@ def test_by_default_the_workbook_asks_about_the_ras_own_requirements(tmp_path: P
     run_cli("export", "xlsx", "-o", str(everything), str(REPO), "--with-base", "--date", "2026-12-01", check=True)
     specs = [{r[2] for r in openpyxl.load_workbook(b)["Requirements"].iter_rows(min_row=2, values_only=True)}
              for b in (own, everything)]
-    assert specs == [{"RA2"}, {"RA2", "RM"}]
+    assert specs == [{"RA1", "RA2"}, {"RA1", "RA2", "RM"}]  # the RAs no spec builds on, then with their base
 
 
 def test_print_setup_and_sheet_names(tmp_path: Path) -> None:

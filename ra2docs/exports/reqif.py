@@ -3,7 +3,8 @@
 Tools such as DOORS, Polarion or Codebeamer import the file. What it holds:
 
 - datatypes: one string type, and an enumeration of the normative levels;
-- spec object types: `Requirement` (attributes ReqIF.ForeignID = the ID, ReqIF.Name = the title,
+- spec object types: `Requirement` (attributes ReqIF.ForeignID = the ID, `SPEC:id` where two specs
+  define it, ReqIF.Name = the title,
   ReqIF.Text = the description, then Spec, Level, Profiles, Category, Section, Status, Tags, Source,
   Notes) and `Section` (ReqIF.ChapterName), for the headings of the hierarchy;
 - spec relation types `traces`, `refines` and `depends`, one spec relation per link between two known
@@ -77,6 +78,8 @@ def attribute_value(req: model.Requirement, what: str) -> str:
         return "\n".join(req.tags)
     if what == "source":
         return str(req.source or "")
+    if what == "id":  # qualified (RA1:gen.cnt.02) where another spec defines the ID: foreign IDs stay unique
+        return req.key
     return str(getattr(req, what))
 
 

@@ -31,6 +31,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.changelog",
     "ra2docs.sphinx.vendors",
     "ra2docs.sphinx.verification",  # test cases, status per stack, verification matrices
+    "ra2docs.sphinx.shared",  # IDs two specs define with different meanings
     "ra2docs.sphinx.rewarn",  # pages that warned are built again next time, so -W keeps failing
 )
 

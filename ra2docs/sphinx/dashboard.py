@@ -69,8 +69,8 @@ def charts(loaded: Loaded, spec: str = "") -> list[Chart]:
                 if bar is None:
                     label = titles.get(rule.spec, {}).get(chapter, chapter or "(no chapter)")
                     bar = by_chapter[chapter] = Bar(label, _anchor(rule.id, profile, chapter or "none"))
-                bar.ids[state].append(req.id)
-                whole.ids[state].append(req.id)
+                bar.ids[state].append(req.key)
+                whole.ids[state].append(req.key)
             chapters = sorted(by_chapter, key=lambda c: (order.index(c) if c in order else len(order), c))
             out.append(Chart(rule, profile, [by_chapter[c] for c in chapters] + [whole]))
     return out

@@ -391,6 +391,16 @@ def source_node(source: model.Source | None) -> nodes.Node | None:
 
 def requirement_fields(loaded: Loaded, req: model.Requirement) -> nodes.field_list:
     from ra2docs.sphinx.matrix import level_class
+    from ra2docs.sphinx.trace import section_label
+
+    def _refs(ids: Iterable[str]) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for i in ids:
+            label, url = section_label(loaded, i)
+            node = (xref(i) if not label else nodes.reference("", label, refuri=url) if url
+                    else inline(label, ["ra2-section-ref"]))
+            out.extend([nodes.Text(", "), node] if out else [node])
+        return out
 
     level = inline(req.level, ["ra2-level-word", f"ra2-normative-{nodes.make_id(req.level)}"])
     status_text, status_classes = status_of(loaded, req)

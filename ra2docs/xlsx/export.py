@@ -80,7 +80,10 @@ def plan(project: Project, sel: Selection) -> _Plan:
     chosen = {r.key for r in reqs}
     taken = [COVER, REQUIREMENTS, COVERAGE, METADATA]
     matrices = []
+    specs_chosen = {r.spec for r in reqs}
     for matrix in tree.matrices:
+        if matrix.spec and matrix.spec not in specs_chosen:
+            continue  # a matrix of another spec (its feature rows would come along otherwise)
         kept = [row for row in matrix.rows if row.feature or sg.row_key(row) in chosen]
         if kept:
             name = wbk.sheet_name(wbk.short_name(matrix.id), taken)
