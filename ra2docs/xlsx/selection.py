@@ -71,10 +71,13 @@ def select(tree: model.Tree, sel: Selection) -> list[model.Requirement]:
     globs = [fnmatch.translate(g.lower()) for g in sel.match]
     glob_re = re.compile("|".join(globs)) if globs else None
     wanted_ids = set(sel.ids)
+    # A base spec's registry IDs no requirement restates (the RM's) have no text: nothing for a vendor to
+    # answer. An RA's registry rows (RA1 restating RM items at its own levels) are that RA's requirements.
+    bases = {base for spec in tree.specs for base in spec.based_on}
     out = []
     for req in tree.requirement_index().values():
-        if req.registered or req.status == "superseded":  # an ID with no text, or one upstream replaced:
-            continue  # nothing for a vendor to answer
+        if (req.registered and req.spec in bases) or req.status == "superseded":  # (superseded: upstream replaced it)
+            continue
         if sel.specs and req.spec not in sel.specs:
             continue
         if sel.profile and not req.applies_to(sel.profile):
