@@ -4,6 +4,7 @@ PDF of it (page count, text size, every requirement row and both halves of the s
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 import subprocess
@@ -11,12 +12,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from ra2docs import model
+from ra2docs.project import Project
 from ra2docs.xlsx.compare import compare
 from ra2docs.xlsx.workbook import short_name
 from tests.conftest import REPO, require_tool, run_cli
 from tests.test_xlsx_libreoffice import soffice
+from tests.test_xlsx_sphinx import CONF
+from tests.test_xlsx_sphinx import build as sphinx_build
 from tests.xlsx.helpers import IMPORT_DATE, TREE, copy_tree, export, fill
 
 
@@ -40,8 +45,29 @@ def test_vendor_details_are_filled_in_and_read_back(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "vendor details: vendor 'Initech Cloud'; contact 'P. Gibbons'; date '2026-11-30'; " \
            "reference 'RFP-42/B'" in proc.stdout
-    stored = (tree / "responses" / "initech-cloud.yaml").read_text()
-    assert "vendor: Initech Cloud" in stored and "compliance: not-applicable" in stored
+    stored = yaml.safe_load((tree / "responses" / "initech-cloud.yaml").read_text())
+    details = {"vendor": "Initech Cloud", "contact": "P. Gibbons", "date": "2026-11-30", "reference": "RFP-42/B"}
+    assert stored["vendor"] == "Initech Cloud" and stored["vendor_details"] == details
+    assert stored["answers"][0]["compliance"] == "not-applicable"
+    check = run_cli("check", str(tree))  # the schema and the loader accept what import wrote
+    assert "responses" not in check.stdout, check.stdout
+    (response,) = Project.load(tree).tree.responses
+    assert response.details == details
+    shown = run_cli("compare", str(tree))
+    assert shown.returncode == 0, shown.stderr
+    assert "Initech Cloud: contact P. Gibbons; offer dated 2026-11-30; offer reference RFP-42/B" in shown.stdout
+    as_json = json.loads(run_cli("compare", str(tree), "--format", "json").stdout)
+    assert as_json["vendor_details"] == {"Initech Cloud": details}
+    # the site's vendor page names them too (a real Sphinx build)
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "index.rst").write_text("Vendors\n=======\n\n.. ra2:vendors::\n")
+    proc = sphinx_build(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "_build" / "index.html").read_text()
+    table = page[page.index("ra2-vendor-details"):]
+    table = table[:table.index("</table>")]
+    for value in ("Initech Cloud", "P. Gibbons", "2026-11-30", "RFP-42/B", "Offer reference"):
+        assert value in table
 
 
 def test_import_without_a_vendor_name_anywhere_is_a_usage_error(tmp_path: Path) -> None:
