@@ -136,6 +136,10 @@ def test_print_setup_and_sheet_names(tmp_path: Path) -> None:
         assert matrix.page_setup.fitToWidth == 1 and matrix.print_options.gridLines
         stated = [c for row in matrix.iter_rows(min_row=5) for c in row[2:] if c.value]
         assert stated and all(c.alignment.wrap_text for c in stated), name
+        # the title wraps within the sheet's own columns (merged across them), never over cells beside it
+        (title,) = [r for r in matrix.merged_cells.ranges if r.min_row == 1]
+        assert (title.min_col, title.max_col) == (1, matrix.max_column), name
+        assert matrix["A1"].alignment.wrap_text and matrix.row_dimensions[1].height, name
 
 
 def test_short_sheet_names_stay_readable() -> None:
@@ -179,6 +183,19 @@ def test_libreoffice_prints_the_shipped_workbook_legibly(tmp_path: Path) -> None
     assert size >= 8, f"requirements printed at {size:.1f} pt"
     with pytest.raises(StopIteration):
         next(i for i, t in enumerate(page_texts) if "ra2-storage-packaging-component\n" in t)
+    # each matrix sheet's title is printed whole on its first page (wrapped, not run off the printed width)
+    wb = openpyxl.load_workbook(book)
+    for name in wb.sheetnames[2:-2]:
+        title = wb[name]["A1"].value
+        first = next(t for t in page_texts if name in t and not t.startswith("Instructions"))
+        words = first.split()
+        # every word twice: in the page header (the title, at 9 pt) and in the sheet's own title cell
+        assert all(words.count(w) >= 2 * title.split().count(w) for w in title.split()), (name, title)
+    widest = max(wb.sheetnames[2:-2], key=lambda n: wb[n].max_column)
+    matrix_page = next(i + 1 for i, t in enumerate(page_texts) if widest in t and not t.startswith("Instructions"))
+    (REPO / "build" / "xlsx").mkdir(parents=True, exist_ok=True)
+    subprocess.run([require_tool("pdftoppm"), "-r", "60", "-f", str(matrix_page), "-l", str(matrix_page),
+                    "-png", str(pdf), str(REPO / "build" / "xlsx" / "matrix-page")], check=True)
     png = REPO / "build" / "xlsx" / "requirements-page"
     png.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([require_tool("pdftoppm"), "-r", "60", "-f", str(req_pages[0]), "-l", str(req_pages[0] + 1),
