@@ -20,15 +20,19 @@ Labels from YAML are DOT-quoted strings, so they are shown as text whatever they
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
+import subprocess
 import textwrap
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.ext.graphviz import graphviz
+from sphinx.util import logging
 from sphinx.util.typing import OptionSpec
 
 from ra2docs.graph import COMPONENT, REQUIREMENT
@@ -46,6 +50,7 @@ EDGE_STYLE = {"traces": "solid", "refines": "bold", "depends": "dotted", "suppor
 EDGE_MEANING = {"traces": "traces to", "refines": "refines", "depends": "depends on",
                 "supports": "a matrix cell: the component's support, at the level written on the line"}
 FOCUS_PEN = "2.5"
+logger = logging.getLogger(__name__)
 
 
 class ra2_diagram(nodes.General, nodes.Element):
@@ -246,6 +251,33 @@ def _url_of(app: Sphinx, docname: str, scope: Scope) -> dict[str, str]:
     return url_of
 
 
+def vector(code: str, docname: str, scope: Scope) -> graphviz:
+    """Sphinx's graphviz node: an SVG whose boxes link to their pages."""
+    node = graphviz()
+    node["code"] = code
+    node["options"] = {"docname": docname}
+    node["alt"] = html.escape(scope.caption)
+    node["classes"] = ["ra2-diagram"]
+    return node
+
+
+def raster(app: Sphinx, code: str, scope: Scope) -> nodes.Node:
+    """A PNG image for the other builders (the PDF): the bundled renderer writes SVG and PNG, neither PDF
+    nor the image map Sphinx's own PNG path asks for, so the program is run here."""
+    name = f"ra2-diagram-{hashlib.sha1(code.encode(), usedforsecurity=False).hexdigest()}.png"
+    path = Path(app.outdir) / "_images" / name
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run([app.config.graphviz_dot, "-Tpng", "-Gdpi=150", "-o", str(path)], input=code.encode(),
+                           capture_output=True, check=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("ra2:diagram: %s could not draw a diagram: %s", app.config.graphviz_dot, exc,
+                           type="ra2docs", subtype="diagram")
+            return nodes.paragraph("", scope.caption)
+    return nodes.image(uri=str(path), alt=scope.caption, candidates={"*": str(path)}, classes=["ra2-diagram"])
+
+
 def caption_node(scope: Scope, url_of: dict[str, str], docname: str, app: Sphinx) -> nodes.paragraph:
     """The caption; an ID it starts with (a one-requirement diagram) links to where that requirement is shown."""
     out = nodes.paragraph("", "", classes=["ra2-diagram-caption"])
@@ -271,13 +303,9 @@ def fill_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             if heading:
                 out.append(nodes.rubric("", heading))
             url_of = _url_of(app, docname, scope)
-            node = graphviz()
-            node["code"] = dot_code(loaded, scope, url_of)
-            node["options"] = {"docname": docname}
-            node["alt"] = html.escape(scope.caption)
-            node["classes"] = ["ra2-diagram"]
+            code = dot_code(loaded, scope, url_of)
             figure = nodes.container(classes=["ra2-diagram-figure"])
-            figure += node
+            figure += vector(code, docname, scope) if app.builder.format == "html" else raster(app, code, scope)
             figure += caption_node(scope, url_of, docname, app)
             out.append(figure)
         if out:
