@@ -14,8 +14,9 @@ import pytest
 
 from ra2docs.contrast import AA, ratio
 from ra2docs.project import Project
-from tests.conftest import REPO
+from tests.conftest import REPO, require_tool
 from tests.dead_ids import dead_mentions
+from tests.e2e.cdp import Browser
 from tests.sphinx_helpers import Build, build
 
 
@@ -182,3 +183,39 @@ def test_the_single_requirement_diagram_shows_its_supporters(shipped: Build) -> 
     assert d.focus == {"ra2.ntw.008"}
     assert _count(d.caption, r"(\d+) components? within") == len(d.nodes["component"]) >= 5
     _check_common(d)
+
+
+# ---- every large table filters and sorts, opened from file:// in Chromium -------------------------------------
+
+LARGE_TABLES_JS = """Array.from(document.querySelectorAll('.ra2-filterable table')).filter(t => t.tBodies.length
+      && t.tBodies[0].rows.length >= 8).map(t => {
+    const container = t.closest('.dt-container');
+    return {rows: t.tBodies[0].rows.length, cls: t.className.slice(0, 50), enhanced: !!container,
+            search: !!(container && container.querySelector('input')),
+            sortable: container ? container.querySelectorAll('thead th.dt-orderable-asc').length : 0};
+  })"""
+SORT_JS = """new Promise(done => {
+    const t = document.querySelector('.dt-container table'), th = t.querySelector('thead th.dt-orderable-asc');
+    const first = () => t.tBodies[0].rows[0].textContent;
+    const before = first(); th.click();
+    setTimeout(() => { const asc = first(); th.click();
+      setTimeout(() => done({before, asc, desc: first()}), 300); }, 300);
+  })"""
+
+
+def test_every_large_table_filters_and_sorts_from_file_urls(shipped: Build) -> None:
+    site = Path(shipped.app.outdir)
+    pages = ("traceability", "known-issues", "components", "matrices", "coverage", "verification")
+    with Browser(require_tool("chromium")) as browser:
+        browser.resize(1400, 900)
+        seen = 0
+        for page in pages:
+            browser.open(site / f"{page}.html")  # a file:// URL: DataTables comes from _static, no network
+            tables = browser.js(LARGE_TABLES_JS)
+            seen += len(tables)
+            plain = [t for t in tables if not (t["enhanced"] and t["search"] and t["sortable"])]
+            assert not plain, f"{page}: large tables without filter or sorting: {plain}"
+        assert seen >= 15, f"only {seen} large tables found"
+        browser.open(site / "known-issues.html")
+        order = browser.js(SORT_JS)
+        assert order["asc"] != order["desc"], f"sorting the known issues changed nothing: {order}"
