@@ -210,6 +210,7 @@ def legend_lines(loaded: Loaded, entries: list[str], edge_kinds: list[str], focu
 
 
 def dot_code(loaded: Loaded, scope: Scope, url_of: dict[str, str]) -> str:
+    graph = loaded.project.graph
     # Verdana: renderers have its metrics, wide enough that the text fits whichever sans-serif font shows it
     lines = ["digraph ra2 {", '  rankdir="LR";', '  node [fontname="Verdana", fontsize=10, shape=box, '
              'style="rounded,filled", fillcolor="#ffffff", fontcolor="#000000"];',
@@ -230,7 +231,8 @@ def dot_code(loaded: Loaded, scope: Scope, url_of: dict[str, str]) -> str:
         attrs = [f"style={EDGE_STYLE.get(kind, 'solid')}"]
         if kind == "supports":
             level = levels.get((key, str(data.get("level"))), str(data.get("level")))
-            attrs.append(f"label={dot_string(level)}")
+            via = graph.components.get(str(data.get("via") or ""))
+            attrs.append(f"label={dot_string(level + (f' (via {via.name})' if via else ''))}")
         lines.append(f"  {dot_string(source)} -> {dot_string(target)} [{', '.join(attrs)}];")
     ordered = sorted(entries, key=lambda e: (not e.startswith("spec:"), e))
     lines += legend_lines(loaded, ordered, [k for k in EDGE_STYLE if k in edge_kinds], scope.focus_label)
