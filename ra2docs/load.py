@@ -670,7 +670,8 @@ class _Builder:
         self.responses.append(model.VendorResponse(
             vendor=r["vendor"], answers=answers, imported_from=r.get("imported_from", ""),
             imported_at=r.get("imported_at", ""), checksum=r.get("checksum", ""),
-            spec_versions=dict(r.get("spec_versions", {})), asked=tuple(r.get("asked", ())), location=r.loc))
+            spec_versions=dict(r.get("spec_versions", {})), asked=tuple(r.get("asked", ())),
+            details=dict(r.get("vendor_details", {})), location=r.loc))
 
     def _add_testcases(self, r: Rec) -> None:
         self.testcases.extend(verification_load.testcases(r, _source))

@@ -335,6 +335,8 @@ class VendorResponse:
     # The requirements the workbook asked about, answered or not: the scope a comparison scores over.
     # Empty in files written before it was recorded; the answered requirements are the scope then.
     asked: tuple[str, ...] = ()
+    # The cover's vendor details block as the vendor filled it in (vendor, contact, date, reference)
+    details: dict[str, str] = field(default_factory=dict)
     location: Location = NOWHERE
 
 

@@ -110,6 +110,8 @@ def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 
 def render(response: model.VendorResponse, target: Path) -> str:
     doc: dict[str, object] = {"kind": "responses", "vendor": response.vendor}
+    if response.details:
+        doc["vendor_details"] = dict(response.details)
     for key in ("imported_from", "imported_at", "checksum"):
         if getattr(response, key):
             doc[key] = getattr(response, key)

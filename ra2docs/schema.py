@@ -258,7 +258,11 @@ KINDS: dict[str, F] = {
     ),
     "responses": obj(
         "A vendor's answers to an RFP workbook, written by `ra2docs import`.",
-        kind=KIND, vendor=s("Vendor name", required=True), imported_from=s("Workbook file name"),
+        kind=KIND, vendor=s("Vendor name", required=True),
+        vendor_details=obj("The vendor details block of the workbook's cover, as the vendor filled it in",
+                           vendor=s("Vendor name as typed on the cover"), contact=s("Contact (name, e-mail, phone)"),
+                           date=s("Date of the offer"), reference=s("Offer reference")),
+        imported_from=s("Workbook file name"),
         imported_at=s("When it was imported (ISO 8601)"), checksum=s("Checksum of the exported requirements"),
         spec_versions=F("map", doc="Spec ID to version", items=s("Version")),
         asked=arr(s("Requirement ID"), "Every requirement the workbook asked about, answered or not"),

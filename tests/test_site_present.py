@@ -4,13 +4,19 @@ contents, and the home page's charts link every bar segment to the requirements 
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
-from tests.conftest import REPO
+from ra2docs.contrast import AA, ratio
+from ra2docs.project import Project
+from tests.conftest import REPO, require_tool
 from tests.dead_ids import dead_mentions
+from tests.e2e.cdp import Browser
 from tests.sphinx_helpers import Build, build
 
 
@@ -72,3 +78,164 @@ def test_gaps_and_other_declared_links_show_on_requirements(shipped: Build) -> N
     assert "Gaps" in block and "RA2 §7.1.3 Multitenancy and Workload Isolation with Kubernetes" in block
     assert "#multitenancy-and-workload-isolation-with-kubernetes" in block  # linked to the published section
     assert "Same as" in shipped.html("rm-uncited")  # the pre-2020 security IDs and the RM's current ones
+
+
+# ---- diagrams: each SVG holds what its caption promises, with a legend, in readable colours -----------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+FIGURE = re.compile(r'<object data="([^"]+\.svg)"[^>]*class="graphviz ra2-diagram">.*?</object></div>\s*'
+                    r'<p class="ra2-diagram-caption">(.*?)</p>', re.S)
+
+
+@dataclass
+class Drawn:
+    caption: str
+    nodes: dict[str, set[str]] = field(default_factory=dict)  # class (requirement, component, ...) -> titles
+    focus: set[str] = field(default_factory=set)  # titles drawn with the bold border
+    linked: set[str] = field(default_factory=set)  # titles whose box is a link
+    legend: list[str] = field(default_factory=list)  # the legend's texts
+    edge_styles: set[str] = field(default_factory=set)  # dash patterns of the links drawn ("" = solid)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (fill, text colour) of every box
+
+
+def _diagrams(shipped: Build, docname: str) -> list[Drawn]:
+    page = shipped.html(docname)
+    folder = (Path(shipped.app.outdir) / docname).parent
+    out = []
+    for src, caption in FIGURE.findall(page):
+        root = ElementTree.parse(folder / src).getroot()
+        drawn = Drawn(html.unescape(re.sub(r"<[^>]+>", "", caption)))
+        for group in root.iter(f"{SVG}g"):
+            classes = group.get("class", "").split()
+            title = group.findtext(f"{SVG}title", "")
+            shapes = [e for e in group.iter() if e.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse")]
+            texts = [t.text or "" for t in group.iter(f"{SVG}text")]
+            if "cluster" in classes and title == "cluster_legend":
+                drawn.legend += texts
+            if "edge" in classes and title.startswith("legend:"):
+                drawn.legend += texts  # a sample line and what it means
+            elif "edge" in classes:
+                drawn.edge_styles.add(shapes[0].get("stroke-dasharray", "") if shapes else "")
+            if "node" not in classes:
+                continue
+            if "ra2-diagram-legend" in classes:
+                drawn.legend += texts
+                continue
+            kind = next(c.removeprefix("ra2-diagram-") for c in classes if c.startswith("ra2-diagram-"))
+            drawn.nodes.setdefault(kind, set()).add(title)
+            if any(s.get("stroke-width") == "2.5" for s in shapes):
+                drawn.focus.add(title)
+            if any(a.get(f"{XLINK}href") for a in group.iter(f"{SVG}a")):
+                drawn.linked.add(title)
+            fill = next(s.get("fill") for s in shapes if s.get("fill") not in (None, "none"))
+            drawn.pairs += [(fill, t.get("fill", "#000000")) for t in group.iter(f"{SVG}text")]
+        out.append(drawn)
+    return out
+
+
+def _count(caption: str, pattern: str) -> int:
+    found = re.search(pattern, caption)
+    assert found, f"{pattern!r} not in caption {caption!r}"
+    return int(found.group(1))
+
+
+def _check_common(drawn: Drawn) -> None:
+    """The legend names every shape and line style drawn; every box's text is readable on its fill."""
+    assert any("bold border" in t for t in drawn.legend), drawn.caption
+    if drawn.nodes.get("component"):
+        assert "component (name, kind)" in drawn.legend, drawn.caption
+    if drawn.nodes.get("feature"):
+        assert "matrix row (a feature)" in drawn.legend, drawn.caption
+    if "5,2" in drawn.edge_styles:  # Graphviz's dashes: the support links
+        assert any(t.startswith("a matrix cell") for t in drawn.legend), drawn.caption
+    if "" in drawn.edge_styles:
+        assert "traces to" in drawn.legend, drawn.caption
+    for fill, ink in drawn.pairs:
+        assert ratio(ink, fill) >= AA, f"{ink} on {fill}: {ratio(ink, fill):.2f}:1 in {drawn.caption}"
+
+
+def test_each_chapter_diagram_shows_its_requirements_links_and_components(shipped: Build) -> None:
+    graph = Project.load(REPO).graph
+    chapters = sorted(p.stem for p in (REPO / "source" / "ra2").glob("*.rst") if p.stem != "index")
+    assert len(chapters) >= 12
+    for chapter in chapters:
+        drawn = [d for d in _diagrams(shipped, f"ra2/{chapter}") if "category" in d.caption]
+        assert len(drawn) == 1, f"ra2/{chapter}: {len(drawn)} chapter diagrams"
+        (d,) = drawn
+        category = re.search(r"of RA2 category (\S+) ", d.caption).group(1)  # type: ignore[union-attr]
+        expected = {r.key for r in graph.spec_requirements("RA2") if r.category == category}
+        requirements = d.nodes.get("requirement", set())
+        assert d.focus == expected, f"{chapter}: bold boxes differ from the category's requirements"
+        assert _count(d.caption, r"The (\d+) requirements? of") == len(expected)
+        assert _count(d.caption, r"the (\d+) requirements? they link to") == len(requirements - expected)
+        assert _count(d.caption, r"the (\d+) components? that support") == len(d.nodes.get("component", ()))
+        traced = {t for r in expected for t in graph.g.successors(r) if t in graph.requirements}
+        assert traced <= requirements, f"{chapter}: traced requirements missing: {sorted(traced - requirements)}"
+        supporters = {s for r in expected for s, _, data in graph.g.in_edges(r, data=True)
+                      if data.get("type") == "supports"}
+        assert supporters == d.nodes.get("component", set()), chapter
+        assert expected <= d.linked, f"{chapter}: boxes without a link: {sorted(expected - d.linked)}"
+        _check_common(d)
+
+
+def test_each_component_kind_has_a_diagram_of_all_its_components(shipped: Build) -> None:
+    graph = Project.load(REPO).graph
+    by_kind: dict[str, set[str]] = {}
+    for comp in graph.components.values():
+        by_kind.setdefault(comp.kind, set()).add(comp.id)
+    drawn = {re.search(r"of kind (\S+) ", d.caption).group(1): d  # type: ignore[union-attr]
+             for d in _diagrams(shipped, "components")}
+    assert set(drawn) == set(by_kind)
+    for kind, d in drawn.items():
+        assert d.focus == by_kind[kind] <= d.nodes["component"], kind
+        assert _count(d.caption, r"The (\d+) components? of kind") == len(by_kind[kind])
+        assert _count(d.caption, r"the (\d+) requirements? and") == len(d.nodes.get("requirement", ()))
+        assert _count(d.caption, r"(\d+) matrix rows? they support") == len(d.nodes.get("feature", ()))
+        supported = {t for c in by_kind[kind] for _, t, data in graph.g.out_edges(c, data=True)
+                     if data.get("type") == "supports"}
+        assert supported == d.nodes.get("requirement", set()) | d.nodes.get("feature", set()), kind
+        _check_common(d)
+
+
+def test_the_single_requirement_diagram_shows_its_supporters(shipped: Build) -> None:
+    (d,) = [d for d in _diagrams(shipped, "ra2/networking") if "category" not in d.caption]
+    assert d.focus == {"ra2.ntw.008"}
+    assert _count(d.caption, r"(\d+) components? within") == len(d.nodes["component"]) >= 5
+    _check_common(d)
+
+
+# ---- every large table filters and sorts, opened from file:// in Chromium -------------------------------------
+
+LARGE_TABLES_JS = """Array.from(document.querySelectorAll('.ra2-filterable table')).filter(t => t.tBodies.length
+      && t.tBodies[0].rows.length >= 8).map(t => {
+    const container = t.closest('.dt-container');
+    return {rows: t.tBodies[0].rows.length, cls: t.className.slice(0, 50), enhanced: !!container,
+            search: !!(container && container.querySelector('input')),
+            sortable: container ? container.querySelectorAll('thead th.dt-orderable-asc').length : 0};
+  })"""
+SORT_JS = """new Promise(done => {
+    const t = document.querySelector('.dt-container table'), th = t.querySelector('thead th.dt-orderable-asc');
+    const first = () => t.tBodies[0].rows[0].textContent;
+    const before = first(); th.click();
+    setTimeout(() => { const asc = first(); th.click();
+      setTimeout(() => done({before, asc, desc: first()}), 300); }, 300);
+  })"""
+
+
+def test_every_large_table_filters_and_sorts_from_file_urls(shipped: Build) -> None:
+    site = Path(shipped.app.outdir)
+    pages = ("traceability", "known-issues", "components", "matrices", "coverage", "verification")
+    with Browser(require_tool("chromium")) as browser:
+        browser.resize(1400, 900)
+        seen = 0
+        for page in pages:
+            browser.open(site / f"{page}.html")  # a file:// URL: DataTables comes from _static, no network
+            tables = browser.js(LARGE_TABLES_JS)
+            seen += len(tables)
+            plain = [t for t in tables if not (t["enhanced"] and t["search"] and t["sortable"])]
+            assert not plain, f"{page}: large tables without filter or sorting: {plain}"
+        assert seen >= 15, f"only {seen} large tables found"
+        browser.open(site / "known-issues.html")
+        order = browser.js(SORT_JS)
+        assert order["asc"] != order["desc"], f"sorting the known issues changed nothing: {order}"

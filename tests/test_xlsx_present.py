@@ -4,6 +4,7 @@ PDF of it (page count, text size, every requirement row and both halves of the s
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 import subprocess
@@ -11,12 +12,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from ra2docs import model
+from ra2docs.project import Project
 from ra2docs.xlsx.compare import compare
 from ra2docs.xlsx.workbook import short_name
 from tests.conftest import REPO, require_tool, run_cli
 from tests.test_xlsx_libreoffice import soffice
+from tests.test_xlsx_sphinx import CONF
+from tests.test_xlsx_sphinx import build as sphinx_build
 from tests.xlsx.helpers import IMPORT_DATE, TREE, copy_tree, export, fill
 
 
@@ -40,8 +45,29 @@ def test_vendor_details_are_filled_in_and_read_back(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "vendor details: vendor 'Initech Cloud'; contact 'P. Gibbons'; date '2026-11-30'; " \
            "reference 'RFP-42/B'" in proc.stdout
-    stored = (tree / "responses" / "initech-cloud.yaml").read_text()
-    assert "vendor: Initech Cloud" in stored and "compliance: not-applicable" in stored
+    stored = yaml.safe_load((tree / "responses" / "initech-cloud.yaml").read_text())
+    details = {"vendor": "Initech Cloud", "contact": "P. Gibbons", "date": "2026-11-30", "reference": "RFP-42/B"}
+    assert stored["vendor"] == "Initech Cloud" and stored["vendor_details"] == details
+    assert stored["answers"][0]["compliance"] == "not-applicable"
+    check = run_cli("check", str(tree))  # the schema and the loader accept what import wrote
+    assert "responses" not in check.stdout, check.stdout
+    (response,) = Project.load(tree).tree.responses
+    assert response.details == details
+    shown = run_cli("compare", str(tree))
+    assert shown.returncode == 0, shown.stderr
+    assert "Initech Cloud: contact P. Gibbons; offer dated 2026-11-30; offer reference RFP-42/B" in shown.stdout
+    as_json = json.loads(run_cli("compare", str(tree), "--format", "json").stdout)
+    assert as_json["vendor_details"] == {"Initech Cloud": details}
+    # the site's vendor page names them too (a real Sphinx build)
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "index.rst").write_text("Vendors\n=======\n\n.. ra2:vendors::\n")
+    proc = sphinx_build(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "_build" / "index.html").read_text()
+    table = page[page.index("ra2-vendor-details"):]
+    table = table[:table.index("</table>")]
+    for value in ("Initech Cloud", "P. Gibbons", "2026-11-30", "RFP-42/B", "Offer reference"):
+        assert value in table
 
 
 def test_import_without_a_vendor_name_anywhere_is_a_usage_error(tmp_path: Path) -> None:
@@ -110,6 +136,10 @@ def test_print_setup_and_sheet_names(tmp_path: Path) -> None:
         assert matrix.page_setup.fitToWidth == 1 and matrix.print_options.gridLines
         stated = [c for row in matrix.iter_rows(min_row=5) for c in row[2:] if c.value]
         assert stated and all(c.alignment.wrap_text for c in stated), name
+        # the title wraps within the sheet's own columns (merged across them), never over cells beside it
+        (title,) = [r for r in matrix.merged_cells.ranges if r.min_row == 1]
+        assert (title.min_col, title.max_col) == (1, matrix.max_column), name
+        assert matrix["A1"].alignment.wrap_text and matrix.row_dimensions[1].height, name
 
 
 def test_short_sheet_names_stay_readable() -> None:
@@ -153,6 +183,19 @@ def test_libreoffice_prints_the_shipped_workbook_legibly(tmp_path: Path) -> None
     assert size >= 8, f"requirements printed at {size:.1f} pt"
     with pytest.raises(StopIteration):
         next(i for i, t in enumerate(page_texts) if "ra2-storage-packaging-component\n" in t)
+    # each matrix sheet's title is printed whole on its first page (wrapped, not run off the printed width)
+    wb = openpyxl.load_workbook(book)
+    for name in wb.sheetnames[2:-2]:
+        title = wb[name]["A1"].value
+        first = next(t for t in page_texts if name in t and not t.startswith("Instructions"))
+        words = first.split()
+        # every word twice: in the page header (the title, at 9 pt) and in the sheet's own title cell
+        assert all(words.count(w) >= 2 * title.split().count(w) for w in title.split()), (name, title)
+    widest = max(wb.sheetnames[2:-2], key=lambda n: wb[n].max_column)
+    matrix_page = next(i + 1 for i, t in enumerate(page_texts) if widest in t and not t.startswith("Instructions"))
+    (REPO / "build" / "xlsx").mkdir(parents=True, exist_ok=True)
+    subprocess.run([require_tool("pdftoppm"), "-r", "60", "-f", str(matrix_page), "-l", str(matrix_page),
+                    "-png", str(pdf), str(REPO / "build" / "xlsx" / "matrix-page")], check=True)
     png = REPO / "build" / "xlsx" / "requirements-page"
     png.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([require_tool("pdftoppm"), "-r", "60", "-f", str(req_pages[0]), "-l", str(req_pages[0] + 1),

@@ -113,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
                 write(project.root, model.VendorResponse(
                     vendor=args.vendor, answers=tuple(result.answers), imported_from=file.name,
                     imported_at=import_time(args.date), checksum=result.checksum,
-                    spec_versions=result.spec_versions, asked=tuple(result.asked)))
+                    spec_versions=result.spec_versions, asked=tuple(result.asked),
+                    details=result.vendor_details))
     except LockBusy as exc:
         raise UsageError(f"{exc}: nothing was written") from None
     shown = str(Path(args.root) / "responses" / target.name) if args.root != "." else f"responses/{target.name}"

@@ -28,6 +28,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.findings",  # findings as warnings, the known-issues page, the code catalogue
     "ra2docs.sphinx.diagram",
     "ra2docs.sphinx.style",
+    "ra2docs.sphinx.pdf",  # `-b rinoh`: the level colours as a rinohtype style sheet
     "ra2docs.sphinx.changelog",
     "ra2docs.sphinx.vendors",
     "ra2docs.sphinx.verification",  # test cases, status per stack, verification matrices

@@ -51,8 +51,7 @@ def _add_static_path(app: Sphinx, config: Config) -> None:
 
 
 def _write_levels_css(app: Sphinx, env: object) -> list[str]:
-    """Written once the pages are read, before any is written: a builder that turns the HTML into a PDF as
-    it finishes (sphinx-simplepdf) finds the level colours already there."""
+    """Written once the pages are read, before any is written (the PDF's colours: see `pdf`)."""
     if app.builder.format == "html":
         write_text_atomic(Path(app.outdir) / "_static" / LEVELS_CSS, levels_css(app))
     return []

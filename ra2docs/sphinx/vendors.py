@@ -32,6 +32,7 @@ from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.nodes import Ra2Directive, joined, para, register, table, xref
 from ra2docs.xlsx.colours import ANSWER_COLOURS, ink
 from ra2docs.xlsx.compare import UNANSWERED, Comparison, compare
+from ra2docs.xlsx.export import VENDOR_FIELDS
 
 logger = logging.getLogger(__name__)
 CSS = "ra2docs-vendors.css"
@@ -89,6 +90,8 @@ def build(cmp: Comparison) -> list[nodes.Node]:
     rows = [[s.vendor, f"{s.score:.1f}%", *(str(s.counts[a.id]) for a in ANSWERS), str(s.counts[UNANSWERED]),
              str(len(s.gaps))] for s in cmp.scores]
     out.append(table(header, rows, ["ra2-vendor-scores"], stub_columns=1))
+    if cmp.details:
+        out.append(details_table(cmp))
     side = [[[nodes.paragraph("", "", xref(r.requirement.id), nodes.Text(" " + r.requirement.title))], r.level,
              *(_answer_cell(r.answers[v]) for v in cmp.vendors)] for r in cmp.rows]
     out.append(table([["Requirement", "Level", *cmp.vendors]], side, ["ra2-vendor-comparison"], stub_columns=1))
@@ -117,6 +120,14 @@ def build(cmp: Comparison) -> list[nodes.Node]:
                 nodes.Text(f" {what} its stack {c.stack}.")))
         out.append(claims)
     return out
+
+
+def details_table(cmp: Comparison) -> nodes.Node:
+    """Who answered: each vendor's contact, offer date and reference, as its workbook's cover gave them."""
+    keys = [key for key, _ in VENDOR_FIELDS if key != "vendor"]
+    rows = [[v, *(cmp.details.get(v, {}).get(key, "") or "—" for key in keys)] for v in cmp.vendors]
+    return table([["Vendor", *(label for key, label in VENDOR_FIELDS if key != "vendor")]], rows,
+                 ["ra2-vendor-details"], stub_columns=1)
 
 
 class VendorsDirective(Ra2Directive):

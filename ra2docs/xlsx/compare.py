@@ -67,6 +67,7 @@ class Comparison:
     # (vendor, requirement) -> what the vendor's stack results say (ra2docs.verification.evidence_text);
     # empty when the tree has no test case: the workbook then has no evidence columns
     test_evidence: dict[tuple[str, str], str] = field(default_factory=dict)
+    details: dict[str, dict[str, str]] = field(default_factory=dict)  # vendor -> the cover's vendor details
 
     def score_of(self, vendor: str) -> VendorScore:
         return next(s for s in self.scores if s.vendor == vendor)
@@ -108,7 +109,17 @@ def compare(tree: model.Tree, profile: str = "", vendors: list[str] | None = Non
         vs.earned, vs.possible = earned, possible
         vs.score = round(100 * earned / possible, 1) if possible else 0.0
         scores.append(vs)
-    return Comparison(names, rows, scores, profile, shown_claims, evidence)
+    details = {r.vendor: dict(r.details) for r in responses if r.details}
+    return Comparison(names, rows, scores, profile, shown_claims, evidence, details=details)
+
+
+DETAIL_LABELS = (("contact", "contact"), ("date", "offer dated"), ("reference", "offer reference"))
+
+
+def details_line(cmp: Comparison, vendor: str) -> str:
+    """The vendor's contact, offer date and reference as read from its workbook's cover, or ""."""
+    given = cmp.details.get(vendor, {})
+    return "; ".join(f"{label} {given[key]}" for key, label in DETAIL_LABELS if given.get(key))
 
 
 def label(answer: model.Answer | None) -> str:
@@ -143,6 +154,9 @@ def render_text(cmp: Comparison) -> str:
                        f"{'s' if len(s.gaps) != 1 else ''}: {gaps}")
         else:
             out.append(f"{s.vendor} fully meets every mandatory requirement compared")
+    if cmp.details:
+        out.append("Vendor details (from the workbooks' covers):")
+        out.extend(f"  {v}: {details_line(cmp, v)}" for v in cmp.vendors if details_line(cmp, v))
     if cmp.claims:
         how = "scored as earning nothing" if cmp.evidence else "scored as answered; --evidence scores them as 0"
         out.append(f"Claims the test evidence contradicts ({how}):")
@@ -152,7 +166,7 @@ def render_text(cmp: Comparison) -> str:
 
 def to_dict(cmp: Comparison) -> dict[str, object]:
     return {
-        "profile": cmp.profile, "vendors": cmp.vendors,
+        "profile": cmp.profile, "vendors": cmp.vendors, "vendor_details": cmp.details,
         "weights": WEIGHTS, "credits": {a.id: a.credit for a in ANSWERS},
         "scores": [{"vendor": s.vendor, "score": s.score, "earned": s.earned, "possible": s.possible,
                     "counts": dict(sorted(s.counts.items())),

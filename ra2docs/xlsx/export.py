@@ -45,6 +45,7 @@ VENDOR_FIELDS = (("vendor", "Vendor name"), ("contact", "Contact (name, e-mail, 
 VENDOR_HEADING = "Vendor details (fill in)"
 HEADERS = [h for _, h, _ in SPEC_COLUMNS + ANSWER_COLUMNS]
 MATRIX_FIRST_ROW = 5  # title, legend, blank, header, then the rows
+BOLD_WIDTH = 0.7  # bold text is wider and breaks at words: a column holds about this share of plain characters
 
 
 @dataclass
@@ -134,7 +135,7 @@ def _cover(wb: Workbook, project: Project, p: _Plan, options: ExportOptions) -> 
     c = wbk.cell
     index = project.tree.spec_index()
     titles = ", ".join(index[s].title for s in p.spec_versions if s in index) or "no requirements selected"
-    rows.append([c(ws, "Request for proposal", wbk.TITLE)])
+    rows.title("Request for proposal")
     rows.append([c(ws, "Specifications", wbk.NOTE), c(ws, titles, wbk.TEXT)])
     rows.append([])
     rows.append(wbk.header_row(ws, (VENDOR_HEADING, "")))
@@ -249,11 +250,12 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     vocab = sg.vocabularies.get(matrix.vocabulary)
     levels = vocab.levels if vocab else ()
     width = 2 + len(matrix.columns)
-    wbk.set_widths(ws, [18, 40] + [18] * max(len(matrix.columns), len(levels)))
+    widths = [18, 40] + [18] * max(len(matrix.columns), len(levels))
+    wbk.set_widths(ws, widths)
     ws.freeze_panes = f"C{MATRIX_FIRST_ROW}"
     wbk.print_setup(ws, f"{MATRIX_FIRST_ROW - 1}:{MATRIX_FIRST_ROW - 1}", "A:B", header=matrix.title)
     c = wbk.cell
-    ws.append([c(ws, matrix.title, wbk.TITLE)])
+    ws.append(wbk.title_row(ws, 1, matrix.title, widths))
     legend: list[object] = [c(ws, "Legend", wbk.HEADER), c(ws, "(each cell's text starts with its level)", wbk.TEXT)]
     for lvl in levels:  # the legend: each level's label on its colour
         swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
@@ -268,7 +270,7 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     ws.append([])
     comps = sg.components
     titles = [matrix.column_titles.get(col) or (comps[col].name if col in comps else col) for col in matrix.columns]
-    header_height = wbk.row_height((t, 18) for t in titles)
+    header_height = wbk.row_height((t, 18 * BOLD_WIDTH) for t in titles)
     if header_height:
         ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
@@ -283,7 +285,9 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
         values[0] = c(ws, row.key, wbk.TEXT)
         title = row.title or (reqs[row.requirement].title if row.requirement in reqs else "")
         values[1] = c(ws, title, wbk.TEXT)
-        height = wbk.row_height([(title, 40), (row.key, 18)])
+        # the level labels wrap too ("Required when the option is used" takes two lines of 18)
+        shown = ((labels.get(cl.level) or unknown_level(cl.level), 18) for cl in row.cells)
+        height = wbk.row_height([(title, 40), (row.key, 18), *shown])
         if height:
             ws.row_dimensions[n].height = height
         for cl in row.cells:
@@ -362,11 +366,11 @@ def _coverage(wb: Workbook, project: Project, p: _Plan, sel: Selection, password
     out = wbk.SheetRows(ws, (34, 40, 14, 12, 12, 12, 16, 16, 14))
     wbk.print_setup(ws)
     c = wbk.cell
-    out.append([c(ws, "Coverage summary", wbk.TITLE)])
+    out.title("Coverage summary")
     out.append([c(ws, f"Selection: {sel.describe()}", wbk.NOTE)])
     for title, header, rows in coverage_tables(project, p):
         out.append([])
-        out.append([c(ws, title, wbk.TITLE)])
+        out.title(title)
         out.append(wbk.header_row(ws, header))
         for row in rows:
             out.append([c(ws, v, wbk.TEXT) for v in row])

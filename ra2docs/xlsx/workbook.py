@@ -85,7 +85,8 @@ def add_styles(wb: Workbook) -> None:
         NamedStyle(TEXT, font=body, alignment=top_wrap, protection=Protection(locked=True)),
         NamedStyle(ANSWER, font=body, alignment=top_wrap, fill=PatternFill("solid", fgColor="FFF8DC"),
                    protection=Protection(locked=False)),
-        NamedStyle(TITLE, font=Font(name=FONT, bold=True, size=14), protection=Protection(locked=True)),
+        NamedStyle(TITLE, font=Font(name=FONT, bold=True, size=TITLE_SIZE), protection=Protection(locked=True),
+                   alignment=Alignment(wrap_text=True, vertical="top")),
         NamedStyle(NOTE, font=Font(name=FONT, size=11, italic=True, color="555555"),
                    protection=Protection(locked=True)),
         NamedStyle(SWATCH, font=body, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
@@ -144,6 +145,21 @@ def row_height(texts: Iterable[tuple[str, float]]) -> float | None:
     return None if lines == 1 else min(409.0, 15.0 * lines)
 
 
+TITLE_SIZE = 14  # points; body text is 11
+
+
+def title_row(ws: WriteOnlyWorksheet, row: int, text: str, widths: Sequence[float]) -> list[object]:
+    """A sheet or table title as row `row`: one cell merged across the sheet's `widths` columns, so a long
+    title wraps within the printed width instead of running over the cells beside it."""
+    columns = max(1, len(widths))
+    if columns > 1:
+        ws.merged_cells.add(f"A{row}:{get_column_letter(columns)}{row}")
+    # row_height counts 11 pt characters: at the title's size fewer fit in the same width, lines are taller
+    lines = row_height([(text, sum(widths) * 11 / TITLE_SIZE)])
+    ws.row_dimensions[row].height = (lines or 15.0) * TITLE_SIZE / 11 + 4
+    return [cell(ws, text, TITLE)]
+
+
 class SheetRows:
     """Appends rows to a small sheet, giving each the height its wrapped cells need."""
 
@@ -152,6 +168,11 @@ class SheetRows:
         self.widths = list(widths)
         self.row = 0
         set_widths(ws, widths)
+
+    def title(self, text: str) -> None:
+        """A title row merged across every column of the sheet (see `title_row`)."""
+        self.row += 1
+        self.ws.append(title_row(self.ws, self.row, text, self.widths))
 
     def append(self, values: Sequence[object]) -> None:
         self.row += 1

@@ -10,12 +10,14 @@
   var PAGE_FROM = 200;
 
   function enhance(box) {
-    var table = box.querySelector(":scope > table");
+    // a table made through docutils nodes sits in the theme's wrapper (furo: div.table-wrapper)
+    var table = box.querySelector(":scope > table, :scope > .table-wrapper > table");
     if (!table || !table.tBodies.length || !window.DataTable || box.classList.contains("ra2-enhanced")) {
       return;
     }
     var rows = table.tBodies[0].rows.length;
     if (rows < 8) { return; }
+    var wrapper = table.parentNode !== box ? table.parentNode : null;
     var paged = rows > PAGE_FROM;
     var spans = table.querySelector("td[colspan], td[rowspan], th[rowspan]");
     if (spans) { return; }  // DataTables needs one cell per column in each body row
@@ -31,6 +33,7 @@
     box.parentNode.insertBefore(container, box);  // the controls above, the box around the table again
     cell.appendChild(box);
     box.appendChild(table);
+    if (wrapper && !wrapper.children.length) { wrapper.remove(); }  // emptied by the move
     box.classList.add("ra2-enhanced");
   }
 
