@@ -158,7 +158,8 @@ def _word_heights(pdf: Path, page: int) -> list[tuple[float, str]]:
 
 def test_libreoffice_prints_the_shipped_workbook_legibly(tmp_path: Path) -> None:
     book = tmp_path / "rfp.xlsx"
-    run_cli("export", "xlsx", "-o", str(book), str(REPO), "--date", "2026-12-01", check=True)
+    # one RA's workbook, as an RFP team sends it (without --spec the tree's two RAs share one workbook)
+    run_cli("export", "xlsx", "-o", str(book), str(REPO), "--spec", "RA2", "--date", "2026-12-01", check=True)
     soffice(["--convert-to", "pdf", "--outdir", str(tmp_path), str(book)], tmp_path)
     pdf = tmp_path / "rfp.pdf"
     info = subprocess.run([require_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
