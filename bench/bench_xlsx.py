@@ -2,6 +2,7 @@
 
     python bench/bench_xlsx.py                      # N = 20,000 requirements, 1,000 components
     python bench/bench_xlsx.py --n 2000 --components 100 --repeat 3
+    python bench/bench_xlsx.py --sizes 1000 5000 20000 --components 50   # memory against N (flat?)
 
 The spec has the shape of shared/PERFORMANCE.md: N requirements (half RM, half RA tracing to 1-3 RM
 requirements), titles ~20 words, descriptions ~80 words, and one support matrix of all components side by
@@ -11,7 +12,8 @@ with the same shape, which keeps the (untimed) set-up short at N = 20,000.
 
 Both contenders run in a forked child of the same process, one after the other, on the same model:
 time is the CPU time of the write alone (the machine is shared: wall time stretches unevenly), memory is
-the child's peak resident set above what it inherited.
+the child's peak resident set above what it inherited. With --sizes, memory is instead the peak of what the
+write allocates (tracemalloc; CPU then includes its overhead), to show how it grows with N.
 Printed: medians and the ratios export / floor.
 """
 
@@ -25,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -136,20 +139,24 @@ def _rss_kib() -> int:
     return 0
 
 
-def _child(fn: Callable[[Project, Path], None], project: Project, out: Path, conn) -> None:  # type: ignore[no-untyped-def]
+def _child(fn: Callable[[Project, Path], None], project: Project, out: Path, conn, traced: bool) -> None:  # type: ignore[no-untyped-def]
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current resident set
     start_rss = _rss_kib()
+    if traced:  # Python's own count: the resident set hides what reuses the parent's freed heap
+        tracemalloc.start()
     t0 = time.process_time()  # CPU time: the machine is shared, and wall time stretches unevenly
     fn(project, out)
     seconds = time.process_time() - t0
-    conn.send((seconds, max(0, _peak_kib() - start_rss) / 1024, out.stat().st_size))
+    mib = tracemalloc.get_traced_memory()[1] / 2**20 if traced else max(0, _peak_kib() - start_rss) / 1024
+    conn.send((seconds, mib, out.stat().st_size))
     conn.close()
 
 
-def measure(fn: Callable[[Project, Path], None], project: Project, out: Path) -> tuple[float, float, int]:
+def measure(fn: Callable[[Project, Path], None], project: Project, out: Path,
+            traced: bool = False) -> tuple[float, float, int]:
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(fn, project, out, child))
+    proc = ctx.Process(target=_child, args=(fn, project, out, child, traced))
     proc.start()
     result = parent.recv()
     proc.join()
@@ -162,21 +169,48 @@ def main() -> int:
     parser.add_argument("--components", type=int, default=1_000, help="matrix columns (default 1,000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each contender; medians are shown")
     parser.add_argument("--generated", action="store_true", help="use bench/generate.py and load its YAML")
+    parser.add_argument("--sizes", type=int, nargs="+", help="run at each N and show how memory grows with N")
     args = parser.parse_args()
+    if args.sizes:
+        return memory_growth(args)
+    one_size(args.n, args)
+    return 0
+
+
+def memory_growth(args: argparse.Namespace) -> int:
+    """The export's peak Python allocation (tracemalloc) at each N: flat in N when no per-requirement state
+    is kept. The resident set is no measure here: the child reuses the heap its parent freed in the set-up."""
+    peaks = {}
+    for n in args.sizes:
+        print(f"--- N = {n:,}")
+        peaks[n] = one_size(n, args)
+    low, high = min(peaks), max(peaks)
+    for name in ("export", "floor"):
+        slope = (peaks[high][name] - peaks[low][name]) * 1024 / (high - low)
+        line = ", ".join(f"N={n:,}: +{p[name]:.1f} MiB" for n, p in peaks.items())
+        print(f"{name:7} peak allocated by the write: {line}; growth {slope:.3f} KiB per requirement")
+    return 0
+
+
+def one_size(n: int, args: argparse.Namespace) -> dict[str, float]:
+    traced = bool(args.sizes)  # the growth run counts Python allocations (slower: its CPU figures are not the ratio)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()
         if args.generated:
-            project = generated_project(args.n, args.components, work)
+            project = generated_project(n, args.components, work)
         else:
-            project = in_memory_project(synthetic_tree(args.n, args.components))
+            project = in_memory_project(synthetic_tree(n, args.components))
         cells = sum(len(r.cells) for m in project.tree.matrices for r in m.rows)
         print(f"set-up: {len(project.tree.requirements):,} requirements, {len(project.tree.components):,} "
               f"components, {cells:,} matrix cells in {time.perf_counter() - t0:.1f} s")
+        # The graph's link index (every requirement's trace lists: the model's, built on first use) is built
+        # here before the fork, so the child's peak is the export's own working memory.
+        project.graph.traces_of("")
         results: dict[str, list[tuple[float, float, int]]] = {"export": [], "floor": []}
         for _ in range(args.repeat):  # interleaved, so drift in the machine hits both alike
-            results["floor"].append(measure(floor, project, work / "floor.xlsx"))
-            results["export"].append(measure(export, project, work / "export.xlsx"))
+            results["floor"].append(measure(floor, project, work / "floor.xlsx", traced))
+            results["export"].append(measure(export, project, work / "export.xlsx", traced))
         med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), v[0][2])
                for k, v in results.items()}
         for name, (secs, mib, size) in med.items():
@@ -185,7 +219,7 @@ def main() -> int:
         ratio_m = med["export"][1] / med["floor"][1] if med["floor"][1] else float("nan")
         print(f"ratio export/floor: time {ratio_t:.2f}x, memory {ratio_m:.2f}x (aim: time within 1.5x, "
               "memory bounded)")
-    return 0
+    return {name: mib for name, (_, mib, _) in med.items()}
 
 
 if __name__ == "__main__":

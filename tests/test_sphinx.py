@@ -205,3 +205,31 @@ def test_sparse_matrix_lists_only_stated_cells(tmp_path: Path) -> None:
     assert "not stated" not in table
     assert '<span class="ra2-badge ra2-level-supported">✔ Supported</span> <a' in table
     assert table.count("ra2-stated") == 5  # the cells the YAML states, and no others
+
+
+def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: Path) -> None:
+    """A `sparse: false` matrix of 250 components and 100 rows (25,000 grid cells, over GRID_LIMIT) stating one
+    cell a row: the page follows the stated cells, not rows x columns (issue 15: the peers' 101 MB page)."""
+    from ra2docs.sphinx.matrix_html import GRID_LIMIT
+
+    root = copy_root("sample", tmp_path)
+    columns = [f"wide{n:03d}" for n in range(250)]
+    components = root / "mappings" / "components.yaml"
+    components.write_text(components.read_text() + "".join(
+        f"  - {{id: {cid}, kind: cni, name: Wide plugin {cid[4:]}}}\n" for cid in columns))
+    rows = "".join(f"  - feature: f{n:03d}\n    title: Feature {n}\n    cells: {{{columns[n]}: supported}}\n"
+                   for n in range(100))
+    (root / "mappings" / "wide.yaml").write_text(
+        "kind: matrix\nid: wide\ntitle: A wide matrix\nvocabulary: support\nsparse: false\n"
+        f"columns: [{', '.join(columns)}]\nrows:\n{rows}")
+    (root / "matrix.rst").write_text((root / "matrix.rst").read_text() + "\n.. ra2:matrix:: wide\n")
+    assert 100 * len(columns) > GRID_LIMIT
+    result = build(root)
+    html = result.html("matrix")
+    table = _fragment(html, '<table class="ra2-table ra2-matrix-table ra2-sparse')
+    assert "too many for a grid" in html
+    assert table.count("ra2-stated") == 100  # the stated cells, and no placeholder for the 24,900 others
+    assert "not stated</p>" not in table
+    assert len(html.encode()) < 400_000  # a 25,000-cell grid with placeholders would be several MB
+    cni = _fragment(html, '<table class="ra2-table ra2-matrix-table docutils')  # the small matrix: a grid still
+    assert "<colgroup>" in cni

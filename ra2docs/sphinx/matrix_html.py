@@ -68,6 +68,9 @@ def _row_head(ctx: RenderContext, row: model.Row) -> str:
     return f'<th class="stub" scope="row"><p>{head}</p>{note}</th>'
 
 
+GRID_LIMIT = 20_000  # rows x columns beyond which a dense matrix is listed like a sparse one
+
+
 def sparse_matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabulary | None) -> str:
     """A sparse matrix (most cells unstated) as one line per row listing the stated cells, each a badge with
     the level's symbol, label and colour and the component's name: its size follows the cells, not
@@ -77,8 +80,13 @@ def sparse_matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vo
     names = {cid: matrix.column_titles.get(cid) or (comps[cid].name if cid in comps else cid)
              for cid in matrix.columns}
     links = {cid: _link(ctx, cid, escape(name), "comp") for cid, name in names.items()}
-    out = [_scroll_open(matrix.title or matrix.id),
-           '<table class="ra2-table ra2-matrix-table ra2-sparse docutils align-default">',
+    out = [_scroll_open(matrix.title or matrix.id)]
+    grid = len(matrix.rows) * len(matrix.columns)
+    if not matrix.sparse:  # a dense matrix too big for a grid: the page would grow with rows x columns
+        out.append(f'<p class="ra2-note">{len(matrix.rows):,} rows by {len(matrix.columns):,} components '
+                   f"({grid:,} cells) are too many for a grid: each row lists the cells it states; a component "
+                   "a row does not list has not stated it.</p>")
+    out += ['<table class="ra2-table ra2-matrix-table ra2-sparse docutils align-default">',
            '<thead><tr><th class="head stub"><p>Requirement or feature</p></th>'
            '<th class="head"><p>What the components state (unstated cells left out)</p></th></tr></thead><tbody>']
     for row in matrix.rows:
@@ -130,7 +138,7 @@ def _cell_html(ctx: RenderContext, cell: model.Cell, levels: dict[str, model.Lev
 
 
 def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabulary | None) -> str:
-    if matrix.sparse:
+    if matrix.sparse or len(matrix.rows) * len(matrix.columns) > GRID_LIMIT:
         return sparse_matrix_html(ctx, matrix, vocab)
 
     comps = ctx.loaded.project.graph.components

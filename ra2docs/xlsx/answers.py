@@ -200,7 +200,7 @@ class _Reader:
             self.problem("xlsx.spec-changed", "the requirements exported in this workbook differ from the "
                          f"tree's (checksum {sent_checksum[:19]}… vs {p.checksum[:19]}…): the spec changed since "
                          f"the export, or the metadata was edited{advice}", METADATA, checksum_cell, severity)
-        return sel, p.rows
+        return sel, list(p.rows)
 
     # ---- the requirements sheet ----------------------------------------------------------------
 

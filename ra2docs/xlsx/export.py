@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -29,7 +29,7 @@ from ra2docs.responses import ANSWERS
 from ra2docs.term import Progress
 from ra2docs.xlsx import workbook as wbk
 from ra2docs.xlsx.colours import ANSWER_COLOURS, begins_rule, equals_rule, ink, level_colour
-from ra2docs.xlsx.selection import Selection, checksum, exported_fields, select
+from ra2docs.xlsx.selection import ExportedRows, Selection, checksum, select
 
 FORMAT_MARK = "ra2docs-rfp/1"
 COVER, REQUIREMENTS, COVERAGE, METADATA = "Instructions", "Requirements", "Coverage", "_ra2docs"
@@ -67,7 +67,7 @@ class ExportSummary:
 
 @dataclass
 class _Plan:
-    rows: list[dict[str, str]]
+    rows: ExportedRows  # made on each pass, not kept (the export's memory stays flat in N)
     matrices: list[tuple[model.Matrix, str, list[model.Row]]]  # matrix, sheet name, kept rows
     checksum: str
     spec_versions: dict[str, str]
@@ -77,7 +77,7 @@ def plan(project: Project, sel: Selection) -> _Plan:
     """What the workbook will hold; import re-runs this to check an answered workbook."""
     tree, sg = project.tree, project.graph
     reqs = select(tree, sel)
-    rows = [exported_fields(r, sg, sel.profile) for r in reqs]
+    rows = ExportedRows(reqs, sg, sel.profile)
     chosen = {r.key for r in reqs}
     taken = [COVER, REQUIREMENTS, COVERAGE, METADATA]
     matrices = []
@@ -93,7 +93,7 @@ def plan(project: Project, sel: Selection) -> _Plan:
     specs = sorted({r.spec for r in reqs})
     index = tree.spec_index()
     versions = {s: index[s].version for s in specs if s in index}
-    return _Plan(rows, matrices, checksum(rows), versions)
+    return _Plan(rows, matrices, checksum(rows), versions)  # a first streaming pass
 
 
 def write_rfp(project: Project, path: Path | str, options: ExportOptions | None = None,
@@ -121,7 +121,7 @@ def write_rfp(project: Project, path: Path | str, options: ExportOptions | None 
     if options.stack:
         from ra2docs.xlsx.evidence import add_evidence_sheet
 
-        add_evidence_sheet(wb, project, [row["id"] for row in p.rows], options.stack, options.password)
+        add_evidence_sheet(wb, project, [r.key for r in p.rows.requirements], options.stack, options.password)
     _metadata(wb, p, options)
     progress.phase("saving")
     wbk.save_workbook(wb, path)
@@ -203,11 +203,15 @@ def spec_header(p: _Plan) -> str:
 _T = TypeVar("_T")
 
 
-def _counted(items: list[_T], progress: Progress, every: int = 500) -> Iterator[_T]:
+def _counted(items: Iterable[_T], progress: Progress, every: int = 500) -> Iterator[_T]:
     """`items`, telling `progress` every `every` of them (a bar's update per row would cost more than the row)."""
-    for start in range(0, len(items), every):
-        yield from items[start:start + every]
-        progress.update(min(every, len(items) - start))
+    done = 0
+    for done, item in enumerate(items, 1):
+        yield item
+        if done % every == 0:
+            progress.update(every)
+    if done % every:
+        progress.update(done % every)
 
 
 def _requirements(wb: Workbook, p: _Plan, password: str | None, progress: Progress) -> None:
@@ -328,7 +332,7 @@ def unknown_level(level_id: str) -> str:
 def coverage_tables(project: Project, p: _Plan) -> Iterator[tuple[str, list[str], list[list[object]]]]:
     """(title, header, rows) of each table on the coverage sheet."""
     tree, sg = project.tree, project.graph
-    exported = Counter(r["spec"] for r in p.rows)
+    exported = Counter(r.spec for r in p.rows.requirements)
     spec_rows: list[list[object]] = []
     for spec in tree.specs:
         reqs = sg.spec_requirements(spec.id)

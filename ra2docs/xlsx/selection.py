@@ -10,7 +10,9 @@ import fnmatch
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from typing import overload
 
 from ra2docs import model
 from ra2docs.graph import SpecGraph
@@ -111,7 +113,35 @@ def exported_fields(req: model.Requirement, sg: SpecGraph, profile: str) -> dict
     }
 
 
-def checksum(rows: list[dict[str, str]]) -> str:
+class ExportedRows(Sequence[dict[str, str]]):
+    """The exported requirement rows, made again on each pass instead of kept.
+
+    A workbook's rows are walked twice (the checksum, which the cover sheet shows first, then the sheet
+    itself); holding them all would grow the export's memory by their text on top of the model's.
+    """
+
+    def __init__(self, reqs: list[model.Requirement], sg: SpecGraph, profile: str) -> None:
+        self.requirements = reqs
+        self._sg, self._profile = sg, profile
+
+    def __len__(self) -> int:
+        return len(self.requirements)
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        return (exported_fields(r, self._sg, self._profile) for r in self.requirements)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, str]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, str] | list[dict[str, str]]:
+        if isinstance(index, slice):
+            return [exported_fields(r, self._sg, self._profile) for r in self.requirements[index]]
+        return exported_fields(self.requirements[index], self._sg, self._profile)
+
+
+def checksum(rows: Iterable[dict[str, str]]) -> str:
     """A fingerprint of the exported requirement rows (order included)."""
     digest = hashlib.sha256()
     for row in rows:
