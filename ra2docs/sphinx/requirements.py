@@ -91,16 +91,22 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 
 def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    from ra2docs.sphinx.trace import policy_files
+
     graph, index = loaded.project.graph, loaded.project.graph.requirements
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
-    for req in select(loaded, options):
+    reqs = select(loaded, options)
+    for req in reqs:
         links = link_fields(loaded, req)
         out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
-                    req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
-                    supporters(loaded, req.key), verification_key(loaded, req),
+                    req.status, req.tags, req.source, req.notes, links,
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.key))]))
-    return out
+
+    def coverage() -> object:  # from the policy files and the requirements' own fields and links, above
+        return [(loaded.status(r).value, supporters(loaded, r.key), verification_key(loaded, r)) for r in reqs]
+
+    return out, deps.Costly(frozenset(policy_files(loaded)), coverage)
 
 
 class RequirementsDirective(Ra2Directive):

@@ -92,13 +92,17 @@ def waiver_notes(notes: dict[str, int], prefix: str = "ra2-note") -> list[nodes.
 def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     rows = []
-    for req in select(loaded, options):
+    reqs = select(loaded, options)
+    for req in reqs:
         traces, traced_by = loaded.linked(req.key, "traces"), loaded.linked(req.key, "traces", True)
         linked = traces + traced_by
-        rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req).value, loaded.status(req).waivers, verification_key(loaded, req),
+        rows.append((deps.placement(req, loaded), req.level, req.profiles, req.category, traces, traced_by,
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
-    return rows
+
+    def coverage() -> object:  # from the policy files and the requirements' fields and links, above
+        return [(loaded.status(r).value, loaded.status(r).waivers, verification_key(loaded, r)) for r in reqs]
+
+    return rows, deps.Costly(frozenset(policy_files(loaded)), coverage)
 
 
 class TraceabilityDirective(Ra2Directive):
