@@ -231,9 +231,20 @@ def coverage_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 def coverage_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = options.get("spec", "")
-    found = _findings_by_scope(loaded)
-    return [(rule, list(rule_rows(loaded, rule, found))) for rule in loaded.tree.policy.rules
-            if not spec or rule.spec == spec]
+    graph = loaded.project.graph
+    rules = [rule for rule in loaded.tree.policy.rules if not spec or rule.spec == spec]
+    specs = {rule.spec for rule in rules}
+    # what the counts take from the requirements: scope, chapter, and what traces to each (and from which spec)
+    rest: list[object] = [(rule, _chapter_titles(loaded, rule.spec)) for rule in rules]
+    rest.extend((r.key, r.spec, r.level, r.profiles, r.category, r.section,
+                 [(o, graph.spec_of(o)) for o in graph.linked_any(r.key, "traces", incoming=True)])
+                for r in graph.requirements.values() if r.spec in specs)
+
+    def counts() -> object:  # from the policy files and the requirements' fields above
+        found = _findings_by_scope(loaded)
+        return [list(rule_rows(loaded, rule, found)) for rule in rules]
+
+    return rest, deps.Costly(frozenset(policy_files(loaded)), counts)
 
 
 class CoverageDirective(Ra2Directive):
