@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ra2docs import model
 from ra2docs.graph import Coverage, SpecGraph
@@ -99,10 +99,45 @@ def register_part(name: str, fn: Part) -> None:
 
 
 def requirement_status(project: Project, req: model.Requirement) -> Status:
-    found = statuses(project).get(f"{req.spec}:{req.id}")
-    if found is not None and project.graph.requirements.get(req.key) is req:
-        return found
-    return _compute(project, req, _uncovered_findings(project))  # a requirement not in the project's index
+    """One requirement's status: from `Project.statuses` once every status was asked for, else computed
+    for this requirement alone and memoised (a rebuild digests a few pages, not every requirement)."""
+    if project.graph.requirements.get(req.key) is not req:
+        return _compute(project, req, _uncovered_findings(project))  # a requirement not in the project's index
+    computed = vars(project).get("statuses")
+    if computed is not None:
+        return cast(dict[str, Status], computed)[f"{req.spec}:{req.id}"]
+    memo = _memo(project)
+    found = memo.get(req.key)
+    if found is None:
+        found = memo[req.key] = _status(project, req, _scopes_of(project.graph, req), _waived(project))
+    return found
+
+
+def _memo(project: Project) -> dict[str, Status]:
+    memo = vars(project).get("_status_memo")
+    if memo is None:
+        memo = vars(project)["_status_memo"] = {}
+    return cast(dict[str, Status], memo)
+
+
+def _waived(project: Project) -> dict[tuple[str, str, str, str], str]:
+    found = vars(project).get("_status_waived")
+    if found is None:
+        found = vars(project)["_status_waived"] = _uncovered_findings(project)
+    return cast(dict[tuple[str, str, str, str], str], found)
+
+
+def _scopes_of(sg: SpecGraph, req: model.Requirement) -> list[Scope]:
+    """`coverage_scopes` of one requirement, in the same (rule, profile) order."""
+    out: list[Scope] = []
+    for rule in sg.tree.policy.rules:
+        if rule.spec != req.spec or rule.spec not in sg.specs or rule.covered_by == "tests":
+            continue
+        for profile in rule.profiles or (None,):
+            if (req.applies_to(profile) and rule.takes_level(req.level_in(profile))
+                    and (not rule.categories or req.category in rule.categories)):
+                out.append((rule, profile, sg.is_covered(req.key, rule.covered_by, rule.from_spec)))
+    return out
 
 
 def statuses(project: Project) -> dict[str, Status]:

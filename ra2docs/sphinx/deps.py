@@ -15,6 +15,8 @@ Sphinx's own `note_dependency` is not used for YAML files: it would re-read ever
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -30,6 +32,16 @@ if TYPE_CHECKING:
 Stamp = tuple[int, int] | None
 Use = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, Stamp], ...], str]
 UNDIGESTED = object()  # `Tracked.digest` by default: any change of the files read re-reads the page
+
+
+@dataclass(frozen=True)
+class Costly:
+    """The costly part of a digest, returned as ``(rest, Costly(...))``: what it shows is determined by
+    `files` and by what `rest` shows. So when none of `files` changed and `rest` did not either, it did not
+    change: the recorded part stands and `compute` is not called (coverage statuses and supporting
+    components of every requirement on a page were most of a one-description rebuild)."""
+    files: frozenset[str]
+    compute: Callable[[], object]
 
 
 class Tracked:
@@ -87,10 +99,20 @@ def _hash(data: object) -> str:
     return hashlib.blake2b(repr(data).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _digest_of(name: str, loaded: Loaded, key: dict[str, str]) -> str:
+def _digest_of(name: str, loaded: Loaded, key: dict[str, str], changed: set[str] | None = None,
+               recorded: str = "") -> str:
+    """The digest of a use; with the files `changed` since `recorded`, a `Costly` part is reused if it can."""
     tracked = TRACKED.get(name)
     value = tracked.digest(loaded, key) if tracked is not None else UNDIGESTED
-    return "" if value is UNDIGESTED else _hash(value)
+    if value is UNDIGESTED:
+        return ""
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Costly):
+        rest, costly = value
+        _, sep, recorded_costly = recorded.partition(":")
+        if changed is not None and sep and not changed & costly.files:
+            return f"{_hash(rest)}:{recorded_costly}"
+        return f"{_hash(rest)}:{_hash(costly.compute())}"
+    return _hash(value)
 
 
 def uses(env: BuildEnvironment) -> dict[str, list[Use]]:
@@ -116,7 +138,8 @@ def _outdated(loaded: Loaded, use: Use) -> tuple[bool, Use]:
     fresh = tuple((f, stamps.get(loaded.path(f))) for f, _ in stamped)
     if fresh == stamped:
         return False, use
-    if not recorded or _digest_of(name, loaded, key) != recorded:
+    changed = {f for (f, old), (_, new) in zip(stamped, fresh, strict=True) if old != new}
+    if not recorded or _digest_of(name, loaded, key, changed, recorded) != recorded:
         return True, use
     return False, (name, key_items, fresh, recorded)  # same data: don't compute the digest again next time
 

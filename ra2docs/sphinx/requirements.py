@@ -91,16 +91,22 @@ def requirement_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 
 def requirement_digest(loaded: Loaded, options: dict[str, str]) -> object:
+    from ra2docs.sphinx.trace import policy_files
+
     graph, index = loaded.project.graph, loaded.project.graph.requirements
     spec = graph.specs.get(options.get("spec", ""))
     out: list[object] = [spec.categories if spec else None, spec.sections if spec else None]
-    for req in select(loaded, options):
+    reqs = select(loaded, options)
+    for req in reqs:
         links = link_fields(loaded, req)
         out.append((req.key, req.title, req.description, req.level, req.profiles, req.category, req.section,
-                    req.status, req.tags, req.source, req.notes, links, loaded.status(req).value,
-                    supporters(loaded, req.key), verification_key(loaded, req),
+                    req.status, req.tags, req.source, req.notes, links,
                     [deps.placement(index[n], loaded) for n in sorted(neighbours(loaded, req.key))]))
-    return out
+
+    def coverage() -> object:  # from the policy files and the requirements' own fields and links, above
+        return [(loaded.status(r).value, supporters(loaded, r.key), verification_key(loaded, r)) for r in reqs]
+
+    return out, deps.Costly(frozenset(policy_files(loaded)), coverage)
 
 
 class RequirementsDirective(Ra2Directive):
@@ -267,30 +273,36 @@ Support = tuple[str, str, str, str]  # component ID, its name, level ID, level t
 
 
 def supporters(loaded: Loaded, req_id: str) -> list[Support]:
-    """The components a matrix states as supporting `req_id`, each with its level (vocabulary order)."""
-    index = cast("dict[str, list[Support]] | None", loaded._memo.get("ra2_supporters"))
-    if index is None:
-        index = _supporters_index(loaded)
-        loaded._memo["ra2_supporters"] = index
-    return index.get(req_id, [])
+    """The components a matrix states as supporting `req_id`, each with its level (vocabulary order).
+
+    Computed per requirement and memoised: a rebuild digests only the pages whose files changed, so most
+    requirements are never asked for (an index of every requirement cost a sixth of such a rebuild)."""
+    memo = cast("dict[str, list[Support]]", loaded._memo.setdefault("ra2_supporters", {}))
+    found = memo.get(req_id)
+    if found is None:
+        found = memo[req_id] = _supporters_of(loaded, req_id)
+    return found
 
 
-def _supporters_index(loaded: Loaded) -> dict[str, list[Support]]:
+def _supporters_of(loaded: Loaded, req_id: str) -> list[Support]:
     from ra2docs.sphinx.matrix import level_text
 
     graph = loaded.project.graph
-    matrices = {m.id: m for m in loaded.tree.matrices}
-    found: dict[str, dict[Support, None]] = {}  # insertion-ordered sets: a list's `in` was quadratic per row
-    for comp_id, listing in loaded.supports.items():
+    if req_id not in graph.requirements:
+        return []
+    matrices = cast("dict[str, model.Matrix]", loaded._memo.get("ra2_matrices"))
+    if matrices is None:
+        matrices = loaded._memo["ra2_matrices"] = {m.id: m for m in loaded.tree.matrices}
+    # each component's statements in (level, matrix) order, as the component's sorted listing gives them
+    stated = sorted((c.by, c.level, c.matrix) for c in graph.supported_by(req_id))
+    entries: dict[Support, None] = {}
+    for comp_id, level, matrix_id in stated:
         comp = graph.components.get(comp_id)
-        for target, level, matrix_id in listing:
-            if target not in graph.requirements:
-                continue
-            matrix = matrices.get(matrix_id)
-            vocab = graph.vocabularies.get(matrix.vocabulary) if matrix else None
-            lv = vocab.level(level) if vocab else None
-            found.setdefault(target, {})[(comp_id, comp.name if comp else comp_id, level, level_text(lv, level))] = None
-    return {target: sorted(entries, key=lambda e: (e[1].lower(), e[0])) for target, entries in found.items()}
+        matrix = matrices.get(matrix_id)
+        vocab = graph.vocabularies.get(matrix.vocabulary) if matrix else None
+        lv = vocab.level(level) if vocab else None
+        entries[(comp_id, comp.name if comp else comp_id, level, level_text(lv, level))] = None
+    return sorted(entries, key=lambda e: (e[1].lower(), e[0]))
 
 
 def status_of(loaded: Loaded, req: model.Requirement) -> tuple[str, str]:

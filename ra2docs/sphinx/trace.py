@@ -92,13 +92,17 @@ def waiver_notes(notes: dict[str, int], prefix: str = "ra2-note") -> list[nodes.
 def traceability_digest(loaded: Loaded, options: dict[str, str]) -> object:
     graph = loaded.project.graph
     rows = []
-    for req in select(loaded, options):
+    reqs = select(loaded, options)
+    for req in reqs:
         traces, traced_by = loaded.linked(req.key, "traces"), loaded.linked(req.key, "traces", True)
         linked = traces + traced_by
-        rows.append((deps.placement(req, loaded), req.level, traces, traced_by,
-                     loaded.status(req).value, loaded.status(req).waivers, verification_key(loaded, req),
+        rows.append((deps.placement(req, loaded), req.level, req.profiles, req.category, traces, traced_by,
                      [deps.placement(graph.requirements[i], loaded) for i in linked]))
-    return rows
+
+    def coverage() -> object:  # from the policy files and the requirements' fields and links, above
+        return [(loaded.status(r).value, loaded.status(r).waivers, verification_key(loaded, r)) for r in reqs]
+
+    return rows, deps.Costly(frozenset(policy_files(loaded)), coverage)
 
 
 class TraceabilityDirective(Ra2Directive):
@@ -227,9 +231,20 @@ def coverage_files(loaded: Loaded, options: dict[str, str]) -> set[str]:
 
 def coverage_digest(loaded: Loaded, options: dict[str, str]) -> object:
     spec = options.get("spec", "")
-    found = _findings_by_scope(loaded)
-    return [(rule, list(rule_rows(loaded, rule, found))) for rule in loaded.tree.policy.rules
-            if not spec or rule.spec == spec]
+    graph = loaded.project.graph
+    rules = [rule for rule in loaded.tree.policy.rules if not spec or rule.spec == spec]
+    specs = {rule.spec for rule in rules}
+    # what the counts take from the requirements: scope, chapter, and what traces to each (and from which spec)
+    rest: list[object] = [(rule, _chapter_titles(loaded, rule.spec)) for rule in rules]
+    rest.extend((r.key, r.spec, r.level, r.profiles, r.category, r.section,
+                 [(o, graph.spec_of(o)) for o in graph.linked_any(r.key, "traces", incoming=True)])
+                for r in graph.requirements.values() if r.spec in specs)
+
+    def counts() -> object:  # from the policy files and the requirements' fields above
+        found = _findings_by_scope(loaded)
+        return [list(rule_rows(loaded, rule, found)) for rule in rules]
+
+    return rest, deps.Costly(frozenset(policy_files(loaded)), counts)
 
 
 class CoverageDirective(Ra2Directive):
