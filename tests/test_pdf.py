@@ -3,7 +3,7 @@ and words are there, references read as the IDs they name and jump to the page d
 cells are printed on their levels' colours. Skipped when the optional `pdf` dependencies are not installed
 (`make pdf` installs them), except under RA2DOCS_REQUIRE_TOOLS=1 (CI installs them), where that fails.
 
-The fixture splits matrices past one component (`ra2_print_columns`) so the sample's two-column matrix is
+The fixture splits matrices past one component (`ra2docs_print_columns`): the two-column sample matrix is
 printed as two tables, and links a labelled rubric from another page (rinohtype dropped rubric anchors).
 A PNG of the matrix pages is kept under build/pdf/ to be looked at."""
 
@@ -62,7 +62,7 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
         page.write("\nSee :ref:`the rubric <sample-rubric>`.\n")
     out = work / "pdf"
     proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "rinoh",
-                           "-D", "ra2_print_columns=1", str(root), str(out)], capture_output=True, text=True,
+                           "-D", "ra2docs_print_columns=1", str(root), str(out)], capture_output=True, text=True,
                           timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     (pdf,) = out.glob("*.pdf")

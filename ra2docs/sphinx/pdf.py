@@ -33,7 +33,7 @@ from ra2docs.sphinx.data import get_loaded
 from ra2docs.sphinx.matrix import level_class
 
 BUILDER = "rinoh"
-PRINT_COLUMNS = 6  # components side by side on a portrait A4/Letter page (config: ra2_print_columns)
+PRINT_COLUMNS = 6  # components side by side on a portrait A4/Letter page (config: ra2docs_print_columns)
 MATRIX_TABLE = "ra2-matrix-table"
 STYLESHEET, TEMPLATE = "ra2docs.rts", "ra2docs.rtt"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -145,7 +145,7 @@ def _prepare_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None
         return
     for table in list(doctree.findall(nodes.table)):
         if MATRIX_TABLE in table["classes"] and table.parent is not None:
-            parts = split_wide_table(table, max(1, int(app.config.ra2_print_columns)))
+            parts = split_wide_table(table, max(1, int(app.config.ra2docs_print_columns)))
             if len(parts) > 1:
                 table.parent.replace(table, parts)
     for rubric in list(doctree.findall(nodes.rubric)):
@@ -156,7 +156,7 @@ def _prepare_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value("ra2_print_columns", PRINT_COLUMNS, "", types=frozenset({int}))
+    app.add_config_value("ra2docs_print_columns", PRINT_COLUMNS, "", types=frozenset({int}))
     app.connect("config-inited", _documents, priority=900)  # after rinohtype declared its config values
     app.connect("env-updated", _write_style)
     app.connect("doctree-resolved", _prepare_doctree, priority=900)  # after the placeholders are rendered

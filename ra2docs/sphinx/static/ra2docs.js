@@ -5,7 +5,7 @@
  * sortable headers and (past PAGE_FROM rows) pages. The scrolling box is kept around the table, so the
  * sticky header still works, and the controls sit above it.
  *
- * Printing: a matrix of more than RA2_PRINT_COLUMNS components (the `ra2_print_columns` setting, as in the
+ * Printing: a matrix of more than RA2_PRINT_COLUMNS components (the `ra2docs_print_columns` setting, as in the
  * PDF) is printed as several tables of balanced width, each repeating the row header column and captioned
  * "Columns i–j of n", so every column is kept at a readable width; the parts exist only while printing.
  */
