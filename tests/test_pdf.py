@@ -3,7 +3,9 @@ and words are there, references read as the IDs they name and jump to the page d
 cells are printed on their levels' colours. Skipped when the optional `pdf` dependencies are not installed
 (`make pdf` installs them), except under RA2DOCS_REQUIRE_TOOLS=1 (CI installs them), where that fails.
 
-A PNG of the matrix page is kept under build/pdf/ to be looked at."""
+The fixture splits matrices past one component (`ra2docs_print_columns`): the two-column sample matrix is
+printed as two tables, and links a labelled rubric from another page (rinohtype dropped rubric anchors).
+A PNG of the matrix pages is kept under build/pdf/ to be looked at."""
 
 from __future__ import annotations
 
@@ -54,9 +56,14 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _require_rinoh()
     work = tmp_path_factory.mktemp("pdf")
     root = copy_root("sample", work / "src")
+    with (root / "findings.rst").open("a", encoding="utf-8") as page:
+        page.write("\n.. _sample-rubric:\n\n.. rubric:: A rubric linked from the home page\n")
+    with (root / "index.rst").open("a", encoding="utf-8") as page:
+        page.write("\nSee :ref:`the rubric <sample-rubric>`.\n")
     out = work / "pdf"
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "rinoh", str(root),
-                           str(out)], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "rinoh",
+                           "-D", "ra2docs_print_columns=1", str(root), str(out)], capture_output=True, text=True,
+                          timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     (pdf,) = out.glob("*.pdf")
     return pdf
@@ -70,6 +77,38 @@ def test_the_sample_site_as_one_pdf(sample_pdf: Path) -> None:
     assert "ra.ntw.001" in text
     # references read as the ID they name, not as rinohtype's "Section 2.1"
     assert not re.search(r"Section \d+(\.\d+)* A CNI plugin", text)
+
+
+_PDF_STRING = rb"\(((?:[^()\\]|\\.)*)\)"
+
+
+def link_targets(pdf: Path) -> tuple[set[bytes], set[bytes]]:
+    """The named destinations the PDF's links jump to, and those its name tree defines (rinohtype writes
+    both uncompressed: `/Dest (name)` in a link, `/Names [(name) ref ...]` in the tree)."""
+    data = pdf.read_bytes()
+    used = set(re.findall(rb"/Dest\s*" + _PDF_STRING, data))
+    defined: set[bytes] = set()
+    for names in re.findall(rb"/Names\s*\[(.*?)\]", data, re.S):
+        defined.update(re.findall(_PDF_STRING, names))
+    return used, defined
+
+
+def test_every_internal_link_lands_on_a_destination(sample_pdf: Path) -> None:
+    used, defined = link_targets(sample_pdf)
+    assert len(used) > 10, used
+    assert any(name.endswith(b"#sample-rubric") for name in used), "the rubric link is missing"
+    assert not used - defined, f"links to nowhere: {sorted(used - defined)}"
+
+
+def test_a_wide_matrix_is_split_with_its_row_headers_repeated(sample_pdf: Path) -> None:
+    text = "\n".join(_pages(sample_pdf))
+    first, second = text.find("Columns 1–1 of 2"), text.find("Columns 2–2 of 2")
+    assert 0 <= first < second, "the matrix is not split in two captioned parts"
+    part_one, part_two = text[first:second], text[second:second + 3000]
+    headers = [next(line.split() for line in part.splitlines() if "Requirement or feature" in line)
+               for part in (part_one, part_two)]
+    assert headers == [["Requirement", "or", "feature", "Multus"], ["Requirement", "or", "feature", "DANM"]]
+    assert "ra.ntw.001" in part_one and "ra.ntw.001" in part_two  # the row header column in both
 
 
 def test_references_jump_to_the_page_defining_the_requirement(sample_pdf: Path) -> None:
@@ -97,5 +136,5 @@ def test_matrix_cells_are_printed_on_their_level_colours(sample_pdf: Path, tmp_p
         assert counts.get(rgb, 0) > 50, f"no cell on {level.label}'s colour {level.colour}"
     keep = REPO / "build" / "pdf"
     keep.mkdir(parents=True, exist_ok=True)
-    subprocess.run([require_tool("pdftoppm"), "-r", "80", "-f", str(matrix), "-l", str(matrix), "-png",
+    subprocess.run([require_tool("pdftoppm"), "-r", "80", "-f", str(matrix), "-l", str(matrix + 1), "-png",
                     str(sample_pdf), str(keep / "sample-matrix-page")], check=True)

@@ -5,7 +5,9 @@ contents, and the home page's charts link every bar segment to the requirements 
 from __future__ import annotations
 
 import html
+import itertools
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -240,3 +242,46 @@ def test_every_large_table_filters_and_sorts_from_file_urls(shipped: Build) -> N
         browser.open(site / "known-issues.html")
         order = browser.js(SORT_JS)
         assert order["asc"] != order["desc"], f"sorting the known issues changed nothing: {order}"
+
+
+def _widest_matrix_page() -> tuple[str, list[str]]:
+    """The page showing the shipped matrix with the most components, and the words of its column titles."""
+    project = Project.load(REPO)
+    matrix = max(project.tree.matrices, key=lambda m: len(m.columns))
+    page = next(p for p in (REPO / "source").rglob("*.rst")
+                if re.search(rf"^\.\. ra2:matrix:: {re.escape(matrix.id)}\s*$", p.read_text(), re.M))
+    comps = project.graph.components
+    titles = [matrix.column_titles.get(c) or (comps[c].name if c in comps else c) for c in matrix.columns]
+    return page.relative_to(REPO / "source").with_suffix("").as_posix(), titles
+
+
+def test_printing_splits_the_widest_matrix_and_keeps_every_column(shipped: Build) -> None:
+    """Chromium prints the page of the widest matrix to A4: the matrix comes out as captioned parts of at
+    most six components, every column title is printed whole (no word cut by a narrow column), and the
+    row header column is in every part. The PDF and PNGs of its pages are kept under build/print/."""
+    page, titles = _widest_matrix_page()
+    assert len(titles) > 6, "the shipped matrices no longer need splitting: test with a wider one"
+    keep = REPO / "build" / "print"
+    keep.mkdir(parents=True, exist_ok=True)
+    pdf = keep / "widest-matrix.pdf"
+    with Browser(require_tool("chromium")) as browser:
+        browser.open(Path(shipped.app.outdir) / f"{page}.html")
+        browser.print_pdf(pdf)
+        parts_left = browser.js("document.querySelectorAll('.ra2-print-parts').length")
+    text = subprocess.run([require_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    total = len(titles)
+    captions = re.findall(rf"Columns (\d+)–(\d+) of {total}\b", text)
+    spans = [(int(a), int(b)) for a, b in captions]
+    assert spans and spans[0][0] == 1 and spans[-1][1] == total, captions
+    assert all(b - a < 6 for a, b in spans) and all(n[0] == p[1] + 1 for p, n in itertools.pairwise(spans)), spans
+    words = set(re.findall(r"[\w-]+", text))
+    cut = [w for t in titles for w in re.findall(r"[\w-]+", t) if w not in words]
+    assert not cut, f"column title words not printed whole: {cut}"
+    first = text.index(f"Columns 1–{spans[0][1]} of {total}")
+    parts = text[first:].split("Columns ")[1:len(spans) + 1]
+    assert all("Requirement or feature" in p for p in parts), "a part lacks the row header column"
+    assert parts_left == 0, "the printed parts stay on the page after printing"
+    for old in keep.glob("widest-matrix-*.png"):
+        old.unlink()
+    subprocess.run([require_tool("pdftoppm"), "-r", "60", "-png", str(pdf), str(keep / "widest-matrix")], check=True)

@@ -6,14 +6,23 @@ the diagrams are PNG images (see `diagram.raster`). This module gives it what th
 the browser: a style sheet made at build time from the vocabularies' level colours (each matrix cell on its
 level's colour, text in black or white, whichever contrasts more), and references that read as written
 (``ra2.ntw.001``, not rinohtype's default "Section 4.2"). A project's own ``rinoh_documents`` is left alone.
+
+Two fixes to the doctree before rinohtype lays it out: a matrix wider than `PRINT_COLUMNS` components is
+split into several tables of balanced width, each repeating the row header column and captioned with the
+components it holds (a page keeps every column readable instead of cutting words); and a rubric's IDs move
+to a target just before it, because rinohtype's Sphinx visitor leaves a rubric's IDs unqualified while it
+qualifies the references to them (the findings page's group links would dangle).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from copy import deepcopy
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -24,6 +33,8 @@ from ra2docs.sphinx.data import get_loaded
 from ra2docs.sphinx.matrix import level_class
 
 BUILDER = "rinoh"
+PRINT_COLUMNS = 6  # components side by side on a portrait A4/Letter page (config: ra2docs_print_columns)
+MATRIX_TABLE = "ra2-matrix-table"
 STYLESHEET, TEMPLATE = "ra2docs.rts", "ra2docs.rtt"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _BASE = """[STYLESHEET]
@@ -79,6 +90,73 @@ def _write_style(app: Sphinx, env: object) -> list[str]:
     return []
 
 
+def split_columns(total: int, most: int) -> list[range]:
+    """`total` columns as consecutive parts of at most `most`, as even as can be (13 by 6: 5, 4, 4)."""
+    parts = max(1, math.ceil(total / most))
+    size, extra = divmod(total, parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (i < extra)
+        out.append(range(start, end))
+        start = end
+    return out
+
+
+def _keep_columns(table: nodes.table, stubs: int, keep: range) -> None:
+    """Reduce `table` to its `stubs` row header columns and the data columns in `keep` (0 = first data column)."""
+    wanted = set(range(stubs)) | {stubs + i for i in keep}
+    group = next(iter(table.findall(nodes.tgroup)))
+    for i, spec in enumerate(list(group.findall(nodes.colspec))):
+        if i not in wanted:
+            group.remove(spec)
+    group["cols"] = len(wanted)
+    for row in group.findall(nodes.row):
+        for i, entry in enumerate(list(row.children)):
+            if i not in wanted:
+                row.remove(entry)
+
+
+def split_wide_table(table: nodes.table, most: int = PRINT_COLUMNS) -> list[nodes.Node]:
+    """`table` as several tables of at most `most` data columns, each after a caption naming its columns;
+    the table itself when it fits. The row header (stub) columns are repeated in every part."""
+    group = next(iter(table.findall(nodes.tgroup)), None)
+    if group is None:
+        return [table]
+    specs = list(group.findall(nodes.colspec))
+    stubs = sum(1 for s in specs if s.get("stub"))
+    data = len(specs) - stubs
+    if data <= most or any(e.get("morecols") for e in table.findall(nodes.entry)):
+        return [table]  # fits, or has cells spanning columns (no clean cut)
+    out: list[nodes.Node] = []
+    for number, keep in enumerate(split_columns(data, most)):
+        part = deepcopy(table)
+        if number:  # an ID may be defined once
+            for node in part.findall(nodes.Element):
+                node["ids"] = []
+        _keep_columns(part, stubs, keep)
+        out.append(nodes.paragraph("", f"Columns {keep.start + 1}–{keep.stop} of {data}",
+                                   classes=["ra2-matrix-part"]))
+        out.append(part)
+    return out
+
+
+def _prepare_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.name != BUILDER:
+        return
+    for table in list(doctree.findall(nodes.table)):
+        if MATRIX_TABLE in table["classes"] and table.parent is not None:
+            parts = split_wide_table(table, max(1, int(app.config.ra2docs_print_columns)))
+            if len(parts) > 1:
+                table.parent.replace(table, parts)
+    for rubric in list(doctree.findall(nodes.rubric)):
+        if rubric["ids"] and rubric.parent is not None:
+            anchor = nodes.target("", "", ids=rubric["ids"])
+            rubric["ids"] = []
+            rubric.parent.insert(rubric.parent.index(rubric), anchor)
+
+
 def setup(app: Sphinx) -> None:
+    app.add_config_value("ra2docs_print_columns", PRINT_COLUMNS, "", types=frozenset({int}))
     app.connect("config-inited", _documents, priority=900)  # after rinohtype declared its config values
     app.connect("env-updated", _write_style)
+    app.connect("doctree-resolved", _prepare_doctree, priority=900)  # after the placeholders are rendered

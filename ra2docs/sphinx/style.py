@@ -48,6 +48,9 @@ def level_rules(vocabularies: Iterable[model.Vocabulary]) -> str:
 
 def _add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    # how many components a printed matrix part holds (ra2docs.js), the same setting as the PDF's (see `pdf`)
+    columns = max(1, int(config["ra2docs_print_columns"])) if "ra2docs_print_columns" in config else 6
+    app.add_js_file(None, body=f"window.RA2_PRINT_COLUMNS = {columns};")
 
 
 def _write_levels_css(app: Sphinx, env: object) -> list[str]:

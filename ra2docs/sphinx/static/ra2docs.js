@@ -4,6 +4,10 @@
  * header and first column kept in view. With it, each box marked `ra2-filterable` gets a filter field,
  * sortable headers and (past PAGE_FROM rows) pages. The scrolling box is kept around the table, so the
  * sticky header still works, and the controls sit above it.
+ *
+ * Printing: a matrix of more than RA2_PRINT_COLUMNS components (the `ra2docs_print_columns` setting, as in the
+ * PDF) is printed as several tables of balanced width, each repeating the row header column and captioned
+ * "Columns i–j of n", so every column is kept at a readable width; the parts exist only while printing.
  */
 (function () {
   "use strict";
@@ -37,17 +41,80 @@
     box.classList.add("ra2-enhanced");
   }
 
-  function openForPrint() {  // folded cell wording is printed
+  function openForPrint() {  // folded cell wording is printed; wide matrices in parts
+    if (!document.querySelector(".ra2-print-parts")) { splitForPrint(); }
     document.querySelectorAll(".ra2-cell details:not([open])").forEach(function (d) {
       d.setAttribute("open", "");
       d.setAttribute("data-ra2-closed", "");
     });
   }
   function closeAfterPrint() {
+    unsplitAfterPrint();
     document.querySelectorAll("details[data-ra2-closed]").forEach(function (d) {
       d.removeAttribute("open");
       d.removeAttribute("data-ra2-closed");
     });
+  }
+
+  function bodyRows(table) {  // every row the filter keeps, on every page DataTables shows
+    if (window.DataTable && window.DataTable.isDataTable && window.DataTable.isDataTable(table)) {
+      try {
+        return new window.DataTable.Api(table).rows({ search: "applied" }).nodes().toArray();
+      } catch (e) { /* fall back to the rows in the page */ }
+    }
+    return table.tBodies.length ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+  }
+
+  function keepColumns(row, first, end) {  // the row header cell and data columns first..end-1 (0-based)
+    var copy = row.cloneNode(false);
+    Array.prototype.forEach.call(row.cells, function (cell, i) {
+      if (i === 0 || (i > first && i <= end)) {
+        var c = cell.cloneNode(true);
+        c.removeAttribute("id");
+        c.querySelectorAll("[id]").forEach(function (n) { n.removeAttribute("id"); });
+        copy.appendChild(c);
+      }
+    });
+    copy.removeAttribute("id");
+    return copy;
+  }
+
+  function splitForPrint() {
+    var most = Math.max(1, window.RA2_PRINT_COLUMNS || 6);
+    document.querySelectorAll("table.ra2-matrix-table").forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[0];
+      var data = head ? head.cells.length - 1 : 0;
+      if (data <= most || table.querySelector("[colspan]")) { return; }
+      var rows = bodyRows(table);
+      var parts = Math.ceil(data / most), size = Math.floor(data / parts), extra = data % parts;
+      var holder = document.createElement("div");
+      holder.className = "ra2-print-parts";
+      for (var p = 0, first = 0; p < parts; p++) {
+        var end = first + size + (p < extra ? 1 : 0);
+        var caption = document.createElement("p");
+        caption.className = "ra2-matrix-part";
+        caption.textContent = "Columns " + (first + 1) + "–" + end + " of " + data;
+        var part = document.createElement("table");
+        part.className = table.className + " ra2-print-part";
+        part.style.setProperty("--ra2-cols", String(end - first));
+        var cols = part.appendChild(document.createElement("colgroup"));
+        cols.appendChild(document.createElement("col")).className = "ra2-col-stub";
+        for (var k = first; k < end; k++) { cols.appendChild(document.createElement("col")); }
+        var thead = part.createTHead(), tbody = part.createTBody();
+        Array.prototype.forEach.call(table.tHead.rows, function (r) { thead.appendChild(keepColumns(r, first, end)); });
+        rows.forEach(function (r) { tbody.appendChild(keepColumns(r, first, end)); });
+        holder.appendChild(caption);
+        holder.appendChild(part);
+        first = end;
+      }
+      var whole = table.closest(".dt-container") || table.closest(".ra2-scroll") || table;
+      whole.classList.add("ra2-print-split");
+      whole.parentNode.insertBefore(holder, whole.nextSibling);
+    });
+  }
+  function unsplitAfterPrint() {
+    document.querySelectorAll(".ra2-print-parts").forEach(function (n) { n.remove(); });
+    document.querySelectorAll(".ra2-print-split").forEach(function (n) { n.classList.remove("ra2-print-split"); });
   }
 
   function start() {
