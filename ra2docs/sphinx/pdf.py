@@ -27,16 +27,14 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ra2docs import model
-from ra2docs.contrast import text_on
 from ra2docs.fileio import write_text_atomic
 from ra2docs.sphinx.data import get_loaded
-from ra2docs.sphinx.matrix import level_class
+from ra2docs.sphinx.style import level_colours
 
 BUILDER = "rinoh"
 PRINT_COLUMNS = 6  # components side by side on a portrait A4/Letter page (config: ra2docs_print_columns)
 MATRIX_TABLE = "ra2-matrix-table"
 STYLESHEET, TEMPLATE = "ra2docs.rts", "ra2docs.rtt"
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _BASE = """[STYLESHEET]
 name=ra2docs
 description=rinohtype's Sphinx style, with the level colours of the ra2docs matrices
@@ -55,17 +53,11 @@ type=custom
 def stylesheet(vocabularies: Iterable[model.Vocabulary]) -> str:
     """rinohtype style rules: a cell of each level on the level's colour, its text readable on it."""
     rules = [_BASE]
-    seen: set[str] = set()
-    for vocab in vocabularies:
-        for level in vocab.levels:
-            cls = level_class(level.id)
-            if cls in seen or not _HEX.match(level.colour):
-                continue
-            seen.add(cls)
-            rules.append(f"[{cls} background : TableCell(has_class='{cls}') / TableCellBackground]\n"
-                         f"fill_color={level.colour}\n")
-            rules.append(f"[{cls} text : TableCell(has_class='{cls}') / ... / StyledText]\n"
-                         f"font_color={text_on(level.colour)}\n")
+    for cls, fill, ink in level_colours(vocabularies):
+        rules.append(f"[{cls} background : TableCell(has_class='{cls}') / TableCellBackground]\n"
+                     f"fill_color={fill}\n")
+        rules.append(f"[{cls} text : TableCell(has_class='{cls}') / ... / StyledText]\n"
+                     f"font_color={ink}\n")
     return "\n".join(rules)
 
 
