@@ -9,7 +9,7 @@ SPHINXOPTS ?= -W --keep-going
 help:
 	@echo "make html    build the documentation site of the shipped data into build/html"
 	@echo "make serve   preview the site on http://127.0.0.1:8000, rebuilt as YAML, pages or conf.py change"
-	@echo "make pdf     the same site as one PDF, build/pdf/*.pdf (rinohtype: pure Python, no TeX; slow: minutes)"
+	@echo "make pdf     the same site as one PDF, build/pdf/*.pdf (rinohtype: pure Python, no TeX; slow on the full site)"
 	@echo "make test    run the test suite (lint and type check included)"
 	@echo "make check   run 'ra2docs check' on the shipped tree"
 	@echo "make lint    ruff on the package, tests and benchmarks"
