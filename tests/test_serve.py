@@ -38,6 +38,16 @@ def _wait(what: str, ok: Callable[[], bool], timeout: float = 240) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop `ra2docs serve` and the builds it started (its own process group), as Ctrl-C would."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def _get(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -65,12 +75,7 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Pat
         assert proc.poll() is None, log.read_text()
         yield tree, url, log
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        _stop(proc)
 
 
 def test_serve_rebuilds_after_yaml_page_and_conf_edits(served: tuple[Path, str, Path]) -> None:
@@ -182,9 +187,4 @@ def test_serve_builds_a_save_made_before_watching_began(tmp_path: Path) -> None:
         yaml_file.write_text(yaml_file.read_text().replace("Replace this sample", "Saved at once"))
         _wait("the early save", lambda: "Saved at once" in html.read_text(encoding="utf-8"), timeout=120)
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        _stop(proc)
