@@ -608,15 +608,18 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
     where: dict[tuple[str, str, str, str], Location] = {}
     # (type, end stating it, requirement) -> the IDs its links of that type name by mistake, as corrected
     mistyped: dict[tuple[str, str, str], set[str]] = {}
+    ids_seen_by: dict[frozenset[str], dict[str, list[str]]] = {}  # specs seen -> {ID: its keys}, built once
     for link, _, _ in sg.unresolved:
         holder, other = (link.target_id, link.source_id) if link.stated_at == "to" else (link.source_id,
                                                                                           link.target_id)
         if holder in sg.requirements and other not in sg.requirements:
             seen = sg.namespaces.sees(link.context or sg.spec_of(holder))  # what the holder's spec could mean
-            keys_of: dict[str, list[str]] = {}
-            for req_key, req in sg.requirements.items():
-                if req.spec in seen:
-                    keys_of.setdefault(req.id, []).append(req_key)
+            keys_of = ids_seen_by.get(seen)
+            if keys_of is None:
+                keys_of = ids_seen_by[seen] = {}
+                for req_key, req in sg.requirements.items():
+                    if req.spec in seen:
+                        keys_of.setdefault(req.id, []).append(req_key)
             close = [k for rid in difflib.get_close_matches(other, list(keys_of), n=1, cutoff=0.75)
                      for k in keys_of[rid]]
             mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
