@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from filelock import FileLock, Timeout
 
 from ra2docs import model
 from ra2docs.fileio import schema_modeline, write_text_atomic
@@ -93,6 +92,8 @@ class LockBusy(Exception):
 def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the lock of `root/responses/` (created when missing): imports into one tree run one at a time,
     so each one reads the stored answers the one before it wrote."""
+    from filelock import FileLock, Timeout  # only an import takes the lock: `check` need not import it
+
     folder = root / RESPONSES_DIR
     folder.mkdir(exist_ok=True)
     lock = FileLock(folder / LOCK_NAME, timeout=timeout)
