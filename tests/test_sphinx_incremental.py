@@ -14,6 +14,7 @@ import pytest
 from ra2docs import load
 from ra2docs.sphinx import parse_cache
 from ra2docs.sphinx.data import _CACHE
+from tests import tree_edits
 from tests.sphinx_helpers import build, copy_root, html_files
 
 
@@ -237,5 +238,32 @@ def test_parse_results_kept_in_memory_are_checked_like_the_pickles(tmp_path: Pat
         _new_process(out)  # page digests go by stamps: a new application (a conf.py edit) reads every page
         assert "Volumes KEPT in memory" in build(root, out).html("rm")
         _assert_same_as_clean(root, out, tmp_path)
+    finally:
+        parse_cache.keep_in_memory(False)
+
+
+@pytest.mark.parametrize("process", ["new sphinx-build each time", "serving process"])
+def test_every_kind_of_edit_builds_what_a_clean_build_gives(tmp_path: Path, process: str) -> None:
+    """Edit after edit on one output directory, as an author works: a description, a file added, a broken
+    reference made, lines inserted above its finding, an ID moved to another file, the reference fixed, a file
+    renamed, one removed, a matrix cell. A new process starts from the parse cache's pickles; the serving
+    process (the preview) keeps parse results and unchanged files' model objects in memory."""
+    serving = process == "serving process"
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    if serving:
+        parse_cache.keep_in_memory()
+    try:
+        build(root, out)
+        for number, step in enumerate(tree_edits.STEPS):
+            tree_edits.apply(step, root)
+            if not serving:
+                _CACHE.clear()  # the loaded tree; the environment stays, as in `make html` after an edit
+            incremental = build(root, out)
+            clean_src = tmp_path / f"clean-src-{number}"
+            shutil.copytree(root, clean_src, ignore=shutil.ignore_patterns("_build", "_out"))
+            clean = build(clean_src, tmp_path / f"clean-out-{number}")
+            assert incremental.warnings == clean.warnings, step.__name__
+            assert html_files(out / "html") == html_files(Path(clean.app.outdir)), step.__name__
     finally:
         parse_cache.keep_in_memory(False)
