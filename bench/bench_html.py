@@ -210,7 +210,8 @@ def run_size(n: int, workdir: Path, tree: Path | None, profile: bool = False) ->
                             workdir / "incremental.prof")
     cells = sum(len(r.cells) for m in project.tree.matrices for r in m.rows)
     return {"n": len(project.tree.requirements), "cells": cells, "floor_s": floor_s, "floor_mib": floor_mib,
-            "floor_cpu": floor_cpu, "floor_incr_s": floor_incr_s, "floor_incr_cpu": floor_incr_cpu, "ours_s": ours_s, "ours_mib": ours_mib, "ours_cpu": ours_cpu,
+            "floor_cpu": floor_cpu, "floor_incr_s": floor_incr_s,
+            "floor_incr_cpu": floor_incr_cpu, "ours_s": ours_s, "ours_mib": ours_mib, "ours_cpu": ours_cpu,
             "incr_s": incr_s, "incr_cpu": incr_cpu, "title_s": title_s, "title_cpu": title_cpu}
 
 
