@@ -267,3 +267,39 @@ def test_every_kind_of_edit_builds_what_a_clean_build_gives(tmp_path: Path, proc
             assert html_files(out / "html") == html_files(Path(clean.app.outdir)), step.__name__
     finally:
         parse_cache.keep_in_memory(False)
+
+
+def test_the_costly_part_of_a_digest_is_reused_only_when_nothing_it_comes_from_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`deps.Costly`: a page's coverage statuses come from the policy-side files (`files`) and from what the rest
+    of its digest shows (the requirements' fields and links). Recomputed when either changed, reused otherwise."""
+    from ra2docs.sphinx import requirements
+
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    build(root, out)
+    asked: list[str] = []  # supporters are asked by the costly part of a requirements digest, or when rendering
+    original = requirements.supporters
+    monkeypatch.setattr(requirements, "supporters", lambda loaded, key: asked.append(key) or original(loaded, key))
+
+    def step(name: str, path: Path, old: str, new: str) -> tuple[list[str], list[str]]:
+        """Pages read again, and the requirements whose supporters the incremental build asked for."""
+        asked.clear()
+        _edit(path, old, new)
+        read, by_incremental = build(root, out).read, list(asked)
+        _assert_same_as_clean(root, out, tmp_path / name)
+        return read, by_incremental
+
+    ntw = root / "requirements" / "rm-ntw.yaml"
+    policy = root / "mappings" / "policy.yaml"
+    # not a policy-side file, and nothing of the rest changed (a comment): the recorded statuses stand
+    assert step("comment", ntw, "requirements:\n", "# reviewed\nrequirements:\n") == ([], [])
+    # a policy-side file changed but no status did: computed again, found equal, the page is not read again
+    read, by_incremental = step("rule-title", policy, "title: Every RM requirement is traced by the RA",
+                                "title: The RA traces every RM requirement")
+    assert "rm" not in read and "req.inf.ntw.01" in by_incremental
+    # a policy-side file changed the statuses alone (nothing else on the page): the page is read again
+    assert "rm" in step("rule-origin", policy, "from_spec: RA", "from_spec: RM")[0]
+    # back, then a file outside `files` changes a status through the rest (an incoming trace went away)
+    step("rule-back", policy, "from_spec: RM", "from_spec: RA")
+    assert "rm" in step("trace-gone", root / "requirements" / "ra-ntw.yaml", "    traces: [req.inf.ntw.02]\n", "")[0]
