@@ -38,10 +38,11 @@ class Project:
     @classmethod
     def load(cls, root: Path | str = ".", display_root: str | None = None,
              today: dt.date | None = None, reader: FileReader = read_file, for_process: bool = False,
-             kept: KeptObjects | None = None) -> Project:
+             kept: KeptObjects | None = None, previous: Project | None = None) -> Project:
         """Load, build the graph and run every check (waivers applied); `reader` parses each file.
 
-        `kept`: unchanged files' model objects of an earlier load, used again (see `load.load_tree`).
+        `kept`: unchanged files' model objects of an earlier load, used again (see `load.load_tree`);
+        `previous`: that load's project, whose graph is used again when nothing it was made from changed.
 
         `for_process`: the project lives until the process ends (a CLI command), so it is kept out of the
         cyclic collector's sight for good (see `_no_cyclic_gc`).
@@ -51,7 +52,7 @@ class Project:
             start = time.process_time()
             loaded = load_tree(Path(root), display_root, reader, kept)
             stages["load"] = (mark := time.process_time()) - start
-            graph = SpecGraph.build(loaded.tree)
+            graph = SpecGraph.build(loaded.tree, previous.graph if previous is not None else None)
             stages["graph"] = (start := time.process_time()) - mark
             result = run_checks(graph, loaded.findings, today)
             stages["checks"] = time.process_time() - start

@@ -1,5 +1,6 @@
 """A load that reuses unchanged files' model objects (`load.load_tree(kept=...)`, the preview's serving
-process) gives exactly what a clean load gives, edit after edit: the same tree, graph and findings."""
+process) and the previous load's graph when nothing it is made from changed gives exactly what a clean load
+gives, edit after edit: the same tree, graph and findings."""
 
 from __future__ import annotations
 
@@ -33,18 +34,26 @@ def test_a_load_reusing_unchanged_files_objects_equals_a_clean_load_after_every_
     reader = parse_cache.ParseCache(tmp_path / "cache")
     kept = parse_cache.kept_objects(root)
     assert kept is not None
-    Project.load(root, display_root="", reader=reader, kept=kept)
+    previous = Project.load(root, display_root="", reader=reader, kept=kept)
+    graph_reused = []
     for step in tree_edits.STEPS:
         tree_edits.apply(step, root)
         before = {name: part for name, (_, part) in kept.items()}
-        reused = Project.load(root, display_root="", reader=reader, kept=kept)
+        reused = Project.load(root, display_root="", reader=reader, kept=kept, previous=previous)
         clean = Project.load(root, display_root="")
         assert _comparable(reused) == _comparable(clean), step.__name__
+        if reused.graph.g is previous.graph.g:
+            graph_reused.append(step.__name__)
+        previous = reused
         now = {str(p) for p in load.discover(root)}
         assert set(kept) <= now, step.__name__  # a removed or renamed file's objects are not kept
         # the files the step did not touch kept their objects: the very same ones
         untouched = [name for name in now & before.keys() if kept[name][1] is before[name]]
         assert len(untouched) >= len(now) - 2, step.__name__
+    # the graph is made again whenever what it is made from changed; prose, lines and file names are not part
+    # of it (the removed file was empty by then)
+    assert graph_reused == ["description_edited", "lines_inserted_above_the_finding", "file_renamed",
+                            "file_removed"]
 
 
 def test_without_memory_no_objects_are_kept(tmp_path: Path) -> None:

@@ -47,6 +47,16 @@ def broken_reference_fixed(root: Path) -> None:
     _replace(root / "requirements" / "ra-ntw.yaml", "traces: [req.inf.ntw.99]", "traces: [req.inf.ntw.02]")
 
 
+def id_shared_by_two_specs(root: Path) -> None:
+    """RM defines ra.stg.001 too: both become SPEC:id keys (model.assign_keys), across files."""
+    path = root / "requirements" / "rm-ntw.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: ra.stg.001\n    title: Shared ID\n", encoding="utf-8")
+
+
+def id_no_longer_shared(root: Path) -> None:
+    _replace(root / "requirements" / "rm-ntw.yaml", "  - id: ra.stg.001\n    title: Shared ID\n", "")
+
+
 def file_renamed(root: Path) -> None:
     (root / "requirements" / "rm-stg.yaml").rename(root / "requirements" / "rm-storage.yaml")
 
@@ -61,7 +71,8 @@ def matrix_cell_edited(root: Path) -> None:
 
 STEPS: tuple[Callable[[Path], None], ...] = (
     description_edited, file_added, broken_reference_made, lines_inserted_above_the_finding,
-    id_moved_between_files, broken_reference_fixed, file_renamed, file_removed, matrix_cell_edited)
+    id_moved_between_files, broken_reference_fixed, id_shared_by_two_specs, id_no_longer_shared, file_renamed,
+    file_removed, matrix_cell_edited)
 
 
 def apply(step: Callable[[Path], None], root: Path) -> None:

@@ -139,7 +139,10 @@ def load(confdir: Path, configured_root: str, doctreedir: Path | None = None) ->
     reader = ParseCache(doctreedir / CACHE_DIR) if doctreedir is not None else read_file
     with _project_outside_gc():
         kept = kept_objects(root) if isinstance(reader, ParseCache) else None
-        loaded = Loaded(Project.load(root, display_root=display, reader=reader, kept=kept), confdir, fingerprint)
+        previous = cached.project if cached is not None and kept is not None else None
+        loaded = Loaded(Project.load(root, display_root=display, reader=reader, kept=kept, previous=previous),
+                        confdir, fingerprint)
+        del previous, cached
     if isinstance(reader, ParseCache):
         reader.prune()
     _CACHE[str(root)] = loaded
