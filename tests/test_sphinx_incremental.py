@@ -259,7 +259,11 @@ def test_every_kind_of_edit_builds_what_a_clean_build_gives(tmp_path: Path, proc
             tree_edits.apply(step, root)
             if not serving:
                 _CACHE.clear()  # the loaded tree; the environment stays, as in `make html` after an edit
+            graphs_before = [loaded.project.graph.g for loaded in _CACHE.values()]  # held: ids stay unique
             incremental = build(root, out)
+            if serving and step is tree_edits.description_edited:  # the serving process reused its graph
+                graphs_after = [loaded.project.graph.g for loaded in _CACHE.values()]
+                assert graphs_before and all(a is b for a, b in zip(graphs_before, graphs_after, strict=True))
             clean_src = tmp_path / f"clean-src-{number}"
             shutil.copytree(root, clean_src, ignore=shutil.ignore_patterns("_build", "_out"))
             clean = build(clean_src, tmp_path / f"clean-out-{number}")
