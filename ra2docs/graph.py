@@ -84,9 +84,23 @@ class SpecGraph:
         res = self.namespaces.resolve(ref, context)
         return self.requirements.get(res.key) if res.key else None
 
+    def _inputs(self) -> tuple[object, ...]:
+        """Everything `build` makes the networkx graph from, in order. Matrices by identity: comparing them
+        by value would walk every cell (a process keeps unchanged files' objects, `load.load_tree`)."""
+        tree = self.tree
+        return (list(self.requirements), list(self.components), list(self.section_nodes),
+                [(lk.source_id, lk.target_id, lk.type, lk.stated_at) for lk in self.links],
+                [id(m) for m in tree.matrices], self.rows, tree.vocabularies, tree.stacks)
+
     @classmethod
-    def build(cls, tree: model.Tree) -> SpecGraph:
+    def build(cls, tree: model.Tree, previous: SpecGraph | None = None) -> SpecGraph:
+        """The graph of `tree`. With the `previous` graph of an earlier load, its networkx graph is used again
+        when everything it was made from is the same (an edit to descriptions or titles: the preview)."""
         sg = cls(tree, nx.MultiDiGraph())
+        # `previous.tree` keeps its matrices alive, so equal ids are the same objects
+        if previous is not None and previous._inputs() == sg._inputs():
+            sg.g = previous.g  # nothing changes a built graph (views and subgraphs are copies)
+            return sg
         g = sg.g
         reqs = sg.requirements
         comps = sg.components

@@ -429,21 +429,46 @@ def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
     return (kind, rec) if rec is not None else None
 
 
-def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file) -> LoadResult:
-    """Load every YAML file of the spec tree at `root` (each parsed by `reader`, e.g. a cache)."""
+# A file's model objects, by path, with the parse result they were made from (see `load_tree`'s `kept`).
+KeptObjects = dict[str, tuple[tuple[str, Rec], "_Builder"]]
+
+
+def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file,
+              kept: KeptObjects | None = None) -> LoadResult:
+    """Load every YAML file of the spec tree at `root` (each parsed by `reader`, e.g. a cache).
+
+    `kept` (a process that loads again: the preview) maps each file to its model objects of the last load and
+    the parse result they were made from. When `reader` gives the very same parse result object again (a
+    cache's for an unchanged file), those objects are used again instead of being made anew: model objects
+    are frozen and a file's depend on its parse result only. It is updated to this load's files."""
     root = Path(root)
     prefix = display_root if display_root is not None else str(root)
     findings: list[Finding] = []
     builder = _Builder(str(root))
     listing = files.list_files(root, TREE_DIRS, YAML_SUFFIXES)
     findings.extend(files.listing_findings(listing, root, prefix))
+    seen: set[str] = set()
     for path in listing.files:
         rel = path.relative_to(root).as_posix()
         display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
         parsed = reader(path, display, findings)
         builder.files.append(str(path))
-        if parsed is not None:
+        if parsed is None:
+            continue
+        if kept is None:
             builder.add(*parsed)
+            continue
+        name = str(path)
+        seen.add(name)
+        hit = kept.get(name)
+        if hit is None or hit[0] is not parsed:
+            part = _Builder(str(root))
+            part.add(*parsed)
+            hit = kept[name] = (parsed, part)
+        builder.merge(hit[1])
+    if kept is not None:
+        for name in kept.keys() - seen:  # gone, or now unreadable: nothing of it may come back
+            del kept[name]
     return LoadResult(builder.build(), findings, len(listing.files))
 
 
@@ -525,6 +550,7 @@ class _Builder:
         self.rules: list[model.Rule] = []
         self.both_directions: list[str] = []
         self.both_directions_location = NOWHERE
+        self.states_both_directions = False  # a policy file said `both_directions` (its location is kept)
         self.link_types: list[model.LinkType] = []
         self.registry: list[model.RegistryEntry] = []
         self.severities: dict[str, str] = {}
@@ -536,6 +562,17 @@ class _Builder:
 
     def add(self, kind: str, rec: Rec) -> None:
         getattr(self, f"_add_{kind}")(rec)
+
+    def merge(self, part: _Builder) -> None:
+        """Add the objects `part` made from one file, as `add` would have for that file (not its `files`)."""
+        for name, value in vars(part).items():  # every collection, so one added later is not forgotten
+            if isinstance(value, list) and name != "files":
+                getattr(self, name).extend(value)
+            elif isinstance(value, dict):
+                getattr(self, name).update(value)
+        if part.states_both_directions:
+            self.both_directions_location = part.both_directions_location
+            self.states_both_directions = True
 
     def _add_spec(self, r: Rec) -> None:
         self.specs.append(model.Spec(
@@ -642,6 +679,7 @@ class _Builder:
         if "both_directions" in r:
             self.both_directions.extend(r["both_directions"])
             self.both_directions_location = r.at("both_directions")
+            self.states_both_directions = True
         for lt in r.get("link_types", ()):
             pairs = tuple(model.LinkPair(p["from"], p["to"], p.get("both_ends", False), p.loc)
                           for p in lt.get("pairs", ()))

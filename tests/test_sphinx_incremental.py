@@ -14,6 +14,7 @@ import pytest
 from ra2docs import load
 from ra2docs.sphinx import parse_cache
 from ra2docs.sphinx.data import _CACHE
+from tests import tree_edits
 from tests.sphinx_helpers import build, copy_root, html_files
 
 
@@ -239,3 +240,70 @@ def test_parse_results_kept_in_memory_are_checked_like_the_pickles(tmp_path: Pat
         _assert_same_as_clean(root, out, tmp_path)
     finally:
         parse_cache.keep_in_memory(False)
+
+
+@pytest.mark.parametrize("process", ["new sphinx-build each time", "serving process"])
+def test_every_kind_of_edit_builds_what_a_clean_build_gives(tmp_path: Path, process: str) -> None:
+    """Edit after edit on one output directory, as an author works: a description, a file added, a broken
+    reference made, lines inserted above its finding, an ID moved to another file, the reference fixed, a file
+    renamed, one removed, a matrix cell. A new process starts from the parse cache's pickles; the serving
+    process (the preview) keeps parse results and unchanged files' model objects in memory."""
+    serving = process == "serving process"
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    if serving:
+        parse_cache.keep_in_memory()
+    try:
+        build(root, out)
+        for number, step in enumerate(tree_edits.STEPS):
+            tree_edits.apply(step, root)
+            if not serving:
+                _CACHE.clear()  # the loaded tree; the environment stays, as in `make html` after an edit
+            graphs_before = [loaded.project.graph.g for loaded in _CACHE.values()]  # held: ids stay unique
+            incremental = build(root, out)
+            if serving and step is tree_edits.description_edited:  # the serving process reused its graph
+                graphs_after = [loaded.project.graph.g for loaded in _CACHE.values()]
+                assert graphs_before and all(a is b for a, b in zip(graphs_before, graphs_after, strict=True))
+            clean_src = tmp_path / f"clean-src-{number}"
+            shutil.copytree(root, clean_src, ignore=shutil.ignore_patterns("_build", "_out"))
+            clean = build(clean_src, tmp_path / f"clean-out-{number}")
+            assert incremental.warnings == clean.warnings, step.__name__
+            assert html_files(out / "html") == html_files(Path(clean.app.outdir)), step.__name__
+    finally:
+        parse_cache.keep_in_memory(False)
+
+
+def test_the_costly_part_of_a_digest_is_reused_only_when_nothing_it_comes_from_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`deps.Costly`: a page's coverage statuses come from the policy-side files (`files`) and from what the rest
+    of its digest shows (the requirements' fields and links). Recomputed when either changed, reused otherwise."""
+    from ra2docs.sphinx import requirements
+
+    root = copy_root("sample", tmp_path)
+    out = tmp_path / "_out"
+    build(root, out)
+    asked: list[str] = []  # supporters are asked by the costly part of a requirements digest, or when rendering
+    original = requirements.supporters
+    monkeypatch.setattr(requirements, "supporters", lambda loaded, key: asked.append(key) or original(loaded, key))
+
+    def step(name: str, path: Path, old: str, new: str) -> tuple[list[str], list[str]]:
+        """Pages read again, and the requirements whose supporters the incremental build asked for."""
+        asked.clear()
+        _edit(path, old, new)
+        read, by_incremental = build(root, out).read, list(asked)
+        _assert_same_as_clean(root, out, tmp_path / name)
+        return read, by_incremental
+
+    ntw = root / "requirements" / "rm-ntw.yaml"
+    policy = root / "mappings" / "policy.yaml"
+    # not a policy-side file, and nothing of the rest changed (a comment): the recorded statuses stand
+    assert step("comment", ntw, "requirements:\n", "# reviewed\nrequirements:\n") == ([], [])
+    # a policy-side file changed but no status did: computed again, found equal, the page is not read again
+    read, by_incremental = step("rule-title", policy, "title: Every RM requirement is traced by the RA",
+                                "title: The RA traces every RM requirement")
+    assert "rm" not in read and "req.inf.ntw.01" in by_incremental
+    # a policy-side file changed the statuses alone (nothing else on the page): the page is read again
+    assert "rm" in step("rule-origin", policy, "from_spec: RA", "from_spec: RM")[0]
+    # back, then a file outside `files` changes a status through the rest (an incoming trace went away)
+    step("rule-back", policy, "from_spec: RM", "from_spec: RA")
+    assert "rm" in step("trace-gone", root / "requirements" / "ra-ntw.yaml", "    traces: [req.inf.ntw.02]\n", "")[0]

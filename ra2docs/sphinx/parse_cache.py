@@ -20,7 +20,9 @@ The build directory is trusted as Sphinx trusts its own pickled environment ther
 A process that builds again (the preview, `keep_in_memory`) also keeps the entries it read or wrote in
 memory, checked against the file exactly as the pickle is: a rebuild then unpickles nothing for the
 files that did not change. (Parse results are only read by the loader, which makes new frozen model
-objects from them, so one entry can serve every load.)
+objects from them, so one entry can serve every load.) Such a process also keeps each file's model objects
+with the parse result they were made from (`kept_objects`): an unchanged file's entry is the same object
+again, so the loader uses its objects again instead of making them anew (most of loading a big tree).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ra2docs.errors import Finding, Location
 
 CACHE_DIR = "ra2docs-parse-cache"
 _MEMORY: dict[Path, _Entry] | None = None  # entry file -> entry, in a process that builds again
+_KEPT: dict[str, load.KeptObjects] = {}  # tree root -> its files' model objects, while _MEMORY is kept
 RACY_NS = 2_000_000_000  # coarser than any file system's modification time granularity
 
 
@@ -82,8 +85,16 @@ def keep_in_memory(keep: bool = True) -> None:
     global _MEMORY
     if not keep:
         _MEMORY = None
+        _KEPT.clear()
     elif _MEMORY is None:
         _MEMORY = {}
+
+
+def kept_objects(root: Path) -> load.KeptObjects | None:
+    """The model objects of the tree at `root` kept for `load.load_tree`, in a process that keeps entries."""
+    if _MEMORY is None:
+        return None
+    return _KEPT.setdefault(os.path.abspath(root), {})
 
 
 class ParseCache:
