@@ -350,7 +350,8 @@ def _plain_yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
 
 
 Parsed = tuple[str, Rec] | None  # a file's kind and checked top-level record, or None (findings say why)
-FileReader = Callable[[Path, str, list[Finding]], Parsed]
+# A reader gives a file's parse result, or the model objects made from it (`file_objects`: a cache keeps those)
+FileReader = Callable[[Path, str, list[Finding]], "Parsed | FileObjects"]
 
 
 def read_file(path: Path, display: str, findings: list[Finding]) -> Parsed:
@@ -430,7 +431,17 @@ def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
 
 
 # A file's model objects, by path, with the parse result they were made from (see `load_tree`'s `kept`).
-KeptObjects = dict[str, tuple[tuple[str, Rec], "_Builder"]]
+KeptObjects = dict[str, tuple["tuple[str, Rec] | FileObjects", "FileObjects"]]
+
+
+def file_objects(parsed: tuple[str, Rec]) -> FileObjects:
+    """The model objects one file's parse result makes, as `load_tree` would make them while loading.
+
+    A cache may keep these instead of the parse result: making the matrices' cells and their locations from
+    parse results was most of loading a big tree from the cache, unpickling them is cheaper."""
+    part = _Builder("")
+    part.add(*parsed)
+    return part
 
 
 def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file,
@@ -455,17 +466,23 @@ def load_tree(root: Path | str, display_root: str | None = None, reader: FileRea
         builder.files.append(str(path))
         if parsed is None:
             continue
-        if kept is None:
+        name = str(path)
+        if isinstance(parsed, _Builder):  # the reader gave the file's model objects (a cache's): used as they are
+            part = parsed
+        elif kept is None:
             builder.add(*parsed)
             continue
-        name = str(path)
-        seen.add(name)
-        hit = kept.get(name)
-        if hit is None or hit[0] is not parsed:
-            part = _Builder(str(root))
-            part.add(*parsed)
-            hit = kept[name] = (parsed, part)
-        builder.merge(hit[1])
+        else:
+            hit = kept.get(name)
+            if hit is not None and hit[0] is parsed:
+                part = hit[1]
+            else:
+                part = _Builder(str(root))
+                part.add(*parsed)
+        if kept is not None:
+            seen.add(name)
+            kept[name] = (parsed, part)
+        builder.merge(part)
     if kept is not None:
         for name in kept.keys() - seen:  # gone, or now unreadable: nothing of it may come back
             del kept[name]
@@ -734,3 +751,6 @@ class _Builder:
             registry=tuple(self.registry),
             waivers=tuple(self.waivers), responses=tuple(self.responses), testcases=tuple(self.testcases),
             results=tuple(self.results), files=tuple(self.files))
+
+
+FileObjects = _Builder  # one file's model objects (`file_objects`), merged into a tree by `load_tree`
