@@ -62,12 +62,20 @@ def select(loaded: Loaded, options: dict[str, str]) -> list[model.Requirement]:
     return reqs
 
 
-def neighbours(loaded: Loaded, req_id: str) -> set[str]:
-    out: set[str] = set()
-    for link_type in ("traces", "refines", "depends"):
-        out.update(loaded.linked(req_id, link_type))
-        out.update(loaded.linked(req_id, link_type, incoming=True))
-    return out
+def neighbours(loaded: Loaded, req_id: str) -> frozenset[str]:
+    """The requirements `req_id` traces, refines or depends on, or that do so to it (not sections).
+
+    Memoised: a rebuild's page selections and digests ask for most requirements' neighbours twice or more."""
+    memo = cast("dict[str, frozenset[str]]", loaded._memo.setdefault("ra2_neighbours", {}))
+    found = memo.get(req_id)
+    if found is None:
+        graph = loaded.project.graph
+        out: set[str] = set()
+        for link_type in ("traces", "refines", "depends"):
+            out.update(graph.linked_any(req_id, link_type))
+            out.update(graph.linked_any(req_id, link_type, incoming=True))
+        found = memo[req_id] = frozenset(out & graph.requirements.keys())
+    return found
 
 
 def files_of(loaded: Loaded, reqs: Iterable[model.Requirement]) -> set[str]:
