@@ -430,10 +430,6 @@ def parse_bytes(data: bytes, display: str, findings: list[Finding]) -> Parsed:
     return (kind, rec) if rec is not None else None
 
 
-# A file's model objects, by path, with the parse result they were made from (see `load_tree`'s `kept`).
-KeptObjects = dict[str, tuple["tuple[str, Rec] | FileObjects", "FileObjects"]]
-
-
 def file_objects(parsed: tuple[str, Rec]) -> FileObjects:
     """The model objects one file's parse result makes, as `load_tree` would make them while loading.
 
@@ -444,48 +440,27 @@ def file_objects(parsed: tuple[str, Rec]) -> FileObjects:
     return part
 
 
-def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file,
-              kept: KeptObjects | None = None) -> LoadResult:
+def load_tree(root: Path | str, display_root: str | None = None, reader: FileReader = read_file) -> LoadResult:
     """Load every YAML file of the spec tree at `root` (each parsed by `reader`, e.g. a cache).
 
-    `kept` (a process that loads again: the preview) maps each file to its model objects of the last load and
-    the parse result they were made from. When `reader` gives the very same parse result object again (a
-    cache's for an unchanged file), those objects are used again instead of being made anew: model objects
-    are frozen and a file's depend on its parse result only. It is updated to this load's files."""
+    A reader may give a file's model objects instead of its parse result (the parse cache): they are used as
+    they are, so a process that loads again and is given the same objects for an unchanged file (the preview's,
+    whose cache keeps its entries in memory) makes nothing anew for it."""
     root = Path(root)
     prefix = display_root if display_root is not None else str(root)
     findings: list[Finding] = []
     builder = _Builder(str(root))
     listing = files.list_files(root, TREE_DIRS, YAML_SUFFIXES)
     findings.extend(files.listing_findings(listing, root, prefix))
-    seen: set[str] = set()
     for path in listing.files:
         rel = path.relative_to(root).as_posix()
         display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
         parsed = reader(path, display, findings)
         builder.files.append(str(path))
-        if parsed is None:
-            continue
-        name = str(path)
-        if isinstance(parsed, _Builder):  # the reader gave the file's model objects (a cache's): used as they are
-            part = parsed
-        elif kept is None:
+        if isinstance(parsed, _Builder):
+            builder.merge(parsed)
+        elif parsed is not None:
             builder.add(*parsed)
-            continue
-        else:
-            hit = kept.get(name)
-            if hit is not None and hit[0] is parsed:
-                part = hit[1]
-            else:
-                part = _Builder(str(root))
-                part.add(*parsed)
-        if kept is not None:
-            seen.add(name)
-            kept[name] = (parsed, part)
-        builder.merge(part)
-    if kept is not None:
-        for name in kept.keys() - seen:  # gone, or now unreadable: nothing of it may come back
-            del kept[name]
     return LoadResult(builder.build(), findings, len(listing.files))
 
 

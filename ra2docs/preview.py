@@ -5,8 +5,8 @@ Sphinx, the theme and ra2docs, setting up a new application, unpickling the envi
 spec tree each time, most of a one-page rebuild of the shipped site. Here the serving process keeps one
 Sphinx application (`PersistentBuild`) and builds it again on each change, as Sphinx's own tests do:
 the environment stays in memory, the templates stay compiled, the spec tree is reloaded by the extension
-only when a file of it changed (its unchanged files' parse results and model objects are used again, and
-the graph too when nothing it is made from changed: `load.load_tree`, `SpecGraph.build`), and only the
+only when a file of it changed (its unchanged files' model objects, kept in memory by the parse cache, are
+used again, and the graph too when nothing it is made from changed: `load.load_tree`, `SpecGraph.build`), and only the
 pages whose data changed are read and written. A change to conf.py, or a build that failed, starts a new application.
 
 The watching (watchfiles, sphinx-autobuild's ignore filter), the reload websocket and the file serving are

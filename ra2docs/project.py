@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ra2docs import model, status
 from ra2docs.graph import SpecGraph
-from ra2docs.load import FileReader, KeptObjects, LoadResult, load_tree, read_file
+from ra2docs.load import FileReader, LoadResult, load_tree, read_file
 from ra2docs.validate import CheckResult, run_checks
 
 
@@ -38,11 +38,12 @@ class Project:
     @classmethod
     def load(cls, root: Path | str = ".", display_root: str | None = None,
              today: dt.date | None = None, reader: FileReader = read_file, for_process: bool = False,
-             kept: KeptObjects | None = None, previous: Project | None = None) -> Project:
+             previous: Project | None = None) -> Project:
         """Load, build the graph and run every check (waivers applied); `reader` parses each file.
 
-        `kept`: unchanged files' model objects of an earlier load, used again (see `load.load_tree`);
-        `previous`: that load's project, whose graph is used again when nothing it was made from changed.
+        `previous`: an earlier load's project, whose graph is used again when nothing it was made from
+        changed (its matrices told by identity: a reader giving unchanged files' objects again, see
+        `load.load_tree`).
 
         `for_process`: the project lives until the process ends (a CLI command), so it is kept out of the
         cyclic collector's sight for good (see `_no_cyclic_gc`).
@@ -50,7 +51,7 @@ class Project:
         stages: dict[str, float] = {}
         with _no_cyclic_gc(freeze=for_process):
             start = time.process_time()
-            loaded = load_tree(Path(root), display_root, reader, kept)
+            loaded = load_tree(Path(root), display_root, reader)
             stages["load"] = (mark := time.process_time()) - start
             graph = SpecGraph.build(loaded.tree, previous.graph if previous is not None else None)
             stages["graph"] = (start := time.process_time()) - mark

@@ -22,7 +22,7 @@ from sphinx.environment import BuildEnvironment
 from ra2docs import files, model
 from ra2docs.load import MAX_FILE_BYTES, discover, read_file
 from ra2docs.project import Project
-from ra2docs.sphinx.parse_cache import CACHE_DIR, ParseCache, kept_objects
+from ra2docs.sphinx.parse_cache import CACHE_DIR, ParseCache, keeps_in_memory
 from ra2docs.status import Status, requirement_status
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -138,9 +138,10 @@ def load(confdir: Path, configured_root: str, doctreedir: Path | None = None) ->
     _CACHE.pop(str(root), None)
     reader = ParseCache(doctreedir / CACHE_DIR) if doctreedir is not None else read_file
     with _project_outside_gc():
-        kept = kept_objects(root) if isinstance(reader, ParseCache) else None
-        previous = cached.project if cached is not None and kept is not None else None
-        loaded = Loaded(Project.load(root, display_root=display, reader=reader, kept=kept, previous=previous),
+        # only a cache kept in memory gives unchanged files' objects again, so only then can the graph be reused
+        reuses = isinstance(reader, ParseCache) and keeps_in_memory()
+        previous = cached.project if cached is not None and reuses else None
+        loaded = Loaded(Project.load(root, display_root=display, reader=reader, previous=previous),
                         confdir, fingerprint)
         del previous, cached
     if isinstance(reader, ParseCache):

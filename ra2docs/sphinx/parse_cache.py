@@ -44,7 +44,6 @@ from ra2docs.errors import Finding, Location
 
 CACHE_DIR = "ra2docs-parse-cache"
 _MEMORY: dict[Path, _Entry] | None = None  # entry file -> entry, in a process that builds again
-_KEPT: dict[str, load.KeptObjects] = {}  # tree root -> its files' model objects, while _MEMORY is kept
 RACY_NS = 2_000_000_000  # coarser than any file system's modification time granularity
 
 
@@ -97,16 +96,13 @@ def keep_in_memory(keep: bool = True) -> None:
     global _MEMORY
     if not keep:
         _MEMORY = None
-        _KEPT.clear()
     elif _MEMORY is None:
         _MEMORY = {}
 
 
-def kept_objects(root: Path) -> load.KeptObjects | None:
-    """The model objects of the tree at `root` kept for `load.load_tree`, in a process that keeps entries."""
-    if _MEMORY is None:
-        return None
-    return _KEPT.setdefault(os.path.abspath(root), {})
+def keeps_in_memory() -> bool:
+    """Whether this process keeps entries between loads (then an unchanged file's objects are the same ones)."""
+    return _MEMORY is not None
 
 
 class ParseCache:
