@@ -246,8 +246,9 @@ def test_parse_results_kept_in_memory_are_checked_like_the_pickles(tmp_path: Pat
 def test_every_kind_of_edit_builds_what_a_clean_build_gives(tmp_path: Path, process: str) -> None:
     """Edit after edit on one output directory, as an author works: a description, a file added, a broken
     reference made, lines inserted above its finding, an ID moved to another file, the reference fixed, a file
-    renamed, one removed, a matrix cell. A new process starts from the parse cache's pickles; the serving
-    process (the preview) keeps parse results and unchanged files' model objects in memory."""
+    renamed, one removed, a matrix cell, a description and a level in one file, a matrix saved unchanged. A new
+    process starts from the parse cache's pickles; the serving process (the preview) keeps unchanged files'
+    model objects in memory."""
     serving = process == "serving process"
     root = copy_root("sample", tmp_path)
     out = tmp_path / "_out"

@@ -69,10 +69,23 @@ def matrix_cell_edited(root: Path) -> None:
     _replace(root / "mappings" / "storage.yaml", "{ceph: supported}", "{ceph: not-supported}")
 
 
+def description_and_level_edited(root: Path) -> None:
+    """Looks like prose, is not: the same requirement also becomes a should (shown on its page and in tables)."""
+    path = root / "requirements" / "rm-ntw.yaml"
+    _replace(path, "Every pod can reach every other pod.", "Every pod reaches every other pod.")
+    _replace(path, "level: must\n    profiles: [basic", "level: should\n    profiles: [basic")
+
+
+def matrix_touched_unchanged(root: Path) -> None:
+    """Saved again with the same bytes (an editor, a checkout): a new modification time, nothing else."""
+    path = root / "mappings" / "storage.yaml"
+    path.write_bytes(path.read_bytes())
+
+
 STEPS: tuple[Callable[[Path], None], ...] = (
     description_edited, file_added, broken_reference_made, lines_inserted_above_the_finding,
     id_moved_between_files, broken_reference_fixed, id_shared_by_two_specs, id_no_longer_shared, file_renamed,
-    file_removed, matrix_cell_edited)
+    file_removed, matrix_cell_edited, description_and_level_edited, matrix_touched_unchanged)
 
 
 def apply(step: Callable[[Path], None], root: Path) -> None:
