@@ -28,11 +28,13 @@ frozen, so one entry can serve every load; `SpecGraph.build` tells unchanged mat
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import hashlib
 import io
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,20 +60,51 @@ def _parser_version() -> str:
     return digest.hexdigest()
 
 
-def _location(loc: Location) -> tuple[type[Location], tuple[str, int, int]]:
-    return Location, (loc.file, loc.line, loc.column)
+def _location(loc: Location) -> tuple[type[Location], tuple[object, ...]]:
+    return Location, (loc.file, loc.line, loc.column, *((loc.part,) if loc.part else ()))
 
 
-def _cell(cell: model.Cell) -> tuple[type[model.Cell], tuple[object, ...]]:
-    return model.Cell, (cell.column, cell.level, cell.via, cell.note, cell.text, cell.location)
+_CELL_FIELDS = ("column", "level", "via", "note", "text", "location")
+_LOCATION_FIELDS = ("file", "line", "column", "part")
+if (tuple(f.name for f in dataclasses.fields(model.Cell)) != _CELL_FIELDS
+        or tuple(f.name for f in dataclasses.fields(Location)) != _LOCATION_FIELDS):
+    raise TypeError("model.Cell or Location has other fields than the parse cache's _cell_at sets")
+_new, _set = object.__new__, object.__setattr__
+
+
+def _cell_at(column: str, level: str, via: str, note: str, text: str, file: str, line: int, col: int,
+             part: str) -> model.Cell:
+    """A matrix cell and its location, set field by field: the dataclasses' own __init__ (a Python call per
+    object, setting each frozen field through a global lookup) was a third of unpickling 375k cells. Neither
+    class has a __post_init__; the field lists are checked above, and the tests compare every field."""
+    loc = _new(Location)
+    _set(loc, "file", file)
+    _set(loc, "line", line)
+    _set(loc, "column", col)
+    _set(loc, "part", part)
+    cell = _new(model.Cell)
+    _set(cell, "column", column)
+    _set(cell, "level", level)
+    _set(cell, "via", via)
+    _set(cell, "note", note)
+    _set(cell, "text", text)
+    _set(cell, "location", loc)
+    return cell
+
+
+def _cell(cell: model.Cell) -> tuple[Callable[..., model.Cell], tuple[object, ...]]:
+    loc = cell.location
+    return _cell_at, (cell.column, cell.level, cell.via, cell.note, cell.text, loc.file, loc.line, loc.column,
+                      loc.part)
 
 
 def _row(row: model.Row) -> tuple[type[model.Row], tuple[object, ...]]:
     return model.Row, (row.requirement, row.feature, row.title, row.note, row.source, row.cells, row.location)
 
 
-# A location per parsed value and a cell per matrix cell: their constructors are twice as fast to pickle and
-# unpickle as dataclass state (a slotted dataclass's __setstate__ sets each field in Python).
+# A location per parsed value, a cell (with its location) per matrix cell, a row per matrix row: made by
+# constructors they are twice as fast to pickle and unpickle as dataclass state (a slotted dataclass's
+# __setstate__ sets each field in Python).
 _DISPATCH = copyreg.dispatch_table.copy()
 _DISPATCH[Location] = _location
 _DISPATCH[model.Cell] = _cell
