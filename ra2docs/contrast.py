@@ -34,3 +34,8 @@ def ratio(foreground: str, background: str) -> float:
 def text_on(background: str) -> str:
     """Black or white, whichever contrasts more with `background` (either reaches at least 4.58:1)."""
     return BLACK if ratio(BLACK, background) >= ratio(WHITE, background) else WHITE
+
+
+def ink(colour: str) -> str:
+    """Black or white text, whichever has the higher WCAG contrast on the fill (at least 4.5:1), as RRGGBB."""
+    return text_on(colour).lstrip("#").upper()

@@ -47,6 +47,10 @@ ANSWERS: tuple[AnswerTerm, ...] = (
 )
 assert tuple(a.id for a in ANSWERS) == COMPLIANCE
 ANSWER_BY_ID = {a.id: a for a in ANSWERS}
+UNANSWERED = "unanswered"  # a requirement a vendor's response leaves without an answer
+# fill of each answer, in workbooks and on the site (here, not in ra2docs.xlsx: a site build imports no openpyxl)
+ANSWER_COLOURS = {"fully-compliant": "C6EFCE", "partially-compliant": "FFEB9C", "not-compliant": "FFC7CE",
+                  "roadmap": "DDEBF7", "not-applicable": "E7E6E6", "clarification-needed": "E4DFEC"}
 
 
 def parse_answer(text: str) -> str | None:

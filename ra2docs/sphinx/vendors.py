@@ -17,7 +17,7 @@ on seeing colour.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -26,13 +26,14 @@ from sphinx.util import logging
 from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
+from ra2docs.contrast import ink
 from ra2docs.fileio import write_text_atomic
-from ra2docs.responses import ANSWER_BY_ID, ANSWERS
+from ra2docs.responses import ANSWER_BY_ID, ANSWER_COLOURS, ANSWERS, UNANSWERED
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.nodes import Ra2Directive, joined, para, register, table, xref
-from ra2docs.xlsx.colours import ANSWER_COLOURS, ink
-from ra2docs.xlsx.compare import UNANSWERED, Comparison, compare
-from ra2docs.xlsx.export import VENDOR_FIELDS
+
+if TYPE_CHECKING:  # the comparison lives with the workbooks (openpyxl): imported by the directive that uses it
+    from ra2docs.xlsx.compare import Comparison
 
 logger = logging.getLogger(__name__)
 CSS = "ra2docs-vendors.css"
@@ -124,6 +125,8 @@ def build(cmp: Comparison) -> list[nodes.Node]:
 
 def details_table(cmp: Comparison) -> nodes.Node:
     """Who answered: each vendor's contact, offer date and reference, as its workbook's cover gave them."""
+    from ra2docs.xlsx.export import VENDOR_FIELDS
+
     keys = [key for key, _ in VENDOR_FIELDS if key != "vendor"]
     rows = [[v, *(cmp.details.get(v, {}).get(key, "") or "—" for key in keys)] for v in cmp.vendors]
     return table([["Vendor", *(label for key, label in VENDOR_FIELDS if key != "vendor")]], rows,
@@ -150,6 +153,7 @@ class VendorsDirective(Ra2Directive):
             return self.problem(f"ra2:vendors: unknown profile {profile!r}")
         chosen = [v for v in wanted if v in known]
         from ra2docs.verification import claims
+        from ra2docs.xlsx.compare import Comparison, compare
 
         cmp = Comparison([], [], [], profile) if wanted and not chosen else compare(
             loaded.tree, profile, chosen or None, claims(loaded.project.graph))

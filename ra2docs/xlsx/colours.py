@@ -11,15 +11,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
 from ra2docs import model
-from ra2docs.contrast import text_on
-
-ANSWER_COLOURS = {"fully-compliant": "C6EFCE", "partially-compliant": "FFEB9C", "not-compliant": "FFC7CE",
-                  "roadmap": "DDEBF7", "not-applicable": "E7E6E6", "clarification-needed": "E4DFEC"}
-
-
-def ink(colour: str) -> str:
-    """Black or white text, whichever has the higher WCAG contrast on the fill (at least 4.5:1)."""
-    return text_on(colour).lstrip("#").upper()
+from ra2docs.contrast import ink as ink  # re-exported: the workbooks take every colour from here
+from ra2docs.responses import ANSWER_COLOURS as ANSWER_COLOURS
 
 
 def level_colour(level: model.Level) -> str:

@@ -30,13 +30,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from ra2docs import model
-from ra2docs.responses import ANSWER_BY_ID, ANSWERS
+from ra2docs.responses import ANSWER_BY_ID, ANSWERS, UNANSWERED
 from ra2docs.xlsx import workbook as wbk
 from ra2docs.xlsx.colours import ANSWER_COLOURS, equals_rule
 
 WEIGHTS = {"must": 3, "must-not": 3, "should": 2, "should-not": 2, "may": 1}
 MANDATORY = ("must", "must-not")
-UNANSWERED = "unanswered"
 
 
 @dataclass(frozen=True)
