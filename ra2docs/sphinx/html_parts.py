@@ -82,7 +82,15 @@ def span(inner_html: str, classes: Sequence[str] = ()) -> str:
 
 
 def xref(ctx: RenderContext, target: str, label: str = "", objtype: str = "id") -> str:
-    """`nodes.xref` as HTML: a link to the page showing `target`, or just the ID (or label) when none does."""
+    """`nodes.xref` as HTML: a link to the page showing `target`, or just the ID (or label) when none does.
+    Made once per page and target: the catalogue links each requirement from every component supporting it."""
+    made = ctx.fragments.get(("xref", target, label, objtype))
+    if made is None:
+        made = ctx.fragments[("xref", target, label, objtype)] = _xref(ctx, target, label, objtype)
+    return made
+
+
+def _xref(ctx: RenderContext, target: str, label: str, objtype: str) -> str:
     inner = text(label) if label else literal(target)
     entry = ctx.objects.get(target)
     if entry is None or (objtype != "id" and entry[2] != objtype):

@@ -89,15 +89,23 @@ def sparse_matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vo
     out += ['<table class="ra2-table ra2-matrix-table ra2-sparse docutils align-default">',
            '<thead><tr><th class="head stub"><p>Requirement or feature</p></th>'
            '<th class="head"><p>What the components state (unstated cells left out)</p></th></tr></thead><tbody>']
+    stated: dict[tuple[str, str], str] = {}  # (level, column) -> its badge and link: few, repeated per row
     for row in matrix.rows:
         badges = []
         for cell in row.cells:
-            text = escape(level_text(levels.get(cell.level), cell.level))
-            extra = f" via {escape(names.get(cell.via, cell.via))}" if cell.via else ""
-            extra += f" ({linked(ctx, cell.note)})" if cell.note else ""
-            cls = _class(cell.level) if cell.level in levels else UNKNOWN_CLASS
-            badges.append(f'<span class="ra2-stated"><span class="ra2-badge {cls}">{text}</span> '
-                          f"{links.get(cell.column, escape(cell.column))}{extra}</span>")
+            badge = stated.get((cell.level, cell.column))
+            if badge is None:
+                text = escape(level_text(levels.get(cell.level), cell.level))
+                cls = _class(cell.level) if cell.level in levels else UNKNOWN_CLASS
+                badge = stated[(cell.level, cell.column)] = (
+                    f'<span class="ra2-stated"><span class="ra2-badge {cls}">{text}</span> '
+                    f"{links.get(cell.column, escape(cell.column))}")
+            if cell.via or cell.note:
+                extra = f" via {escape(names.get(cell.via, cell.via))}" if cell.via else ""
+                extra += f" ({linked(ctx, cell.note)})" if cell.note else ""
+                badges.append(f"{badge}{extra}</span>")
+            else:
+                badges.append(f"{badge}</span>")
         out.append(f"<tr>{_row_head(ctx, row)}<td><p>{' · '.join(badges)}</p></td></tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out) + "\n"
