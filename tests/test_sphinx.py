@@ -225,6 +225,13 @@ def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: 
     (root / "matrix.rst").write_text((root / "matrix.rst").read_text() + "\n.. ra2:matrix:: wide\n")
     assert 100 * len(columns) > GRID_LIMIT
     result = build(root)
+    # one build warning for the matrix's 24,900 unstated cells, not one each
+    unstated = [line for line in result.warnings.splitlines() if "unknown cell" in line]
+    assert len(unstated) == 1 and "wide.yaml:8:5:" in unstated[0]  # the first row
+    assert "no value for 24,900 cells (unknown cells) in 100 of its 100 rows: row 'f000' columns 'wide001'" \
+        in unstated[0]
+    findings_page = result.html("findings")
+    assert findings_page.count("no value for 24,900 cells") == 1 and "no value for column" not in findings_page
     html = result.html("matrix")
     table = _fragment(html, '<table class="ra2-table ra2-matrix-table ra2-sparse')
     assert "too many for a grid" in html
