@@ -207,9 +207,8 @@ def test_sparse_matrix_lists_only_stated_cells(tmp_path: Path) -> None:
     assert table.count("ra2-stated") == 5  # the cells the YAML states, and no others
 
 
-def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: Path) -> None:
-    """A `sparse: false` matrix of 250 components and 100 rows (25,000 grid cells, over GRID_LIMIT) stating one
-    cell a row: the page follows the stated cells, not rows x columns (issue 15: the peers' 101 MB page)."""
+def _wide_matrix_root(tmp_path: Path) -> Path:
+    """The sample site with a `sparse: false` matrix of 250 components and 100 rows stating one cell a row."""
     from ra2docs.sphinx.matrix_html import GRID_LIMIT
 
     root = copy_root("sample", tmp_path)
@@ -224,6 +223,34 @@ def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: 
         f"columns: [{', '.join(columns)}]\nrows:\n{rows}")
     (root / "matrix.rst").write_text((root / "matrix.rst").read_text() + "\n.. ra2:matrix:: wide\n")
     assert 100 * len(columns) > GRID_LIMIT
+    return root
+
+
+@pytest.mark.parametrize(("builder", "suffix"), [("text", "txt"), ("latex", "tex")])
+def test_other_builders_list_a_matrix_too_wide_for_a_grid_by_stated_cells(tmp_path: Path, builder: str,
+                                                                          suffix: str) -> None:
+    """The text and LaTeX (PDF) builders get the listing and note the HTML gets, not a 251-column grid."""
+    root = _wide_matrix_root(tmp_path)
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / builder), str(tmp_path / "dt"), builder,
+                     status=io.StringIO(), warning=io.StringIO())
+        app.build()
+    files = [p for p in (tmp_path / builder).rglob(f"*.{suffix}") if "too many for a grid" in p.read_text()]
+    assert len(files) == 1
+    out = files[0].read_text()
+    assert "100 rows by 250 components (25,000 cells) are too many for a grid" in " ".join(out.split())
+    listing = out.split("too many for a grid")[1].split("\\end{longtable}")[0]  # LaTeX: the catalogue follows
+    assert len(re.findall(r"plugin\s+\d{3}", listing)) == 100  # each stated cell names its component; no headings
+    assert "— not stated" not in listing and "Feature 99" in listing and listing.count("Supported") == 100
+    if builder == "text":
+        assert len(out.encode()) < 100_000  # the grid's header row alone is 250 component names wide
+        assert "| Requirement or       | Ceph CSI" in out  # a small matrix: a grid still
+
+
+def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: Path) -> None:
+    """A `sparse: false` matrix of 250 components and 100 rows (25,000 grid cells, over GRID_LIMIT) stating one
+    cell a row: the page follows the stated cells, not rows x columns (issue 15: the peers' 101 MB page)."""
+    root = _wide_matrix_root(tmp_path)
     result = build(root)
     # one build warning for the matrix's 24,900 unstated cells, not one each
     unstated = [line for line in result.warnings.splitlines() if "unknown cell" in line]
