@@ -267,3 +267,20 @@ def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: 
     assert len(html.encode()) < 400_000  # a 25,000-cell grid with placeholders would be several MB
     cni = _fragment(html, '<table class="ra2-table ra2-matrix-table docutils')  # the small matrix: a grid still
     assert "<colgroup>" in cni
+
+
+def test_other_page_context_handlers_see_the_generated_html_in_the_body(tmp_path: Path) -> None:
+    """Generated blocks wait outside the body until `html-page-context` (ra2docs.sphinx.splice); a handler of
+    that event (a theme's, another extension's) still sees the page's whole body, with no marker left."""
+    from ra2docs.sphinx.splice import MARKER
+
+    root = copy_root("sample", tmp_path)
+    bodies: dict[str, str] = {}
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / "html"), str(tmp_path / "dt"), "html",
+                     confoverrides={"html_theme": "basic"}, status=io.StringIO(), warning=io.StringIO())
+        app.connect("html-page-context", lambda _app, name, _t, ctx, _d: bodies.__setitem__(name, ctx.get("body", "")))
+        app.build()
+    assert 'class="ra2-requirement"' in bodies["ra"] and "ra2-matrix-table" in bodies["matrix"]
+    assert not any(MARKER in body for body in bodies.values())
+    assert bodies["matrix"] in (tmp_path / "html" / "matrix.html").read_text(encoding="utf-8")

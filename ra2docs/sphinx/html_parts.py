@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.writers.html5 import HTML5Translator
 
-from ra2docs.sphinx import section_refs
+from ra2docs.sphinx import section_refs, splice
 from ra2docs.sphinx.nodes import RenderContext, box_classes, id_pieces, note_generated
 
 # docutils' HTMLTranslator.special_characters and attval: the same escaping as the nodes path
@@ -32,7 +32,7 @@ class ra2_html(nodes.General, nodes.Element):
 
 
 def visit_ra2_html(self: HTML5Translator, node: ra2_html) -> None:
-    self.body.append(node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
+    splice.append(self, node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
     raise nodes.SkipNode
 
 

@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from ra2docs import model
+from ra2docs.sphinx import splice
 from ra2docs.sphinx.html_parts import linked
 from ra2docs.sphinx.nodes import RenderContext
 
@@ -185,7 +186,7 @@ def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabular
 
 
 def visit_html_table(self: HTML5Translator, node: ra2_html_table) -> None:
-    self.body.append(node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
+    splice.append(self, node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
     raise nodes.SkipNode
 
 
