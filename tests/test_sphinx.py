@@ -284,3 +284,18 @@ def test_other_page_context_handlers_see_the_generated_html_in_the_body(tmp_path
     assert 'class="ra2-requirement"' in bodies["ra"] and "ra2-matrix-table" in bodies["matrix"]
     assert not any(MARKER in body for body in bodies.values())
     assert bodies["matrix"] in (tmp_path / "html" / "matrix.html").read_text(encoding="utf-8")
+
+
+def test_a_written_pages_rendered_content_is_freed(tmp_path: Path) -> None:
+    """The pages read are frozen with the environment before writing (nodes.freeze_before_writing); what is
+    rendered into them (the search index's section per requirement) is taken out once the page is written,
+    so it does not live on for the rest of the build (at N = 100,000: every chapter's sections)."""
+    import gc
+
+    root = copy_root("sample", tmp_path)
+    result = build(root)
+    assert 'class="ra2-requirement"' in result.html("ra")
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, nodes.section) and any(
+        i.startswith("ra2-req-") for i in o.get("ids", ()))]
+    assert alive == []

@@ -27,6 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ra2docs.sphinx import deps, section_refs
 from ra2docs.sphinx.data import Loaded, get_loaded
+from ra2docs.sphinx.splice import SPLICE_BUILDERS
 
 Content = str | nodes.Node | Sequence[nodes.Node] | None
 
@@ -174,14 +175,38 @@ def _collect_written_pages() -> None:
         gc.collect()
 
 
+# While a build's pages are written after `freeze_before_writing`: per doctree (id), the frozen parents that
+# received rendered content, and that content. None: nothing frozen, nothing to release.
+_rendered: dict[int, list[tuple[nodes.Element, list[nodes.Node]]]] | None = None
+
+
 def freeze_before_writing(app: Sphinx, env: object) -> list[str]:
     """Once the pages are read, collect the reading's garbage and freeze what lives on (the environment, the
     statuses and supporters the page digests computed): `_collect_written_pages` then walks only what the
     writing made. Unfrozen, those hundreds of thousands of objects were walked by each of its collections
-    (28 at N = 5,000, 1.2 s). The next load unfreezes them (`data._project_outside_gc`)."""
-    gc.collect()
-    gc.freeze()
+    (28 at N = 5,000, 1.2 s). The next load unfreezes them (`data._project_outside_gc`).
+
+    Only for the builders whose every page ends with `html-page-context` (`release_rendered`) and when pages
+    are written in this process: the pages read are frozen too (Sphinx keeps their doctrees for writing),
+    so what is rendered into them must be taken out again once written, or it could never be freed."""
+    global _rendered
+    _rendered = None
+    if app.builder.name in SPLICE_BUILDERS and not app.parallel > 1:
+        gc.collect()
+        gc.freeze()
+        _rendered = {}
     return []
+
+
+def release_rendered(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                     doctree: object) -> None:
+    """After every other handler: take a written page's rendered content (the search index's sections of
+    thousands of requirements among it) out of its frozen doctree, so the next collection frees it."""
+    if _rendered is None:
+        return
+    for parent, made in _rendered.pop(id(doctree), ()):
+        made_ids = {id(n) for n in made}
+        parent.children[:] = [child for child in parent.children if id(child) not in made_ids]
 
 
 def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -196,7 +221,10 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
     try:
         for node in placeholders:
             ctx.section_level = sum(1 for _ in _section_ancestors(node))
-            node.replace_self(deps.TRACKED[node["renderer"]].render(ctx, node["args"]))
+            made = deps.TRACKED[node["renderer"]].render(ctx, node["args"])
+            if _rendered is not None:
+                _rendered.setdefault(id(doctree), []).append((node.parent, made))
+            node.replace_self(made)
     finally:
         _CONTEXT.reset(token)
 
@@ -307,6 +335,7 @@ def setup(app: Sphinx) -> None:
     app.add_node(ra2_fill)
     app.connect("doctree-resolved", render_placeholders)
     app.connect("env-updated", freeze_before_writing)
+    app.connect("html-page-context", release_rendered, priority=999)  # after every other handler
 
 
 class Ra2Directive(SphinxDirective, deps.Tracked):
