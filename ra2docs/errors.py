@@ -161,8 +161,9 @@ CATALOGUE: dict[str, Code] = _codes(
          "Rewrite it as the message says (file:line given); the v1 meaning is kept until then."),
     Code("ra2.cycle", E, "Requirements refine or depend on each other in a cycle.",
          "Break the cycle: a requirement cannot (indirectly) refine or depend on itself."),
-    Code("ra2.placeholder", W, "A value is a placeholder (TBD, TBC, empty) where a real value is required.",
-         "Replace the placeholder with the real value, or waive it while the spec is a draft."),
+    Code("ra2.placeholder", W, "A value is a placeholder (TBD, TBC, empty) where a real value is required, or a "
+         "matrix that is not sparse leaves cells unstated (one finding per matrix, naming the count and the first).",
+         "Replace the placeholder with the real value (or state the cells), or waive it while the spec is a draft."),
     Code("ra2.unused-component", W, "A component is not referenced by any matrix, stack or cell.",
          "Add it to a matrix or stack, or remove it."),
     Code("ra2.stack-gap", W, "A stack does not cover a requirement that the policy asks stacks to cover.",
@@ -253,6 +254,9 @@ class Finding:
     hint: str = ""
     scope: dict[str, str] = field(default_factory=dict)  # e.g. {"profile": "basic"}
     waived_by: str = ""  # the waiver's reason when waived
+    # what a finding that groups many stands for, one subject each (a dense matrix's unstated cells,
+    # MATRIX/ROW/COLUMN): listed by `check --format json`; a waiver matching every one accepts the group
+    items: tuple[str, ...] = ()
 
     @property
     def effective_severity(self) -> Severity:

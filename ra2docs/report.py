@@ -81,7 +81,7 @@ def finding_dict(f: Finding) -> dict[str, object]:
     return {"code": f.code, "severity": str(f.effective_severity), "message": f.message,
             "file": f.location.file, "line": f.location.line, "column": f.location.column, **where,
             "subject": f.subject, "scope": f.scope, "waived": bool(f.waived_by), "waiver_reason": f.waived_by,
-            "hint": f.effective_hint}
+            "hint": f.effective_hint, **({"items": list(f.items)} if f.items else {})}
 
 
 def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dict[str, object] | None = None) -> str:

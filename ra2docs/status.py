@@ -206,10 +206,13 @@ def _status(project: Project, req: model.Requirement, scopes: list[Scope],
     gaps: list[Gap] = []
     covering: dict[tuple[str, str, str], Coverage] = {}
     sg = project.graph
+    found: list[Coverage] | None = None  # what covers the requirement, asked once for all its scopes
     for rule, profile, covered in scopes:
         rules.setdefault(rule.id, None)
         if covered:
-            for item in _covering(sg, req, rule):
+            if found is None:
+                found = sg.covering(req.key)
+            for item in _covering(sg, found, rule):
                 covering.setdefault((item.how, item.by, item.matrix), item)
             continue
         gaps.append(Gap(rule.id, profile or "", waived.get((req.spec, req.id, rule.id, profile or ""), "")))
@@ -222,8 +225,9 @@ def _status(project: Project, req: model.Requirement, scopes: list[Scope],
     return Status(req.spec, req.id, value, req.key, tuple(rules), tuple(covering.values()), tuple(gaps), parts)
 
 
-def _covering(sg: SpecGraph, req: model.Requirement, rule: model.Rule) -> Iterator[Coverage]:
-    for item in sg.covering(req.key):
+def _covering(sg: SpecGraph, found: list[Coverage], rule: model.Rule) -> Iterator[Coverage]:
+    """Of what covers a requirement (`SpecGraph.covering`), what counts for `rule`."""
+    for item in found:
         if item.how == "traces" and rule.covered_by in ("traces", "either"):
             if not rule.from_spec or sg.spec_of(item.by) == rule.from_spec:
                 yield item

@@ -295,9 +295,46 @@ def matrices(sg: SpecGraph) -> Iterator[Finding]:
         for lv in vocab.levels if vocab is not None else ():
             levels.setdefault(lv.id, lv)  # as Vocabulary.level: the first of a duplicated ID
         fine = None if vocab is None else {lv_id for lv_id, lv in levels.items() if not lv.placeholder}
+        unstated: list[tuple[model.Row, list[str]]] = []  # a dense matrix's rows lacking cells, and which
         for row in matrix.rows:
             if not _row_is_clean(sg, matrix, row, columns, fine):
                 yield from _row_findings(sg, matrix, row, columns, vocab, levels)
+            if not matrix.sparse and not columns.issubset([cell.column for cell in row.cells]):
+                stated = {cell.column for cell in row.cells}
+                unstated.append((row, [column for column in matrix.columns if column not in stated]))
+        if unstated:
+            yield _unstated_cells(matrix, unstated)
+
+
+UNSTATED_SHOWN = 5  # cells a dense matrix's unstated-cells finding names; --format json lists them all
+
+
+def _row_name(row: model.Row) -> str:
+    return f"'{row.key}'" if row.key else f"at line {row.location.line}"
+
+
+def _unstated_cells(matrix: model.Matrix, unstated: list[tuple[model.Row, list[str]]]) -> Finding:
+    """One finding for all the cells a dense matrix leaves unstated (each an unknown cell), at the first row
+    lacking one: a matrix of thousands of rows gave a finding, and a build warning, per cell."""
+    items = tuple(f"{matrix.id}/{row.key}/{column}" for row, columns in unstated for column in columns)
+    first_row, first_columns = unstated[0]
+    if len(items) == 1:
+        return Finding("ra2.placeholder", f"matrix '{matrix.id}', row {_row_name(first_row)}: no value for column "
+                       f"'{first_columns[0]}' (an unknown cell)", first_row.location, subject=matrix.id, items=items)
+    shown, left = [], UNSTATED_SHOWN
+    for row, columns in unstated:
+        if left <= 0:
+            break
+        names = ", ".join(f"'{c}'" for c in columns[:left])
+        shown.append(f"row {_row_name(row)} {'column' if min(len(columns), left) == 1 else 'columns'} {names}")
+        left -= len(columns[:left])
+    more = f" and {len(items) - UNSTATED_SHOWN:,} more" if len(items) > UNSTATED_SHOWN else ""
+    rows = f"{len(unstated):,} of its {len(matrix.rows):,} rows"
+    return Finding("ra2.placeholder", f"matrix '{matrix.id}': no value for {len(items):,} cells (unknown cells) in "
+                   f"{rows}: {'; '.join(shown)}{more}", first_row.location, subject=matrix.id, items=items,
+                   hint="State each row's missing cells (the first is at this line; `check --format json` lists "
+                   "them all), or add `sparse: true` to the matrix if a missing cell means the component states "
+                   "nothing for the row.")
 
 
 def _row_is_clean(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: set[str],
@@ -311,7 +348,7 @@ def _row_is_clean(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
         if cell.column not in columns or (fine_levels is not None and cell.level not in fine_levels) or \
                 (cell.via and cell.via not in comps):
             return False
-    return matrix.sparse or columns.issubset([cell.column for cell in row.cells])
+    return True  # unstated cells of a dense matrix: one finding per matrix (`_unstated_cells`)
 
 
 def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: set[str],
@@ -329,9 +366,7 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
                           subject=row.requirement)
         else:
             yield _unresolved(sg, where, row.requirement, res, matrix.spec, row.location)
-    seen = set()
     for cell in row.cells:
-        seen.add(cell.column)
         level = levels.get(cell.level)
         level_fine = vocab is None or (level is not None and not level.placeholder)
         if cell.column in columns and level_fine and (not cell.via or cell.via in sg.components):
@@ -353,10 +388,6 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
             yield Finding("ra2.dangling-ref", f"{where}, column '{cell.column}': relies on '{cell.via}', "
                           f"which is no component{_suggest(cell.via, sg.components)}", cell.location,
                           subject=cell.via)
-    for column in () if matrix.sparse else matrix.columns:
-        if column not in seen:
-            yield Finding("ra2.placeholder", f"{where}: no value for column '{column}' (an unknown cell)",
-                          row.location, subject=f"{matrix.id}/{row.key}/{column}")
 
 
 @check
@@ -731,8 +762,10 @@ def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
     if not fnmatch.fnmatchcase(finding.code, waiver.code):
         return False
     if not fnmatch.fnmatchcase(finding.subject, waiver.target) and not (
-            "spec" in waiver.scope and fnmatch.fnmatchcase(finding.subject, f"{waiver.scope['spec']}:{waiver.target}")):
-        return False  # a subject that is a qualified reference (a dangling 'RM:x') matches the target 'RM:x'
+            "spec" in waiver.scope and fnmatch.fnmatchcase(finding.subject, f"{waiver.scope['spec']}:{waiver.target}")
+    ) and not (finding.items and all(fnmatch.fnmatchcase(item, waiver.target) for item in finding.items)):
+        return False  # a subject that is a qualified reference (a dangling 'RM:x') matches the target 'RM:x'; a
+        # grouped finding is also accepted by a waiver of each thing it stands for ('cni/*': every cell of cni)
 
     if waiver.file and not (fnmatch.fnmatch(finding.location.file, waiver.file)
                             or fnmatch.fnmatch(finding.location.file, f"*/{waiver.file}")):
@@ -813,7 +846,9 @@ def _first_waivers(findings: list[Finding], waivers: list[model.Waiver]) -> list
                 exact.setdefault(f"{w.scope['spec']}:{w.target}", []).append((i, w))
     out: list[model.Waiver | None] = []
     for finding in findings:
-        candidates = itertools.chain(exact.get(finding.subject, ()), globs)
+        # a grouped finding's items can match an exact target only if they are one (a single unstated cell)
+        by_item = exact.get(finding.items[0], ()) if finding.items else ()
+        candidates = itertools.chain(exact.get(finding.subject, ()), by_item, globs)
         first = min(((i, w) for i, w in candidates if waiver_matches(w, finding)), default=None,
                     key=lambda pair: pair[0])
         out.append(first[1] if first else None)

@@ -207,9 +207,8 @@ def test_sparse_matrix_lists_only_stated_cells(tmp_path: Path) -> None:
     assert table.count("ra2-stated") == 5  # the cells the YAML states, and no others
 
 
-def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: Path) -> None:
-    """A `sparse: false` matrix of 250 components and 100 rows (25,000 grid cells, over GRID_LIMIT) stating one
-    cell a row: the page follows the stated cells, not rows x columns (issue 15: the peers' 101 MB page)."""
+def _wide_matrix_root(tmp_path: Path) -> Path:
+    """The sample site with a `sparse: false` matrix of 250 components and 100 rows stating one cell a row."""
     from ra2docs.sphinx.matrix_html import GRID_LIMIT
 
     root = copy_root("sample", tmp_path)
@@ -224,7 +223,42 @@ def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: 
         f"columns: [{', '.join(columns)}]\nrows:\n{rows}")
     (root / "matrix.rst").write_text((root / "matrix.rst").read_text() + "\n.. ra2:matrix:: wide\n")
     assert 100 * len(columns) > GRID_LIMIT
+    return root
+
+
+@pytest.mark.parametrize(("builder", "suffix"), [("text", "txt"), ("latex", "tex")])
+def test_other_builders_list_a_matrix_too_wide_for_a_grid_by_stated_cells(tmp_path: Path, builder: str,
+                                                                          suffix: str) -> None:
+    """The text and LaTeX (PDF) builders get the listing and note the HTML gets, not a 251-column grid."""
+    root = _wide_matrix_root(tmp_path)
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / builder), str(tmp_path / "dt"), builder,
+                     status=io.StringIO(), warning=io.StringIO())
+        app.build()
+    files = [p for p in (tmp_path / builder).rglob(f"*.{suffix}") if "too many for a grid" in p.read_text()]
+    assert len(files) == 1
+    out = files[0].read_text()
+    assert "100 rows by 250 components (25,000 cells) are too many for a grid" in " ".join(out.split())
+    listing = out.split("too many for a grid")[1].split("\\end{longtable}")[0]  # LaTeX: the catalogue follows
+    assert len(re.findall(r"plugin\s+\d{3}", listing)) == 100  # each stated cell names its component; no headings
+    assert "— not stated" not in listing and "Feature 99" in listing and listing.count("Supported") == 100
+    if builder == "text":
+        assert len(out.encode()) < 100_000  # the grid's header row alone is 250 component names wide
+        assert "| Requirement or       | Ceph CSI" in out  # a small matrix: a grid still
+
+
+def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: Path) -> None:
+    """A `sparse: false` matrix of 250 components and 100 rows (25,000 grid cells, over GRID_LIMIT) stating one
+    cell a row: the page follows the stated cells, not rows x columns (issue 15: the peers' 101 MB page)."""
+    root = _wide_matrix_root(tmp_path)
     result = build(root)
+    # one build warning for the matrix's 24,900 unstated cells, not one each
+    unstated = [line for line in result.warnings.splitlines() if "unknown cell" in line]
+    assert len(unstated) == 1 and "wide.yaml:8:5:" in unstated[0]  # the first row
+    assert "no value for 24,900 cells (unknown cells) in 100 of its 100 rows: row 'f000' columns 'wide001'" \
+        in unstated[0]
+    findings_page = result.html("findings")
+    assert findings_page.count("no value for 24,900 cells") == 1 and "no value for column" not in findings_page
     html = result.html("matrix")
     table = _fragment(html, '<table class="ra2-table ra2-matrix-table ra2-sparse')
     assert "too many for a grid" in html
@@ -233,3 +267,35 @@ def test_a_dense_matrix_too_wide_for_a_grid_is_listed_by_stated_cells(tmp_path: 
     assert len(html.encode()) < 400_000  # a 25,000-cell grid with placeholders would be several MB
     cni = _fragment(html, '<table class="ra2-table ra2-matrix-table docutils')  # the small matrix: a grid still
     assert "<colgroup>" in cni
+
+
+def test_other_page_context_handlers_see_the_generated_html_in_the_body(tmp_path: Path) -> None:
+    """Generated blocks wait outside the body until `html-page-context` (ra2docs.sphinx.splice); a handler of
+    that event (a theme's, another extension's) still sees the page's whole body, with no marker left."""
+    from ra2docs.sphinx.splice import MARKER
+
+    root = copy_root("sample", tmp_path)
+    bodies: dict[str, str] = {}
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / "html"), str(tmp_path / "dt"), "html",
+                     confoverrides={"html_theme": "basic"}, status=io.StringIO(), warning=io.StringIO())
+        app.connect("html-page-context", lambda _app, name, _t, ctx, _d: bodies.__setitem__(name, ctx.get("body", "")))
+        app.build()
+    assert 'class="ra2-requirement"' in bodies["ra"] and "ra2-matrix-table" in bodies["matrix"]
+    assert not any(MARKER in body for body in bodies.values())
+    assert bodies["matrix"] in (tmp_path / "html" / "matrix.html").read_text(encoding="utf-8")
+
+
+def test_a_written_pages_rendered_content_is_freed(tmp_path: Path) -> None:
+    """The pages read are frozen with the environment before writing (nodes.freeze_before_writing); what is
+    rendered into them (the search index's section per requirement) is taken out once the page is written,
+    so it does not live on for the rest of the build (at N = 100,000: every chapter's sections)."""
+    import gc
+
+    root = copy_root("sample", tmp_path)
+    result = build(root)
+    assert 'class="ra2-requirement"' in result.html("ra")
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, nodes.section) and any(
+        i.startswith("ra2-req-") for i in o.get("ids", ()))]
+    assert alive == []

@@ -23,6 +23,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "ra2docs.sphinx.matrix",
     "ra2docs.sphinx.matrix_html",  # big matrices straight to HTML
     "ra2docs.sphinx.html_parts",  # chapters, traceability tables and the catalogue straight to HTML
+    "ra2docs.sphinx.splice",  # that generated HTML kept out of the page body until its context is made
     "ra2docs.sphinx.catalogue",
     "ra2docs.sphinx.dashboard",  # coverage charts (inline SVG) for the home page
     "ra2docs.sphinx.findings",  # findings as warnings, the known-issues page, the code catalogue

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.writers.html5 import HTML5Translator
 
-from ra2docs.sphinx import section_refs
+from ra2docs.sphinx import section_refs, splice
 from ra2docs.sphinx.nodes import RenderContext, box_classes, id_pieces, note_generated
 
 # docutils' HTMLTranslator.special_characters and attval: the same escaping as the nodes path
@@ -32,7 +32,7 @@ class ra2_html(nodes.General, nodes.Element):
 
 
 def visit_ra2_html(self: HTML5Translator, node: ra2_html) -> None:
-    self.body.append(node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
+    splice.append(self, node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
     raise nodes.SkipNode
 
 
@@ -82,7 +82,15 @@ def span(inner_html: str, classes: Sequence[str] = ()) -> str:
 
 
 def xref(ctx: RenderContext, target: str, label: str = "", objtype: str = "id") -> str:
-    """`nodes.xref` as HTML: a link to the page showing `target`, or just the ID (or label) when none does."""
+    """`nodes.xref` as HTML: a link to the page showing `target`, or just the ID (or label) when none does.
+    Made once per page and target: the catalogue links each requirement from every component supporting it."""
+    made = ctx.fragments.get(("xref", target, label, objtype))
+    if made is None:
+        made = ctx.fragments[("xref", target, label, objtype)] = _xref(ctx, target, label, objtype)
+    return made
+
+
+def _xref(ctx: RenderContext, target: str, label: str, objtype: str) -> str:
     inner = text(label) if label else literal(target)
     entry = ctx.objects.get(target)
     if entry is None or (objtype != "id" and entry[2] != objtype):

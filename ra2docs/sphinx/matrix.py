@@ -19,12 +19,13 @@ from ra2docs import model
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded
 from ra2docs.sphinx.domain import get_domain, target_node
-from ra2docs.sphinx.matrix_html import matrix_html, ra2_html_table
+from ra2docs.sphinx.matrix_html import GRID_LIMIT, UNKNOWN_CLASS, matrix_html, ra2_html_table, too_big_for_a_grid
 from ra2docs.sphinx.nodes import (
     Ra2Directive,
     RenderContext,
     inline,
     linked_paragraphs,
+    linked_text,
     note_generated,
     para,
     register,
@@ -128,8 +129,37 @@ def render_matrix(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
         html = matrix_html(ctx, matrix, vocab)
         note_generated(html)
         out.append(ra2_html_table(html=html))
+    elif len(matrix.rows) * len(matrix.columns) > GRID_LIMIT:  # as the HTML does: the grid would be mostly blank
+        out.extend(stated_cells_table(loaded, matrix, vocab))
     else:
         out.append(matrix_table(loaded, matrix, vocab))
+    return out
+
+
+def stated_cells_table(loaded: Loaded, matrix: model.Matrix, vocab: model.Vocabulary | None) -> list[nodes.Node]:
+    """`matrix_html.sparse_matrix_html` for the other builders (PDF, text, LaTeX): one line per row listing the
+    cells it states, so the output follows the cells rather than rows x columns; a dense matrix says so first."""
+    comps = loaded.project.graph.components
+    levels = {lv.id: lv for lv in vocab.levels} if vocab else {}
+    names = {cid: matrix.column_titles.get(cid) or (comps[cid].name if cid in comps else cid)
+             for cid in matrix.columns}
+    rows = []
+    for row in matrix.rows:
+        badges: list[nodes.Node] = []
+        for cell in row.cells:
+            cls = level_class(cell.level) if cell.level in levels else UNKNOWN_CLASS
+            badge = nodes.inline("", "", inline(level_text(levels.get(cell.level), cell.level), ["ra2-badge", cls]),
+                                 nodes.Text(" "), xref(cell.column, names.get(cell.column, cell.column), "comp"),
+                                 classes=["ra2-stated"])
+            if cell.via:
+                badge += nodes.Text(f" via {names.get(cell.via, cell.via)}")
+            if cell.note:
+                badge.extend([nodes.Text(" ("), *linked_text(cell.note), nodes.Text(")")])
+            badges.extend([nodes.Text(" · "), badge] if badges else [badge])
+        rows.append([_row_head(loaded, row), nodes.paragraph("", "", *badges)])
+    out: list[nodes.Node] = [] if matrix.sparse else [para(too_big_for_a_grid(matrix), ["ra2-note"])]
+    out.append(table([["Requirement or feature", "What the components state (unstated cells left out)"]], rows,
+                     ["ra2-matrix-table", "ra2-sparse"], stub_columns=1))
     return out
 
 
@@ -151,17 +181,8 @@ def matrix_table(loaded: Loaded, matrix: model.Matrix, vocab: model.Vocabulary |
 def matrix_row(loaded: Loaded, matrix: model.Matrix, row: model.Row,
                levels: dict[str, model.Level]) -> list[object]:
     comps = loaded.project.graph.components
-    head: list[nodes.Node] = []
-    if row.requirement:
-        req = loaded.project.graph.requirements.get(row.requirement)
-        head += [xref(row.requirement), nodes.Text(" " + (row.title or (req.title if req else "")))]
-    else:
-        head.append(nodes.Text(row.title or row.feature))
-    first: list[nodes.Node] = [nodes.paragraph("", "", *head)]
-    if row.note:
-        first.append(para(row.note, ["ra2-note"]))
     cells_by_column = {c.column: c for c in row.cells}
-    out: list[object] = [first]
+    out: list[object] = [_row_head(loaded, row)]
     for cid in matrix.columns:
         cell = cells_by_column.get(cid)
         if cell is None:
@@ -179,6 +200,20 @@ def matrix_row(loaded: Loaded, matrix: model.Matrix, row: model.Row,
             content.append(para(f"“{cell.text}”", ["ra2-quote"]))
         out.append((content, ["ra2-cell", level_class(cell.level)]))
     return out
+
+
+def _row_head(loaded: Loaded, row: model.Row) -> list[nodes.Node]:
+    """A row's first cell: its requirement (linked) and title, or its feature, then its note."""
+    head: list[nodes.Node] = []
+    if row.requirement:
+        req = loaded.project.graph.requirements.get(row.requirement)
+        head += [xref(row.requirement), nodes.Text(" " + (row.title or (req.title if req else "")))]
+    else:
+        head.append(nodes.Text(row.title or row.feature))
+    first: list[nodes.Node] = [nodes.paragraph("", "", *head)]
+    if row.note:
+        first.append(para(row.note, ["ra2-note"]))
+    return first
 
 
 def legend(vocab: model.Vocabulary) -> nodes.Node:

@@ -4,7 +4,8 @@ A matrix grows as requirements x components (375k cells for the synthetic N = 5,
 nodes each cell costs four nodes to build, transform and translate, which dominated the build. For the
 HTML builders the table is therefore one `ra2_html_table` node whose markup is produced here, with every
 text from the YAML passed through `html.escape` (so it can never become markup). Other builders get the
-docutils table from `matrix.matrix_table`. Both show the same cells, symbols, labels, `via` and notes.
+docutils table from `matrix.matrix_table` (over `GRID_LIMIT` cells, the listing of `matrix.stated_cells_table`).
+Both show the same cells, symbols, labels, `via` and notes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from ra2docs import model
+from ra2docs.sphinx import splice
 from ra2docs.sphinx.html_parts import linked
 from ra2docs.sphinx.nodes import RenderContext
 
@@ -71,6 +73,13 @@ def _row_head(ctx: RenderContext, row: model.Row) -> str:
 GRID_LIMIT = 20_000  # rows x columns beyond which a dense matrix is listed like a sparse one
 
 
+def too_big_for_a_grid(matrix: model.Matrix) -> str:
+    """The note above a dense matrix listed by its stated cells (every builder's)."""
+    grid = len(matrix.rows) * len(matrix.columns)
+    return (f"{len(matrix.rows):,} rows by {len(matrix.columns):,} components ({grid:,} cells) are too many for a "
+            "grid: each row lists the cells it states; a component a row does not list has not stated it.")
+
+
 def sparse_matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabulary | None) -> str:
     """A sparse matrix (most cells unstated) as one line per row listing the stated cells, each a badge with
     the level's symbol, label and colour and the component's name: its size follows the cells, not
@@ -81,23 +90,28 @@ def sparse_matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vo
              for cid in matrix.columns}
     links = {cid: _link(ctx, cid, escape(name), "comp") for cid, name in names.items()}
     out = [_scroll_open(matrix.title or matrix.id)]
-    grid = len(matrix.rows) * len(matrix.columns)
     if not matrix.sparse:  # a dense matrix too big for a grid: the page would grow with rows x columns
-        out.append(f'<p class="ra2-note">{len(matrix.rows):,} rows by {len(matrix.columns):,} components '
-                   f"({grid:,} cells) are too many for a grid: each row lists the cells it states; a component "
-                   "a row does not list has not stated it.</p>")
+        out.append(f'<p class="ra2-note">{escape(too_big_for_a_grid(matrix))}</p>')
     out += ['<table class="ra2-table ra2-matrix-table ra2-sparse docutils align-default">',
            '<thead><tr><th class="head stub"><p>Requirement or feature</p></th>'
            '<th class="head"><p>What the components state (unstated cells left out)</p></th></tr></thead><tbody>']
+    stated: dict[tuple[str, str], str] = {}  # (level, column) -> its badge and link: few, repeated per row
     for row in matrix.rows:
         badges = []
         for cell in row.cells:
-            text = escape(level_text(levels.get(cell.level), cell.level))
-            extra = f" via {escape(names.get(cell.via, cell.via))}" if cell.via else ""
-            extra += f" ({linked(ctx, cell.note)})" if cell.note else ""
-            cls = _class(cell.level) if cell.level in levels else UNKNOWN_CLASS
-            badges.append(f'<span class="ra2-stated"><span class="ra2-badge {cls}">{text}</span> '
-                          f"{links.get(cell.column, escape(cell.column))}{extra}</span>")
+            badge = stated.get((cell.level, cell.column))
+            if badge is None:
+                text = escape(level_text(levels.get(cell.level), cell.level))
+                cls = _class(cell.level) if cell.level in levels else UNKNOWN_CLASS
+                badge = stated[(cell.level, cell.column)] = (
+                    f'<span class="ra2-stated"><span class="ra2-badge {cls}">{text}</span> '
+                    f"{links.get(cell.column, escape(cell.column))}")
+            if cell.via or cell.note:
+                extra = f" via {escape(names.get(cell.via, cell.via))}" if cell.via else ""
+                extra += f" ({linked(ctx, cell.note)})" if cell.note else ""
+                badges.append(f"{badge}{extra}</span>")
+            else:
+                badges.append(f"{badge}</span>")
         out.append(f"<tr>{_row_head(ctx, row)}<td><p>{' · '.join(badges)}</p></td></tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out) + "\n"
@@ -172,7 +186,7 @@ def matrix_html(ctx: RenderContext, matrix: model.Matrix, vocab: model.Vocabular
 
 
 def visit_html_table(self: HTML5Translator, node: ra2_html_table) -> None:
-    self.body.append(node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
+    splice.append(self, node.attributes.pop("html"))  # the doctree is cyclic garbage later: keep it small
     raise nodes.SkipNode
 
 

@@ -27,6 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ra2docs.sphinx import deps, section_refs
 from ra2docs.sphinx.data import Loaded, get_loaded
+from ra2docs.sphinx.splice import SPLICE_BUILDERS
 
 Content = str | nodes.Node | Sequence[nodes.Node] | None
 
@@ -41,12 +42,16 @@ def paragraphs(text: str) -> list[nodes.paragraph]:
     return [para(p) for p in parts if p]
 
 
-ID_TOKEN = re.compile(r"[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+")
+# Possessive runs and the look-behind match exactly what the plain pattern does (a start right after a letter or
+# digit fails as the start before it did), without retrying every suffix of every word of a description.
+ID_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][\w\-]*+(?:\.[\w\-]++)+")
 QUALIFIED = re.compile(r"[A-Za-z0-9]:$")  # `RA1:gen.cnt.02` names another spec's requirement: not linked here
 
 
 def id_pieces(text: str, known: Container[str]) -> list[tuple[str, bool]]:
     """`text` cut into (piece, is a known ID) pairs: every whole token that is an ID some page shows."""
+    if "." not in text:  # every ID has a dot; most prose between them has none
+        return [(text, False)] if text else []
     out: list[tuple[str, bool]] = []
     last = 0
     for match in ID_TOKEN.finditer(text):
@@ -110,6 +115,9 @@ class RenderContext:
     objects: dict[str, tuple[str, str, str, str]]
     section_level: int = 0  # sections around the placeholder being rendered (1: inside the page's title)
     _uris: dict[str, str] = field(default_factory=dict)
+    # HTML pieces repeated across a page (a component's link with a level badge), made once per page: their
+    # links are relative to the page. Keys are tuples whose first item names the kind of piece.
+    fragments: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def href(self, docname: str, anchor: str) -> str:
         """The link from the page being written to `anchor` on `docname` (relative URIs cached per page)."""
@@ -167,6 +175,40 @@ def _collect_written_pages() -> None:
         gc.collect()
 
 
+# While a build's pages are written after `freeze_before_writing`: per doctree (id), the frozen parents that
+# received rendered content, and that content. None: nothing frozen, nothing to release.
+_rendered: dict[int, list[tuple[nodes.Element, list[nodes.Node]]]] | None = None
+
+
+def freeze_before_writing(app: Sphinx, env: object) -> list[str]:
+    """Once the pages are read, collect the reading's garbage and freeze what lives on (the environment, the
+    statuses and supporters the page digests computed): `_collect_written_pages` then walks only what the
+    writing made. Unfrozen, those hundreds of thousands of objects were walked by each of its collections
+    (28 at N = 5,000, 1.2 s). The next load unfreezes them (`data._project_outside_gc`).
+
+    Only for the builders whose every page ends with `html-page-context` (`release_rendered`) and when pages
+    are written in this process: the pages read are frozen too (Sphinx keeps their doctrees for writing),
+    so what is rendered into them must be taken out again once written, or it could never be freed."""
+    global _rendered
+    _rendered = None
+    if app.builder.name in SPLICE_BUILDERS and not app.parallel > 1:
+        gc.collect()
+        gc.freeze()
+        _rendered = {}
+    return []
+
+
+def release_rendered(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                     doctree: object) -> None:
+    """After every other handler: take a written page's rendered content (the search index's sections of
+    thousands of requirements among it) out of its frozen doctree, so the next collection frees it."""
+    if _rendered is None:
+        return
+    for parent, made in _rendered.pop(id(doctree), ()):
+        made_ids = {id(n) for n in made}
+        parent.children[:] = [child for child in parent.children if id(child) not in made_ids]
+
+
 def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(ra2_fill))
     if not placeholders:
@@ -179,7 +221,10 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
     try:
         for node in placeholders:
             ctx.section_level = sum(1 for _ in _section_ancestors(node))
-            node.replace_self(deps.TRACKED[node["renderer"]].render(ctx, node["args"]))
+            made = deps.TRACKED[node["renderer"]].render(ctx, node["args"])
+            if _rendered is not None:
+                _rendered.setdefault(id(doctree), []).append((node.parent, made))
+            node.replace_self(made)
     finally:
         _CONTEXT.reset(token)
 
@@ -289,6 +334,8 @@ def register(app: Sphinx, *directives: type[Ra2Directive]) -> None:
 def setup(app: Sphinx) -> None:
     app.add_node(ra2_fill)
     app.connect("doctree-resolved", render_placeholders)
+    app.connect("env-updated", freeze_before_writing)
+    app.connect("html-page-context", release_rendered, priority=999)  # after every other handler
 
 
 class Ra2Directive(SphinxDirective, deps.Tracked):

@@ -29,6 +29,8 @@ def section_label(loaded: Loaded, key: str) -> tuple[str, str]:
 
 def split(text: str, loaded: Loaded) -> list[tuple[str, tuple[str, str] | None]]:
     """`text` cut into pieces, each with (label, URL) where it is a reference to a declared section."""
+    if ":" not in text:  # every reference has one
+        return [(text, None)]
     sections = loaded.project.graph.namespaces.sections
     out: list[tuple[str, tuple[str, str] | None]] = []
     last = 0
