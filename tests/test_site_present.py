@@ -182,16 +182,41 @@ def test_each_chapter_diagram_shows_its_requirements_links_and_components(shippe
         _check_common(d)
 
 
-def test_each_component_kind_has_a_diagram_of_all_its_components(shipped: Build) -> None:
+def _sentences(page: str, cls: str) -> dict[str, str]:
+    """The text of each paragraph of class `cls`, by the kind it names."""
+    out = {}
+    for found in re.findall(rf'<p class="{cls}">(.*?)</p>', page, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", found))
+        out[re.search(r"of kind (\S+) ", text).group(1)] = found  # type: ignore[union-attr]
+    return out
+
+
+def test_each_component_kind_has_a_diagram_of_its_supporting_components(shipped: Build) -> None:
+    """A kind's diagram draws the components of that kind that support something; those that support
+    nothing are named in words beside it, and a kind none of whose components supports anything gets a
+    sentence saying so instead of an empty picture (shipped: dataplane, ra1-flavour; runc beside its kind)."""
     graph = Project.load(REPO).graph
     by_kind: dict[str, set[str]] = {}
+    idle: dict[str, set[str]] = {}
     for comp in graph.components.values():
-        by_kind.setdefault(comp.kind, set()).add(comp.id)
+        supports = any(d.get("type") == "supports" for _, _, d in graph.g.out_edges(comp.id, data=True))
+        (by_kind if supports else idle).setdefault(comp.kind, set()).add(comp.id)
+        by_kind.setdefault(comp.kind, set())
     drawn = {re.search(r"of kind (\S+) ", d.caption).group(1): d  # type: ignore[union-attr]
              for d in _diagrams(shipped, "components")}
-    assert set(drawn) == set(by_kind)
+    page = shipped.html("components")
+    nothing, beside = _sentences(page, "ra2-diagram-none"), _sentences(page, "ra2-diagram-not-drawn")
+    empty = {kind for kind, comps in by_kind.items() if not comps}
+    assert {"dataplane", "ra1-flavour"} <= empty and "runc" in idle["container-runtime"]
+    assert set(drawn) == set(by_kind) - empty and set(nothing) == empty
+    assert set(beside) == {kind for kind in idle if kind not in empty}
+    for kind, sentence in (*nothing.items(), *beside.items()):
+        linked = set(re.findall(r'<a class="reference internal" href="#ra2-comp-[^"]*"><code[^>]*>'
+                                r'(?:<span class="pre">)?([^<]+)', sentence))
+        assert linked == idle[kind], (kind, sentence)
     for kind, d in drawn.items():
         assert d.focus == by_kind[kind] <= d.nodes["component"], kind
+        assert not idle.get(kind, set()) & d.nodes["component"], f"{kind}: a component supporting nothing drawn"
         assert _count(d.caption, r"The (\d+) components? of kind") == len(by_kind[kind])
         assert _count(d.caption, r"the (\d+) requirements? and") == len(d.nodes.get("requirement", ()))
         assert _count(d.caption, r"(\d+) matrix rows? they support") == len(d.nodes.get("feature", ()))

@@ -64,13 +64,17 @@ def test_requirements_sheet_locks_spec_columns_and_offers_a_drop_down(book: Path
 
 def test_matrix_sheet_has_legend_colours_and_frozen_header(book: Path) -> None:
     ws = openpyxl.load_workbook(book)["cni-plugins"]
-    assert ws.freeze_panes == "C5"
-    legend = [c.value for c in ws[2]]
-    assert legend[2:] == ["Supported", "Partially supported", "Not supported", "To be confirmed"]
+    # two components, four levels: the legend wraps onto two rows within the matrix's own two columns
+    assert ws.max_column == 4
+    assert ws.freeze_panes == "C6"
+    legend = [c.value for row in (ws[2], ws[3]) for c in row[2:]]
+    assert legend == ["Supported", "Partially supported", "Not supported", "To be confirmed"]
+    assert ws["A2"].value == "Legend" and ws["A3"].value is None
     assert ws["C2"].fill.fgColor.rgb.endswith("2E7D32")
+    assert [c.value for c in ws[5]][:2] == ["Row", "Title"]
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
     assert len(rules) == 4
-    assert any(r.formula == ['LEFT(C5,9)="Supported"'] for r in rules)
+    assert any(r.formula == ['LEFT(C6,9)="Supported"'] for r in rules)
     assert ws.protection.sheet
 
 

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.errors import NoUri
 from sphinx.ext.graphviz import graphviz
 from sphinx.util import logging
 from sphinx.util.typing import OptionSpec
@@ -242,12 +243,21 @@ def dot_code(loaded: Loaded, scope: Scope, url_of: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _reachable(app: Sphinx, docname: str, target: str) -> bool:
+    """Whether the output being written holds `target` (a PDF of one spec holds only that spec's pages)."""
+    try:
+        app.builder.get_relative_uri(docname, target)
+    except NoUri:
+        return False
+    return True
+
+
 def _url_of(app: Sphinx, docname: str, scope: Scope) -> dict[str, str]:
     objects = get_domain(app.env).objects
     url_of = {}
     for obj_id in scope.nodes:
         entry = objects.get(obj_id)
-        if entry is not None:
+        if entry is not None and _reachable(app, docname, entry[0]):
             # the SVG's links are rewritten relative to the image folder: name the page even for itself
             page = (app.builder.get_relative_uri(docname, entry[0]) if entry[0] != docname
                     else posixpath.basename(app.builder.get_target_uri(docname)))
@@ -296,6 +306,22 @@ def caption_node(scope: Scope, url_of: dict[str, str], docname: str, app: Sphinx
     return out
 
 
+def _sentence(app: Sphinx, docname: str, text: str, components: list[str], cls: str) -> nodes.paragraph:
+    """`text` followed by the components named, each linked to where it is described."""
+    graph = get_loaded(app.env).project.graph
+    url_of = _url_of(app, docname, Scope(components, components))
+    out = nodes.paragraph("", text + " ", classes=[cls])
+    for i, comp in enumerate(components):
+        label: nodes.Element = nodes.literal("", comp, classes=["ra2-id"])
+        if comp in url_of:
+            page, anchor = url_of[comp].split("#", 1)
+            same = page == posixpath.basename(app.builder.get_target_uri(docname))
+            label = nodes.reference("", "", label, refuri=f"#{anchor}" if same else url_of[comp], internal=True)
+        out += label
+        out += nodes.Text(f" ({graph.components[comp].name})" + (", " if i < len(components) - 1 else "."))
+    return out
+
+
 def fill_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(ra2_diagram))
     if not placeholders:
@@ -306,12 +332,17 @@ def fill_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         for heading, scope in scopes(loaded, placeholder["selection"]):
             if heading:
                 out.append(nodes.rubric("", heading))
+            if not scope.focus:  # nothing to draw: an empty picture would say less than its caption
+                out.append(_sentence(app, docname, scope.caption, scope.idle, "ra2-diagram-none"))
+                continue
             url_of = _url_of(app, docname, scope)
             code = dot_code(loaded, scope, url_of)
             figure = nodes.container(classes=["ra2-diagram-figure"])
             figure += vector(code, docname, scope) if app.builder.format == "html" else raster(app, code, scope)
             figure += caption_node(scope, url_of, docname, app)
             out.append(figure)
+            if scope.not_drawn:
+                out.append(_sentence(app, docname, scope.not_drawn, scope.idle, "ra2-diagram-not-drawn"))
         if out:
             placeholder.replace_self(out)
         else:

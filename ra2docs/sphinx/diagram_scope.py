@@ -25,6 +25,8 @@ class Scope:
     edges: list[Edge] = field(default_factory=list)
     caption: str = ""
     focus_label: str = ""  # what the bold border marks, as the legend says it
+    not_drawn: str = ""  # what the scope leaves out and why, said beside the picture ...
+    idle: list[str] = field(default_factory=list)  # ... and the components it leaves out
 
     def of_type(self, loaded: Loaded, kind: str, focus: bool | None = None) -> list[str]:
         types = loaded.project.graph.g.nodes
@@ -113,15 +115,32 @@ def chapter_scope(loaded: Loaded, options: dict[str, str]) -> Scope:
     return scope
 
 
+def _supports_something(loaded: Loaded, component: str) -> bool:
+    return any(d.get("type") == "supports" for _, _, d in loaded.project.graph.g.out_edges(component, data=True))
+
+
 def kind_scope(loaded: Loaded, kind: str) -> Scope:
-    """Every component of one kind and the requirements and matrix rows it supports, at which level."""
-    comps = sorted(c.id for c in loaded.project.graph.components.values() if c.kind == kind)
-    scope = _around(loaded, comps)
+    """Every component of one kind that supports something, and the requirements and matrix rows it
+    supports, at which level. The components supporting nothing are not drawn but listed in `idle` (and
+    `not_drawn` says why); when that is all of them the scope draws nothing and its caption says so."""
+    graph = loaded.project.graph
+    comps = sorted(c.id for c in graph.components.values() if c.kind == kind)
+    drawn = [c for c in comps if _supports_something(loaded, c)]
+    idle = [c for c in comps if c not in drawn]
+    scope = _around(loaded, drawn)
     scope.focus_label = f"bold border: a component of kind {kind}"
+    scope.idle = idle
+    if not drawn:
+        scope.caption = (f"No component of kind {kind} supports a requirement or matrix row, so there is no "
+                         f"diagram. The {_plural(len(idle), 'component')} of this kind:")
+        return scope
+    if idle:
+        scope.not_drawn = (f"Not drawn: {_plural(len(idle), 'component')} of kind {kind} that "
+                           f"{'supports' if len(idle) == 1 else 'support'} no requirement or matrix row:")
     reqs = len(scope.of_type(loaded, REQUIREMENT))
     features = len(scope.of_type(loaded, FEATURE))
     others = len(scope.of_type(loaded, COMPONENT, focus=False))
-    scope.caption = (f"The {_plural(len(comps), 'component')} of kind {kind} (bold border) and the "
+    scope.caption = (f"The {_plural(len(drawn), 'component')} of kind {kind} (bold border) and the "
                      f"{_plural(reqs, 'requirement')} and {_plural(features, 'matrix row')} they support"
                      + (f", with {_plural(others, 'other component')} they work through" if others else "") + ".")
     return scope

@@ -21,6 +21,7 @@ from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Severity
+from ra2docs.sphinx import pdf
 from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import anchor, get_domain
 from ra2docs.sphinx.nodes import Ra2Directive, RenderContext, linked_text, para, register, table, xref
@@ -137,7 +138,7 @@ def _summary(open_groups: dict[str, list[Finding]], waived_groups: dict[str, lis
 
 def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node]:
     """Findings grouped by code, each group with its count; a summary table of the counts first."""
-    loaded, show, limit = ctx.loaded, args["show"], args["limit"]
+    loaded, show, limit = ctx.loaded, args["show"], pdf.list_limit(ctx.builder, args["limit"])
     result = loaded.project.result
     open_groups = _by_code(result.open) if show in ("open", "all") else {}
     waived_groups = _by_code(result.waived) if show in ("waived", "all") else {}

@@ -23,6 +23,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective
 
 from ra2docs.sphinx import deps, section_refs
@@ -130,6 +131,16 @@ class RenderContext:
             return f"#{anchor}"
         return f"{base}#{anchor}"
 
+    def can_link(self, docname: str) -> bool:
+        """Whether the output being written holds `docname` (a PDF of one spec holds only that spec's pages)."""
+        if docname == self.docname or docname in self._uris:
+            return True
+        try:
+            self._uris[docname] = self.builder.get_relative_uri(self.docname, docname)
+        except NoUri:
+            return False
+        return True
+
 
 _CONTEXT: contextvars.ContextVar[RenderContext | None] = contextvars.ContextVar("ra2docs_render", default=None)
 
@@ -145,7 +156,7 @@ def xref(target: str, text: str = "", objtype: str = "id") -> nodes.Node:
         ref += inner
         return ref
     entry = ctx.objects.get(target)
-    if entry is None or (objtype != "id" and entry[2] != objtype):
+    if entry is None or (objtype != "id" and entry[2] != objtype) or not ctx.can_link(entry[0]):
         return inner if isinstance(inner, nodes.Element) else nodes.inline("", "", inner)
     return nodes.reference("", "", inner, internal=True, refuri=ctx.href(entry[0], entry[1]),
                            reftitle=f"{target}: {entry[3]}")

@@ -1,11 +1,15 @@
-"""The site as one PDF with rinohtype (``sphinx-build -b rinoh``; ``make pdf``): pure Python, pip installs it
-with its fonts, no TeX and no system library.
+"""PDFs with rinohtype (``sphinx-build -b rinoh``; ``make pdf``): pure Python, pip installs it with its fonts,
+no TeX and no system library. One PDF per entry of ``rinoh_documents`` (the shipped conf.py: one per spec,
+rooted at pages of source/pdf/ that ``ra2docs_print_only`` keeps out of the other builds), or of the whole
+site when the project names none. Long lists are shorter in print (`list_limit`), and every generated table
+gets print column widths (`pdf_tables`).
 
 rinohtype lays out the docutils nodes itself, so the big blocks take the nodes path (tables, not HTML) and
 the diagrams are PNG images (see `diagram.raster`). This module gives it what the site's stylesheets give
 the browser: a style sheet made at build time from the vocabularies' level colours (each matrix cell on its
 level's colour, text in black or white, whichever contrasts more), and references that read as written
-(``ra2.ntw.001``, not rinohtype's default "Section 4.2"). A project's own ``rinoh_documents`` is left alone.
+(``ra2.ntw.001``, not rinohtype's default "Section 4.2"). A project's own ``rinoh_documents`` entries get
+this template unless they name one.
 
 Two fixes to the doctree before rinohtype lays it out: a matrix wider than `PRINT_COLUMNS` components is
 split into several tables of balanced width, each repeating the row header column and captioned with the
@@ -24,16 +28,20 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.config import Config
 
 from ra2docs import model
 from ra2docs.fileio import write_text_atomic
+from ra2docs.sphinx import pdf_tables
 from ra2docs.sphinx.data import get_loaded
 from ra2docs.sphinx.style import level_colours
 
 BUILDER = "rinoh"
 PRINT_COLUMNS = 6  # components side by side on a portrait A4/Letter page (config: ra2docs_print_columns)
+PRINT_LIST_LIMIT = 5  # findings of one code printed (config: ra2docs_print_list_limit)
 MATRIX_TABLE = "ra2-matrix-table"
+GENERATED_TABLE = "ra2-table"  # every table a directive makes (nodes.table)
 STYLESHEET, TEMPLATE = "ra2docs.rts", "ra2docs.rtt"
 _BASE = """[STYLESHEET]
 name=ra2docs
@@ -47,6 +55,21 @@ fallback_typeface=DejaVu Sans
 [linked reference]
 ; a reference reads as its text (a requirement's ID), not as the number of the section it points to
 type=custom
+
+; tables in 8 pt, left aligned: the traceability tables hold seven columns across a portrait page, and
+; justified text in narrow columns printed wide gaps (the column widths: pdf_tables.py)
+[table body cell paragraph]
+base=default
+indent_first=0
+margin_left=3pt
+margin_right=3pt
+font_size=8pt
+text_align=LEFT
+
+[table head cell paragraph]
+base=table body cell paragraph
+font_weight=BOLD
+text_align=CENTER
 """
 
 
@@ -66,11 +89,23 @@ def _template_path(app: Sphinx) -> Path:
 
 
 def _documents(app: Sphinx, config: Config) -> None:
-    if "rinoh_documents" not in config or config.rinoh_documents:
-        return  # rinohtype is not the builder, or the project names its own documents
-    name = re.sub(r"[^A-Za-z0-9]+", "-", config.project).strip("-").lower() or "ra2docs"
-    config.rinoh_documents = [{"doc": config.root_doc, "target": name, "title": config.project,
-                               "template": str(_template_path(app))}]
+    if "rinoh_documents" not in config:  # rinohtype is not the builder: its root pages are no pages of the site
+        config.exclude_patterns = [*config.exclude_patterns, *config.ra2docs_print_only]
+        return
+    if not config.rinoh_documents:  # the project names no documents: the whole site as one
+        name = re.sub(r"[^A-Za-z0-9]+", "-", config.project).strip("-").lower() or "ra2docs"
+        config.rinoh_documents = [{"doc": config.root_doc, "target": name, "title": config.project}]
+    for document in config.rinoh_documents:
+        if isinstance(document, dict):  # a project's own template is kept; the others get the level colours
+            document.setdefault("template", str(_template_path(app)))
+
+
+def list_limit(builder: Builder, limit: int) -> int:
+    """How many rows of one group a long list prints: the PDF keeps `ra2docs_print_list_limit` of each
+    (the reader is told how many more `ra2docs check` lists), the site keeps `limit`."""
+    if builder.name != BUILDER:
+        return limit
+    return min(limit, max(1, int(builder.config.ra2docs_print_list_limit)))
 
 
 def _write_style(app: Sphinx, env: object) -> list[str]:
@@ -140,6 +175,9 @@ def _prepare_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None
             parts = split_wide_table(table, max(1, int(app.config.ra2docs_print_columns)))
             if len(parts) > 1:
                 table.parent.replace(table, parts)
+    for table in doctree.findall(nodes.table):
+        if GENERATED_TABLE in table["classes"]:
+            pdf_tables.lay_out(table, matrix=MATRIX_TABLE in table["classes"])
     for rubric in list(doctree.findall(nodes.rubric)):
         if rubric["ids"] and rubric.parent is not None:
             anchor = nodes.target("", "", ids=rubric["ids"])
@@ -149,6 +187,9 @@ def _prepare_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("ra2docs_print_columns", PRINT_COLUMNS, "", types=frozenset({int}))
+    app.add_config_value("ra2docs_print_list_limit", PRINT_LIST_LIMIT, "", types=frozenset({int}))
+    # pages only the PDF reads (the roots of its documents), left out of every other build
+    app.add_config_value("ra2docs_print_only", [], "env", types=frozenset({list}))
     app.connect("config-inited", _documents, priority=900)  # after rinohtype declared its config values
     app.connect("env-updated", _write_style)
     app.connect("doctree-resolved", _prepare_doctree, priority=900)  # after the placeholders are rendered

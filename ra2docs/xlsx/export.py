@@ -44,7 +44,7 @@ VENDOR_FIELDS = (("vendor", "Vendor name"), ("contact", "Contact (name, e-mail, 
                  ("date", "Date of the offer"), ("reference", "Offer reference"))
 VENDOR_HEADING = "Vendor details (fill in)"
 HEADERS = [h for _, h, _ in SPEC_COLUMNS + ANSWER_COLUMNS]
-MATRIX_FIRST_ROW = 5  # title, legend, blank, header, then the rows
+MATRIX_FIRST_ROW = 5  # title, legend, blank, header, then the rows (one more per further legend row)
 BOLD_WIDTH = 0.7  # bold text is wider and breaks at words: a column holds about this share of plain characters
 
 
@@ -254,29 +254,36 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     vocab = sg.vocabularies.get(matrix.vocabulary)
     levels = vocab.levels if vocab else ()
     width = 2 + len(matrix.columns)
-    widths = [18, 40] + [18] * max(len(matrix.columns), len(levels))
+    widths = [18, 40] + [18] * len(matrix.columns)
+    # the legend's swatches wrap onto more rows rather than widen a narrow matrix's printed area
+    per_row = max(1, len(matrix.columns))
+    legend_rows = [levels[i:i + per_row] for i in range(0, len(levels), per_row)] or [()]
+    first_row = MATRIX_FIRST_ROW + len(legend_rows) - 1
     wbk.set_widths(ws, widths)
-    ws.freeze_panes = f"C{MATRIX_FIRST_ROW}"
-    wbk.print_setup(ws, f"{MATRIX_FIRST_ROW - 1}:{MATRIX_FIRST_ROW - 1}", "A:B", header=matrix.title)
+    ws.freeze_panes = f"C{first_row}"
+    wbk.print_setup(ws, f"{first_row - 1}:{first_row - 1}", "A:B", header=matrix.title)
     c = wbk.cell
     ws.append(wbk.title_row(ws, 1, matrix.title, widths))
-    legend: list[object] = [c(ws, "Legend", wbk.HEADER), c(ws, "(each cell's text starts with its level)", wbk.TEXT)]
-    for lvl in levels:  # the legend: each level's label on its colour
-        swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
-        colour = level_colour(lvl)
-        swatch.fill = PatternFill("solid", fgColor=colour)
-        swatch.font = Font(name=wbk.FONT, color=ink(colour))
-        legend.append(swatch)
-    legend_height = wbk.row_height((lvl.label, 18) for lvl in levels)
-    if legend_height:
-        ws.row_dimensions[2].height = legend_height
-    ws.append(legend)
+    for n, band in enumerate(legend_rows, 2):
+        legend: list[object] = [None, None]
+        if n == 2:
+            legend = [c(ws, "Legend", wbk.HEADER), c(ws, "(each cell's text starts with its level)", wbk.TEXT)]
+        for lvl in band:  # the legend: each level's label on its colour
+            swatch = wbk.cell(ws, lvl.label, wbk.SWATCH)
+            colour = level_colour(lvl)
+            swatch.fill = PatternFill("solid", fgColor=colour)
+            swatch.font = Font(name=wbk.FONT, color=ink(colour))
+            legend.append(swatch)
+        legend_height = wbk.row_height((lvl.label, 18) for lvl in band)
+        if legend_height:
+            ws.row_dimensions[n].height = legend_height
+        ws.append(legend)
     ws.append([])
     comps = sg.components
     titles = [matrix.column_titles.get(col) or (comps[col].name if col in comps else col) for col in matrix.columns]
     header_height = wbk.row_height((t, 18 * BOLD_WIDTH) for t in titles)
     if header_height:
-        ws.row_dimensions[MATRIX_FIRST_ROW - 1].height = header_height
+        ws.row_dimensions[first_row - 1].height = header_height
     ws.append(wbk.header_row(ws, ["Row", "Title", *titles]))
     position = {col: i for i, col in enumerate(matrix.columns)}
     plain = {lvl.id: wbk.prepared(ws, lvl.label, wbk.TEXT) for lvl in levels}  # one wrapped cell per level, reused
@@ -284,7 +291,7 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
     names = {col: (comps[col].name if col in comps else col) for col in matrix.columns}
     reqs = sg.requirements
     cells = 0
-    for n, row in enumerate(_counted(rows, progress), MATRIX_FIRST_ROW):
+    for n, row in enumerate(_counted(rows, progress), first_row):
         values: list[object] = [None] * width
         values[0] = c(ws, row.key, wbk.TEXT)
         title = row.title or (reqs[row.requirement].title if row.requirement in reqs else "")
@@ -312,13 +319,13 @@ def _matrix(wb: Workbook, sg: SpecGraph, matrix: model.Matrix, name: str, rows: 
                 if height and (ws.row_dimensions[n].height or 0) < height:
                     ws.row_dimensions[n].height = height
         ws.append(values)
-    last = MATRIX_FIRST_ROW - 1 + len(rows)
+    last = first_row - 1 + len(rows)
     last_col = get_column_letter(width)
-    ws.auto_filter.ref = f"A{MATRIX_FIRST_ROW - 1}:{last_col}{last}"
+    ws.auto_filter.ref = f"A{first_row - 1}:{last_col}{last}"
     if matrix.columns:
-        target = f"C{MATRIX_FIRST_ROW}:{last_col}{last}"
+        target = f"C{first_row}:{last_col}{last}"
         for lvl in sorted(levels, key=lambda lv: -len(lv.label)):  # longest first: no label shadows another
-            ws.conditional_formatting.add(target, begins_rule(f"C{MATRIX_FIRST_ROW}", lvl.label,
+            ws.conditional_formatting.add(target, begins_rule(f"C{first_row}", lvl.label,
                                                                level_colour(lvl)))
     wbk.protect(ws, password)
     return cells

@@ -5,6 +5,9 @@ column. Screenshots are kept under build/e2e/ (CI artefacts)."""
 
 from __future__ import annotations
 
+import html
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +46,13 @@ CONTRAST_JS = r"""
 """
 SELECTOR = ("td, th, td p, th p, td a, th a, td span, td code span, summary, .ra2-badge, .ra2-status, "
             "dl.ra2-fields dd span, dl.ra2-fields dd a, .dt-info, .dt-search label")
+
+
+def emulate_media(browser: Browser, media: str) -> None:
+    """Print (or screen) media, and wait for the page's media query listeners: Chromium calls them when it
+    next renders a frame, before that frame's animation callbacks."""
+    browser.send("Emulation.setEmulatedMedia", {"media": media}, session=True)
+    browser.js("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 @pytest.fixture(scope="module")
@@ -153,20 +163,100 @@ def test_print_keeps_every_column(site: Path, browser: Browser, tmp_path: Path) 
     the PDF Chromium prints is kept beside the screenshots."""
     browser.resize(1400, 900)
     browser.open(site / "matrices.html")
-    browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+    emulate_media(browser, "print")
     browser.resize(718, 1000)  # A4 at 96 px per inch, less 1 cm margins
-    found = browser.js("""Array.from(document.querySelectorAll('table.ra2-matrix-table')).map(t => {
+    # the media query splits the wider matrices as printing does: their parts are laid out, not the whole
+    found = browser.js("""Array.from(document.querySelectorAll('table.ra2-matrix-table'))
+        .filter(t => !t.closest('.ra2-print-split')).map(t => {
         const heads = Array.from(t.querySelectorAll('thead tr:first-child th'));
         const last = heads[heads.length - 1].getBoundingClientRect();
         return {cols: heads.length, right: last.right, hidden: heads.filter(h => !h.offsetWidth).length,
                 width: document.documentElement.clientWidth, font: parseFloat(getComputedStyle(t).fontSize)};
       })""")
     assert len(found) >= 10
+    assert browser.js("document.querySelectorAll('.ra2-print-split').length") >= 1, "no wide matrix split in print"
     for table in found:
         assert table["hidden"] == 0 and table["right"] <= table["width"] + 1, table
         assert table["font"] >= 8, f"printed table text under 6 pt: {table}"
-    browser.send("Emulation.setEmulatedMedia", {"media": ""}, session=True)
+    emulate_media(browser, "")
     pdf = SHOTS / "matrices.pdf"
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.print_pdf(pdf)
     assert pdf.stat().st_size > 10_000
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+Word = tuple[float, float, float, str]  # left edge, top, bottom, text
+
+
+def _under(by_edge: dict[int, list[Word]], word: Word) -> Word | None:
+    """The word starting at about the same left edge (within 3 pt) on the next line, if any."""
+    x, top, bottom, _ = word
+    near = (w for edge in range(round(x) - 3, round(x) + 4) for w in by_edge.get(edge, []))
+    return next((w for w in near if abs(w[0] - x) < 3 and 0 <= w[1] - bottom < 0.8 * (bottom - top)), None)
+
+
+def printed_words(pdf: Path) -> set[str]:
+    """Every word of the PDF, and each word joined with the one or two right under it at the same left edge
+    (a narrow cell's ID wrapped onto its next lines), read with poppler's word boxes."""
+    xml = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    out: set[str] = set()
+    for page in xml.split("<page ")[1:]:
+        words = [(float(x), float(top), float(bottom), html.unescape(text))
+                 for x, top, bottom, text in WORD.findall(page)]
+        by_edge: dict[int, list[Word]] = {}
+        for word in words:
+            by_edge.setdefault(round(word[0]), []).append(word)
+        for word in words:
+            joined, nxt = word[3], _under(by_edge, word)
+            out.add(joined)
+            for _ in range(2):
+                if nxt is None:
+                    break
+                joined += nxt[3]
+                out.add(joined)
+                nxt = _under(by_edge, nxt)
+    return out
+
+
+PAGED_JS = """Array.from(DataTable.tables()).map(t => { const api = new DataTable.Api(t);
+    const container = t.closest('.dt-container'), info = container && container.querySelector('.dt-info');
+    return {len: api.page.len(), total: api.rows({search: 'applied'}).count(), shown: t.tBodies[0].rows.length,
+            infoShown: !!(info && info.offsetParent),
+            ids: api.rows({search: 'applied'}).nodes().toArray().map(r => r.cells[0].textContent.trim())}; })"""
+
+
+def test_print_shows_every_row_of_a_paged_table(site: Path, browser: Browser) -> None:
+    """A table paged on screen (over 200 rows, 100 a page) prints every row, not the page on screen: in
+    print media every row is in the table and the page comes back afterwards, and the PDF Chromium prints
+    (Page.printToPDF, kept under build/e2e/) holds the first cell of every row. A filtered table prints
+    the rows its filter keeps, with its "filtered from" line."""
+    browser.resize(1400, 900)
+    browser.open(site / "traceability.html")
+    screen = browser.js(PAGED_JS)
+    paged = [i for i, t in enumerate(screen) if 0 < t["len"] < t["total"]]
+    assert paged, f"no paged table on the traceability page: {[(t['len'], t['total']) for t in screen]}"
+    assert all(screen[i]["shown"] == screen[i]["len"] for i in paged)
+    emulate_media(browser, "print")
+    printing = browser.js(PAGED_JS)
+    assert [printing[i]["shown"] for i in paged] == [screen[i]["total"] for i in paged]
+    emulate_media(browser, "")
+    assert [t["shown"] for t in browser.js(PAGED_JS)] == [t["shown"] for t in screen], "paging not restored"
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = SHOTS / "traceability.pdf"
+    browser.print_pdf(pdf)
+    printed = printed_words(pdf)
+    for i in paged:
+        missing = [first for first in screen[i]["ids"] if "".join(first.split()) not in printed]  # spaces too
+        assert not missing, f"table {i}: {len(missing)} of {screen[i]['total']} rows not printed, e.g. {missing[:5]}"
+
+    browser.js(f"new DataTable.Api(DataTable.tables()[{paged[0]}]).search('ra2.ntw').draw(), null")
+    emulate_media(browser, "print")
+    filtered = browser.js(PAGED_JS)[paged[0]]
+    emulate_media(browser, "")
+    assert 0 < filtered["shown"] == filtered["total"] < screen[paged[0]]["total"], filtered
+    assert filtered["infoShown"], "a filtered table prints without saying it is filtered"

@@ -8,6 +8,9 @@
  * Printing: a matrix of more than RA2_PRINT_COLUMNS components (the `ra2docs_print_columns` setting, as in the
  * PDF) is printed as several tables of balanced width, each repeating the row header column and captioned
  * "Columns i–j of n", so every column is kept at a readable width; the parts exist only while printing.
+ * A paged table prints every row its filter keeps, not only the page on screen (with the filter's
+ * "filtered from" line when a filter is set), and goes back to its page afterwards. Both happen on
+ * `beforeprint` and when the print media query starts to match (print preview, emulated print media).
  */
 (function () {
   "use strict";
@@ -41,7 +44,35 @@
     box.classList.add("ra2-enhanced");
   }
 
-  function openForPrint() {  // folded cell wording is printed; wide matrices in parts
+  function pagedTables() {
+    return window.DataTable && window.DataTable.tables ? window.DataTable.tables() : [];
+  }
+  function everyRowForPrint() {  // idempotent: `beforeprint` and the media query may both call it
+    Array.prototype.forEach.call(pagedTables(), function (table) {
+      var api = new window.DataTable.Api(table);
+      if (!api.page.len || api.page.len() === -1 || table.hasAttribute("data-ra2-page-len")) { return; }
+      table.setAttribute("data-ra2-page-len", String(api.page.len()));
+      table.setAttribute("data-ra2-page", String(api.page()));
+      api.page.len(-1).draw(false);
+      var container = table.closest(".dt-container");
+      if (container && api.search()) { container.classList.add("ra2-print-filtered"); }
+    });
+  }
+  function pagesAfterPrint() {
+    Array.prototype.forEach.call(pagedTables(), function (table) {
+      if (!table.hasAttribute("data-ra2-page-len")) { return; }
+      var api = new window.DataTable.Api(table);
+      api.page.len(Number(table.getAttribute("data-ra2-page-len"))).draw(false);
+      api.page(Number(table.getAttribute("data-ra2-page"))).draw(false);
+      table.removeAttribute("data-ra2-page-len");
+      table.removeAttribute("data-ra2-page");
+      var container = table.closest(".dt-container");
+      if (container) { container.classList.remove("ra2-print-filtered"); }
+    });
+  }
+
+  function openForPrint() {  // every row of a paged table, folded cell wording; wide matrices in parts
+    everyRowForPrint();
     if (!document.querySelector(".ra2-print-parts")) { splitForPrint(); }
     document.querySelectorAll(".ra2-cell details:not([open])").forEach(function (d) {
       d.setAttribute("open", "");
@@ -50,6 +81,7 @@
   }
   function closeAfterPrint() {
     unsplitAfterPrint();
+    pagesAfterPrint();
     document.querySelectorAll("details[data-ra2-closed]").forEach(function (d) {
       d.removeAttribute("open");
       d.removeAttribute("data-ra2-closed");
@@ -121,6 +153,10 @@
     document.querySelectorAll(".ra2-scroll.ra2-filterable").forEach(enhance);
     window.addEventListener("beforeprint", openForPrint);
     window.addEventListener("afterprint", closeAfterPrint);
+    var print = window.matchMedia ? window.matchMedia("print") : null;
+    if (print && print.addEventListener) {
+      print.addEventListener("change", function (e) { if (e.matches) { openForPrint(); } else { closeAfterPrint(); } });
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
