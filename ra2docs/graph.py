@@ -233,9 +233,7 @@ class SpecGraph:
     def support_statements(self, node: str) -> list[tuple[str, str, str]]:
         """`supported_by` as (component, level, matrix) triples, for listings of every requirement's
         supporters: no `Coverage` objects made (375k of them at N = 5,000)."""
-        keyed_by_origin = self.g._pred.get(node, {})  # type: ignore[attr-defined]  # as _in_keyed reads it
-        return [(comp, str(d["level"]), str(matrix)) for comp, keyed in keyed_by_origin.items()
-                for matrix, d in keyed.items() if d["type"] == "supports"]
+        return [(comp, str(d["level"]), matrix) for comp, matrix, d in self._in_keyed(node, "supports")]
 
     def supports(self, component_id: str) -> list[tuple[str, str, str]]:
         """What a component states support for: (requirement or feature node, level, matrix), sorted."""

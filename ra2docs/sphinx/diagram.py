@@ -243,25 +243,20 @@ def dot_code(loaded: Loaded, scope: Scope, url_of: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _reachable(app: Sphinx, docname: str, target: str) -> bool:
-    """Whether the output being written holds `target` (a PDF of one spec holds only that spec's pages)."""
-    try:
-        app.builder.get_relative_uri(docname, target)
-    except NoUri:
-        return False
-    return True
-
-
 def _url_of(app: Sphinx, docname: str, scope: Scope) -> dict[str, str]:
     objects = get_domain(app.env).objects
     url_of = {}
     for obj_id in scope.nodes:
         entry = objects.get(obj_id)
-        if entry is not None and _reachable(app, docname, entry[0]):
+        if entry is None:
+            continue
+        try:
             # the SVG's links are rewritten relative to the image folder: name the page even for itself
             page = (app.builder.get_relative_uri(docname, entry[0]) if entry[0] != docname
                     else posixpath.basename(app.builder.get_target_uri(docname)))
-            url_of[obj_id] = f"{page}#{entry[1]}"
+        except NoUri:  # the output being written does not hold that page (a PDF of one spec)
+            continue
+        url_of[obj_id] = f"{page}#{entry[1]}"
     return url_of
 
 
