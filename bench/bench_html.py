@@ -7,12 +7,14 @@ builds it with sphinx-build in a child process, measuring wall time and the chil
 run it builds the floor: the same requirements, one page per spec and category, each requirement a plain
 docutils section (title and description) made by a trivial directive from a JSON file. Then it edits one
 requirements file and times the incremental rebuild; the floor's JSON file of the same requirement is edited
-and rebuilt too (Sphinx's own fixed cost of a one-file rebuild).
+and rebuilt too (Sphinx's own fixed cost of a one-file rebuild). Before each edit, both sites are rebuilt
+with nothing changed: what any rebuild costs before it does anything for an edit.
 
-    python bench/bench_html.py [--sizes 1000,5000,20000] [--tree DIR] [--keep DIR] [--profile]
+    python bench/bench_html.py [--sizes 1000,5000,20000] [--tree DIR] [--keep DIR] [--profile] [--stages]
 
 Prints a table of seconds, MiB and ratios (ours / floor; incremental / full); with --profile, also where a
-one-description rebuild spends its time, per stage (cProfile of the whole sphinx-build process).
+one-description rebuild spends its time, per stage (cProfile of the whole sphinx-build process); with
+--stages, the CPU seconds of each phase of every rebuild, read at Sphinx's events (bench/stage_timer.py).
 """
 
 from __future__ import annotations
@@ -69,10 +71,15 @@ def _page(title: str, body: str) -> str:
     return f"{title}\n{'=' * len(title)}\n\n{body}\n"
 
 
-def write_site(tree: Path, project: Project, site: Path) -> None:
+def _extensions(names: list[str], stages: bool) -> str:
+    return repr((["bench.stage_timer"] if stages else []) + names)  # the timer first: its marks go first
+
+
+def write_site(tree: Path, project: Project, site: Path, stages: bool = False) -> None:
     """Our site for the tree: a handful of pages that select the data with directive options."""
     site.mkdir(parents=True)
-    (site / "conf.py").write_text(f"extensions = ['ra2docs.sphinx']\nra2docs_root = {str(tree)!r}\n"
+    (site / "conf.py").write_text(f"extensions = {_extensions(['ra2docs.sphinx'], stages)}\n"
+                                  f"ra2docs_root = {str(tree)!r}\n"
                                   "html_theme = 'furo'\nsuppress_warnings = ['ra2docs']\n")
     pages = []
     for spec in project.tree.specs:
@@ -95,12 +102,12 @@ def write_site(tree: Path, project: Project, site: Path) -> None:
     (site / "index.rst").write_text(_page("Synthetic spec", f".. toctree::\n   :maxdepth: 1\n\n{toc}"))
 
 
-def write_floor(project: Project, site: Path) -> None:
+def write_floor(project: Project, site: Path, stages: bool = False) -> None:
     """The bare floor: the same requirements as plain sections, one page per spec and category."""
     site.mkdir(parents=True)
     (site / "floor_ext.py").write_text(FLOOR_EXTENSION)
     (site / "conf.py").write_text("import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
-                                  "extensions = ['floor_ext']\nhtml_theme = 'furo'\n")
+                                  f"extensions = {_extensions(['floor_ext'], stages)}\nhtml_theme = 'furo'\n")
     groups: dict[str, list[dict[str, str]]] = defaultdict(list)
     for req in project.tree.requirements:
         groups[f"{req.spec}-{req.category or 'none'}"].append(
@@ -115,12 +122,15 @@ def write_floor(project: Project, site: Path) -> None:
     (site / "index.rst").write_text(_page("Floor", f".. toctree::\n   :maxdepth: 1\n\n{toc}"))
 
 
-def sphinx_build(site: Path, out: Path) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one sphinx-build child process.
+def sphinx_build(site: Path, out: Path, stages: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one sphinx-build child process; with
+    `stages`, the site's stage timer (bench/stage_timer.py) writes the CPU time of its phases there.
 
     CPU time is reported beside wall time because a shared machine stretches wall time unevenly."""
     cmd = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site), str(out / "html"), "-d", str(out / "dt")]
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    if stages is not None:
+        env["RA2DOCS_BENCH_STAGES"] = str(stages)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -189,31 +199,55 @@ def profile_incremental(project: Project, site: Path, out: Path, profile: Path) 
         print(f"    {label:58} {spent:6.2f} s {spent / total:6.1%}")
 
 
-def run_size(n: int, workdir: Path, tree: Path | None, profile: bool = False) -> dict[str, float]:
+def print_stages(label: str, stages: Path) -> None:
+    from bench.stage_timer import phases
+
+    marks = json.loads(stages.read_text(encoding="utf-8"))
+    spent = phases(marks)
+    total = marks[-1][1]
+    print(f"  CPU by phase, {label} (bench/stage_timer.py, no profiler): {total:.2f} s")
+    for name, seconds in spent:
+        if seconds >= 0.005:
+            print(f"    {name:66} {seconds:6.2f} s {seconds / total:6.1%}")
+
+
+def run_size(n: int, workdir: Path, tree: Path | None, profile: bool = False,
+             stages: bool = False) -> dict[str, float]:
     if tree is None:
         from bench.generate import generate_tree  # the bench helper's generator
 
         tree = workdir / "tree"
         generate_tree(tree, n, seed=1, max_cells=CELLS_AT_5000 if n > 5000 else None)
     project = Project.load(tree, display_root=str(tree))
-    write_site(tree, project, workdir / "site")
-    write_floor(project, workdir / "floor")
-    floor_s, floor_mib, floor_cpu = sphinx_build(workdir / "floor", workdir / "floor-out")
+    write_site(tree, project, workdir / "site", stages)
+    write_floor(project, workdir / "floor", stages)
+
+    def build(site: str, label: str) -> tuple[float, float, float]:
+        marks = workdir / f"stages-{site}-{label}.json" if stages else None
+        result = sphinx_build(workdir / site, workdir / f"{site}-out", marks)
+        if marks is not None and label != "full":
+            print_stages(f"{'the floor' if site == 'floor' else 'ra2docs'}, {label}", marks)
+        return result
+
+    floor_s, floor_mib, floor_cpu = build("floor", "full")
+    _, _, floor_noop_cpu = build("floor", "nothing changed")  # Sphinx's own fixed cost of any rebuild
     edit_floor_description(project, workdir / "floor")
-    floor_incr_s, _, floor_incr_cpu = sphinx_build(workdir / "floor", workdir / "floor-out")
-    ours_s, ours_mib, ours_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    floor_incr_s, _, floor_incr_cpu = build("floor", "one description edited")
+    ours_s, ours_mib, ours_cpu = build("site", "full")
+    _, _, noop_cpu = build("site", "nothing changed")
     edit_one_requirement(project, "description")  # shown on its chapter page only
-    incr_s, _, incr_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    incr_s, _, incr_cpu = build("site", "one description edited")
     edit_one_requirement(Project.load(tree, display_root=str(tree)), "title")  # shown wherever it is linked
-    title_s, _, title_cpu = sphinx_build(workdir / "site", workdir / "site-out")
+    title_s, _, title_cpu = build("site", "one title edited")
     if profile:
         profile_incremental(Project.load(tree, display_root=str(tree)), workdir / "site", workdir / "site-out",
                             workdir / "incremental.prof")
     cells = sum(len(r.cells) for m in project.tree.matrices for r in m.rows)
     return {"n": len(project.tree.requirements), "cells": cells, "floor_s": floor_s, "floor_mib": floor_mib,
-            "floor_cpu": floor_cpu, "floor_incr_s": floor_incr_s,
+            "floor_cpu": floor_cpu, "floor_noop_cpu": floor_noop_cpu, "floor_incr_s": floor_incr_s,
             "floor_incr_cpu": floor_incr_cpu, "ours_s": ours_s, "ours_mib": ours_mib, "ours_cpu": ours_cpu,
-            "incr_s": incr_s, "incr_cpu": incr_cpu, "title_s": title_s, "title_cpu": title_cpu}
+            "noop_cpu": noop_cpu, "incr_s": incr_s, "incr_cpu": incr_cpu, "title_s": title_s,
+            "title_cpu": title_cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the generated trees and builds under this folder")
     parser.add_argument("--profile", action="store_true",
                         help="also profile a one-description rebuild (cProfile) and print its stages")
+    parser.add_argument("--stages", action="store_true",
+                        help="time each rebuild's phases in CPU seconds (bench/stage_timer.py, no profiler)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.tree is None else [0]
     rows = []
@@ -233,18 +269,22 @@ def main(argv: list[str] | None = None) -> int:
             tree = workdir / "tree"
             shutil.copytree(args.tree, tree)
         try:
-            row = run_size(n, workdir, tree, args.profile)
+            row = run_size(n, workdir, tree, args.profile, args.stages)
         finally:
             if args.keep is None:
                 shutil.rmtree(workdir, ignore_errors=True)
         rows.append(row)
         print(f"N={row['n']:>6} cells={row['cells']:>7}\n"
               f"  floor      {row['floor_s']:7.1f} s wall {row['floor_cpu']:7.1f} s CPU {row['floor_mib']:6.0f} MiB\n"
+              f"  floor, nothing changed:        {row['floor_noop_cpu']:6.1f} s CPU"
+              f" = {row['floor_noop_cpu'] / row['floor_cpu']:.2f} of the floor's full build's CPU\n"
               f"  floor, one description edited: {row['floor_incr_s']:6.1f} s wall {row['floor_incr_cpu']:6.1f} s CPU"
               f" = {row['floor_incr_cpu'] / row['floor_cpu']:.2f} of the floor's full build's CPU\n"
               f"  ra2docs    {row['ours_s']:7.1f} s wall {row['ours_cpu']:7.1f} s CPU {row['ours_mib']:6.0f} MiB"
               f"  = x{row['ours_cpu'] / row['floor_cpu']:.1f} the floor's CPU,"
               f" x{row['ours_mib'] / row['floor_mib']:.1f} its memory\n"
+              f"  nothing changed:        {row['noop_cpu']:6.1f} s CPU"
+              f" = {row['noop_cpu'] / row['ours_cpu']:.2f} of the full build's CPU\n"
               f"  one description edited: {row['incr_s']:6.1f} s wall {row['incr_cpu']:6.1f} s CPU"
               f" = {row['incr_cpu'] / row['ours_cpu']:.2f} of the full build's CPU,"
               f" x{row['incr_cpu'] / row['floor_incr_cpu']:.1f} the floor's one-description rebuild\n"
