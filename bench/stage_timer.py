@@ -49,7 +49,8 @@ def _listener(marks: list[tuple[str, float]], label: str, returns_list: bool) ->
 def setup(app: Any) -> dict[str, object]:
     target = os.environ.get("RA2DOCS_BENCH_STAGES")
     if target:
-        marks: list[tuple[str, float]] = [("Python start-up, Sphinx's imports and built-in extensions", time.process_time())]
+        start = "Python start-up, Sphinx's imports and built-in extensions"
+        marks: list[tuple[str, float]] = [(start, time.process_time())]
         for event, priority, label in MARKS:
             app.connect(event, _listener(marks, label, event in RETURN_LISTS), priority=priority)
 
