@@ -146,6 +146,18 @@ def _chooser(prog: str, description: str | None, choices: dict[str, dict[str, An
     return parser
 
 
+def _reject_options_only(chooser: Parser, argv: list[str], metavar: str) -> None:
+    """Options and no command (`ra2docs --verison`): name the options it does not know, with a "did you mean",
+    where argparse would only say the command is missing. --help and --version exit here as usual."""
+    for action in chooser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.required = False  # so that parsing reaches the unknown options
+    _, unknown = chooser.parse_known_args(argv)
+    if unknown:
+        chooser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    chooser.error(f"the following arguments are required: {metavar}")
+
+
 def _parse(prog: str, paths: dict[str, str], metavar: str, values: dict[str, Any],
            argv: list[str]) -> argparse.Namespace:
     """Pick the (sub)command named first in `argv` (module paths by name), then parse the rest with its parser."""
@@ -156,6 +168,8 @@ def _parse(prog: str, paths: dict[str, str], metavar: str, values: dict[str, Any
         if not argv:  # `ra2docs` alone, `ra2docs export` alone: what there is to choose from
             chooser.print_help()
             raise SystemExit(EXIT_OK)
+        if at is None:
+            _reject_options_only(chooser, argv, metavar)
         chooser.parse_args(argv)  # help, --version, or an error naming the valid choices: exits
         chooser.error(f"expected {metavar} first")  # options before it that parse_args accepted
     name, rest = argv[0], argv[1:]

@@ -72,6 +72,8 @@ def test_ra2docs_alone_prints_the_help() -> None:
     (["export", "jsno"], "did you mean 'json'?"),
     (["check", "--format", "juint"], "did you mean 'junit'?"),
     (["check", "--fial-on", "warning"], "--fial-on: did you mean --fail-on?"),
+    (["--verison"], "--verison: did you mean --version?"),  # a top-level option, no command after it
+    (["--verison", "check"], "--verison: did you mean --version?"),
 ])
 def test_a_typo_gets_did_you_mean(args: list[str], suggestion: str) -> None:
     proc = run_cli(*args, cwd=TREES / "clean")
