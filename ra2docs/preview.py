@@ -18,6 +18,7 @@ cannot be imported as expected, `run_autobuild` starts sphinx-autobuild's comman
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import traceback
@@ -188,7 +189,21 @@ def _server_class() -> type[Any]:
     return InProcessRebuildServer
 
 
-def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) -> None:
+def bind(host: str, port: int) -> socket.socket:
+    """The preview's socket, bound before the first build: a port in use is told before anything is built, and
+    no other server can take the port while the site builds."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def run_server(paths: SitePaths, watched: Sequence[Path], sock: socket.socket) -> None:
+    """Build the site, then serve it on `sock` (from `bind`) and rebuild on changes until Ctrl+C."""
     import uvicorn
     from sphinx_autobuild.filter import IgnoreFilter
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
@@ -203,6 +218,7 @@ def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) 
 
     keep_in_memory()
     data.collect_at_load = False  # collected while no edit waits instead
+    host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}/"
     rebuild = PersistentBuild(paths, url)
     paths.out.mkdir(parents=True, exist_ok=True)
@@ -216,10 +232,14 @@ def run_server(paths: SitePaths, watched: Sequence[Path], host: str, port: int) 
                             Mount("/", app=StaticFiles(directory=paths.out, html=True), name="static")],
                     middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
                     lifespan=watcher.lifespan)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        server.run(sockets=[sock])
     finally:
         watcher.builds.shutdown(wait=True)
+        sock.close()
+    if not server.started:  # uvicorn has logged why
+        raise OSError(f"the server on {url} could not start")
 
 
 def run_autobuild(sphinx_args: Sequence[str], watched: Sequence[Path], host: str, port: int) -> int:

@@ -107,6 +107,25 @@ def test_serve_refuses_a_tree_without_pages(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "conf.py: no such file" in proc.stderr
 
 
+@pytest.mark.parametrize("mode", ["in-process", "subprocess"])
+def test_serve_on_a_port_in_use_says_so_and_builds_nothing(tmp_path: Path, mode: str) -> None:
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    with socket.socket() as held:  # another server on the port
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "ra2docs", "serve", "--port", str(port)], cwd=tree,
+                              env=dict(os.environ, PYTHONPATH=str(REPO),
+                                       RA2DOCS_SERVE_SUBPROCESS="1" if mode == "subprocess" else "0"),
+                              capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # as `serve --help` says: the server could not start
+    [line] = proc.stderr.splitlines()
+    assert f"port {port} on 127.0.0.1 is in use" in line and "--port" in line
+    assert "serving the preview" not in proc.stdout + proc.stderr
+    assert not (tree / "build").exists()
+
+
 def _persistent_build(site: Path) -> PersistentBuild:
     return PersistentBuild(SitePaths(source=site, conf=site, out=site / "_out" / "html"), "http://127.0.0.1/")
 

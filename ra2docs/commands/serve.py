@@ -12,6 +12,7 @@ sphinx-autobuild's own command line instead, a new `python -m sphinx` per change
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from contextlib import suppress
 from pathlib import Path
@@ -59,13 +60,31 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("sphinx-autobuild is not installed; `pip install sphinx-autobuild` (or `make install`)")
     from ra2docs import preview
 
+    sock = _bind(args.port)
     sys.stderr.write(f"serving the preview on http://{HOST}:{args.port}/ (Ctrl+C stops it)\n")
     if not preview.in_process_available():
+        sock.close()  # sphinx-autobuild's command line binds the port itself
         code = preview.run_autobuild(paths.sphinx_args(), watched, HOST, args.port)
         if code not in (0, 130, -2):
             raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? "
                              "--port N)")
         return 0
     with suppress(KeyboardInterrupt):
-        preview.run_server(paths, watched, HOST, args.port)
+        preview.run_server(paths, watched, sock)
     return 0
+
+
+def _bind(port: int) -> socket.socket:
+    """The port bound before anything is built, or a usage error saying what to do."""
+    import errno
+
+    from ra2docs.preview import bind
+
+    try:
+        return bind(HOST, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {HOST} is in use (another preview or server?); stop it, or give "
+                             f"another port with --port N") from None
+        raise UsageError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; give another port with --port N") \
+            from None
