@@ -202,9 +202,13 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_server(paths: SitePaths, watched: Sequence[Path], sock: socket.socket) -> None:
-    """Build the site, then serve it on `sock` (from `bind`) and rebuild on changes until Ctrl+C."""
+def run_server(paths: SitePaths, watched: Sequence[Path], sock: socket.socket, colour: bool) -> None:
+    """Build the site, then serve it on `sock` (from `bind`) and rebuild on changes until Ctrl+C.
+
+    `colour`: whether Sphinx's messages may be coloured (the command line's decision, ra2docs.term); Sphinx
+    decides only in `sphinx-build`'s own command line, and an application made here would always colour."""
     import uvicorn
+    from sphinx.util.console import coloron, nocolor
     from sphinx_autobuild.filter import IgnoreFilter
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
     from starlette.applications import Starlette
@@ -216,6 +220,7 @@ def run_server(paths: SitePaths, watched: Sequence[Path], sock: socket.socket) -
     from ra2docs.sphinx.data import collect_between_builds
     from ra2docs.sphinx.parse_cache import keep_in_memory
 
+    (coloron if colour else nocolor)()
     keep_in_memory()
     data.collect_at_load = False  # collected while no edit waits instead
     host, port = sock.getsockname()[:2]
@@ -242,16 +247,34 @@ def run_server(paths: SitePaths, watched: Sequence[Path], sock: socket.socket) -
         raise OSError(f"the server on {url} could not start")
 
 
-def run_autobuild(sphinx_args: Sequence[str], watched: Sequence[Path], host: str, port: int) -> int:
-    """sphinx-autobuild's own command line: a new `python -m sphinx` per rebuild."""
-    command = [sys.executable, "-m", "sphinx_autobuild", *sphinx_args, "--host", host, "--port", str(port)]
+def run_autobuild(sphinx_args: Sequence[str], watched: Sequence[Path], host: str, port: int, colour: bool) -> int:
+    """sphinx-autobuild's own command line: a new `python -m sphinx` per rebuild.
+
+    Without `colour`, Sphinx is told so, and sphinx-autobuild's own lines (coloured always) are copied to
+    stdout without their colour codes."""
+    command = [sys.executable, "-m", "sphinx_autobuild", *sphinx_args, "--color" if colour else "--no-color",
+               "--host", host, "--port", str(port)]
     for path in watched:
         command += ["--watch", str(path)]
-    proc = subprocess.Popen(command)
+    proc = subprocess.Popen(command, stdout=None if colour else subprocess.PIPE)
     try:
+        _copy_uncoloured(proc)
         return proc.wait()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C reached the whole group: sphinx-autobuild says goodbye, then stops
+        _copy_uncoloured(proc)
         return proc.wait()
+
+
+def _copy_uncoloured(proc: subprocess.Popen[bytes]) -> None:
+    """Copy what `proc` writes to its stdout pipe (when it has one) to ours, without colour codes."""
+    if proc.stdout is None:
+        return
+    from ra2docs.term import strip_sgr
+
+    out = sys.stdout.buffer
+    for line in iter(proc.stdout.readline, b""):
+        out.write(strip_sgr(line))
+        out.flush()
 
 
 def in_process_available() -> bool:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 SEVERITY_SGR = {"error": "1;31", "warning": "33", "info": "36"}  # bold red, yellow, cyan
 _FINDING = re.compile(r"^(?P<where>.*?:\d+:\d+: )(?P<severity>error|warning|info)(?=: )", re.MULTILINE)
+_SGR = re.compile(rb"\x1b\[[0-9;]*m")
 _COUNT = re.compile(r"(?<=[:,] )(?P<n>[1-9]\d*) (?P<severity>error|warning|info)s?\b")
 
 
@@ -32,6 +33,11 @@ def colour_enabled(stream: TextIO) -> bool:
         return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def strip_sgr(data: bytes) -> bytes:
+    """`data` without its colour and style codes (ESC [ ... m), for output another program coloured regardless."""
+    return _SGR.sub(b"", data)
 
 
 def paint(text: str, severity: str) -> str:

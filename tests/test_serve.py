@@ -126,6 +126,35 @@ def test_serve_on_a_port_in_use_says_so_and_builds_nothing(tmp_path: Path, mode:
     assert not (tree / "build").exists()
 
 
+@pytest.mark.parametrize(("mode", "colour_env", "coloured"), [
+    ("in-process", {"NO_COLOR": "1"}, False),
+    ("subprocess", {"NO_COLOR": "1"}, False),
+    ("in-process", {"FORCE_COLOR": "1"}, True),  # the command line's decision (ra2docs.term), not Sphinx's own
+])
+def test_serve_colours_its_output_as_the_command_line_does(tmp_path: Path, mode: str, colour_env: dict[str, str],
+                                                          coloured: bool) -> None:
+    """Output to a file: Sphinx's messages (and sphinx-autobuild's) carry colour codes only when asked to."""
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ra2docs", "serve", "--port", str(port)], cwd=tree,
+                                env=dict(env, PYTHONPATH=str(REPO), **colour_env,
+                                         RA2DOCS_SERVE_SUBPROCESS="1" if mode == "subprocess" else "0"),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait("the first build", lambda: "ops.ntw.001" in _get(f"http://127.0.0.1:{port}/index.html")
+              or proc.poll() is not None)
+        assert proc.poll() is None, log.read_text()
+    finally:
+        _stop(proc)
+    output = log.read_bytes()
+    assert b"build succeeded" in output
+    assert (b"\x1b[" in output) is coloured, output.decode(errors="replace")
+
+
 def _persistent_build(site: Path) -> PersistentBuild:
     return PersistentBuild(SitePaths(source=site, conf=site, out=site / "_out" / "html"), "http://127.0.0.1/")
 

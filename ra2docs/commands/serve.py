@@ -2,7 +2,9 @@
 
 sphinx-autobuild watches the spec tree's YAML folders, the pages and conf.py, rebuilds what changed
 (the same incremental build as `make html`, into the same build/html) and reloads the browser. Warnings
-are shown, not fatal, so a half-made edit still previews. Stop it with Ctrl+C.
+are shown, not fatal, so a half-made edit still previews. Stop it with Ctrl+C. The port is taken before
+anything is built: a port in use stops it at once. Its output is in colour as every command's is: in a
+terminal, never in a file or pipe; NO_COLOR=1 turns colour off, FORCE_COLOR=1 on.
 
 The serving process keeps one Sphinx application, its environment and the loaded spec tree between
 rebuilds (see ra2docs/preview.py): a rebuild costs what the edit costs. RA2DOCS_SERVE_SUBPROCESS=1 runs
@@ -59,18 +61,20 @@ def run(args: argparse.Namespace) -> int:
     if find_spec("sphinx_autobuild") is None:
         raise UsageError("sphinx-autobuild is not installed; `pip install sphinx-autobuild` (or `make install`)")
     from ra2docs import preview
+    from ra2docs.term import colour_enabled
 
+    colour = colour_enabled(sys.stdout) and colour_enabled(sys.stderr)  # a file or pipe gets no colour codes
     sock = _bind(args.port)
     sys.stderr.write(f"serving the preview on http://{HOST}:{args.port}/ (Ctrl+C stops it)\n")
     if not preview.in_process_available():
         sock.close()  # sphinx-autobuild's command line binds the port itself
-        code = preview.run_autobuild(paths.sphinx_args(), watched, HOST, args.port)
+        code = preview.run_autobuild(paths.sphinx_args(), watched, HOST, args.port, colour)
         if code not in (0, 130, -2):
             raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? "
                              "--port N)")
         return 0
     with suppress(KeyboardInterrupt):
-        preview.run_server(paths, watched, sock)
+        preview.run_server(paths, watched, sock, colour)
     return 0
 
 
