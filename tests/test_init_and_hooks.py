@@ -42,6 +42,57 @@ def test_init_writes_a_tree_that_checks_clean_and_builds_without_warnings(tmp_pa
     assert list((target / "build" / "html" / "_images").glob("*.svg")), "the diagram was not drawn"
 
 
+def _env_without_the_venv() -> dict[str, str]:
+    """This environment as a shell where the virtualenv running the tests is not activated."""
+    venv_bin = Path(sys.executable).parent
+    path = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not _same_dir(Path(d), venv_bin)]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return dict(env, PATH=os.pathsep.join(path))
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def test_init_prints_next_steps_that_work_where_the_venv_is_not_activated(tmp_path: Path) -> None:
+    """`.venv/bin/ra2docs init DIR` from a shell whose PATH has no .venv: its printed commands, run as printed,
+    check the tree and build the site."""
+    script = Path(sys.executable).parent / "ra2docs"
+    if not script.is_file():
+        pytest.fail("`make install` installs the ra2docs script beside the venv's python")
+    env = _env_without_the_venv()
+    init = subprocess.run([str(script), "init", "newspec"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert init.returncode == 0, init.stdout + init.stderr
+    steps = [line.split("#", 1)[0].strip() for line in init.stdout.split("next:\n", 1)[1].splitlines()]
+    assert steps[0] == "cd newspec" and steps[1].endswith(" check") and steps[2].startswith("make html")
+    shell = subprocess.run(["sh", "-c", " && ".join(steps)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=600)
+    assert shell.returncode == 0, (steps, shell.stdout, shell.stderr)
+    assert "0 errors, 0 warnings" in shell.stdout
+    assert "ops.ntw.001" in (tmp_path / "newspec" / "build" / "html" / "index.html").read_text(encoding="utf-8")
+    for name in scaffold_files():  # the committed files name no path of this machine
+        assert str(Path(sys.executable).parent.parent) not in (tmp_path / "newspec" / name).read_text()
+
+
+def test_scaffold_makefile_says_what_to_do_when_its_python_has_no_ra2docs(tmp_path: Path) -> None:
+    bare = tmp_path / "bare"  # a Python without ra2docs and Sphinx
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True, timeout=300)
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    for target in ("html", "check"):
+        make = subprocess.run(["make", target, f"PYTHON={bare / 'bin' / 'python'}"], cwd=tree,
+                              env=_env_without_the_venv(), capture_output=True, text=True, timeout=300)
+        assert make.returncode != 0
+        assert "cannot import ra2docs and Sphinx" in make.stderr and f"make {target} PYTHON=" in make.stderr
+        assert "No module named" not in make.stderr and "Traceback" not in make.stderr
+    assert not (tree / "build").exists()
+    assert "make html PYTHON=" in (tree / "Makefile").read_text()  # documented where it is read
+
+
 def test_init_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "conf.py").write_text("# mine\n")
     proc = run_cli("init", str(tmp_path))

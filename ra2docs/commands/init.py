@@ -2,7 +2,9 @@
 
 It writes a spec with one requirement, a component, a support vocabulary and matrix, a coverage policy,
 conf.py, source/index.rst and a Makefile (`make check`, `make html`). Replace the sample content with
-your own. It never overwrites a file: when any of them exists, nothing is written.
+your own. It never overwrites a file: when any of them exists, nothing is written. The commands it prints
+to run next work from the shell it ran in: they name this ra2docs and its Python by their full path when
+PATH finds other ones (a virtualenv that is not activated: `make html PYTHON=.../bin/python`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,54 @@ def run(args: argparse.Namespace) -> int:
     shown = "." if args.directory in (".", "") else args.directory
     sys.stdout.write(f"wrote a new spec tree in {shown}: {len(files)} files\n")
     sys.stdout.write("".join(f"  {rel}\n" for rel in files))
-    cd = f"cd {shown} && " if shown != "." else ""
-    sys.stdout.write(f"next: {cd}ra2docs check, then make html (the site in build/html)\n")
+    sys.stdout.write(next_steps(shown, target))
     return 0
+
+
+def next_steps(shown: str, target: Path) -> str:
+    """The commands to run next, as they work from this shell: the full path of this ra2docs (or Python) when
+    the one PATH finds is another or none, as when ra2docs is in a virtualenv that is not activated."""
+    import shlex
+
+    steps = [] if shown == "." else [f"cd {shlex.quote(shown)}"]
+    path_python_works = _path_python_has_ra2docs(target)
+    steps.append(f"{_ra2docs_command(path_python_works)} check")
+    python = "" if path_python_works else f" PYTHON={shlex.quote(sys.executable)}"
+    steps.append(f"make html{python}    # the site in build/html")
+    return "next:\n" + "".join(f"  {step}\n" for step in steps)
+
+
+def _ra2docs_command(path_python_works: bool) -> str:
+    """How to run this ra2docs from this shell: `ra2docs` when PATH finds this one, else its full path."""
+    import shlex
+    import shutil
+
+    on_path = shutil.which("ra2docs")
+    script = Path(sys.argv[0])  # the console script, or ra2docs/__main__.py under `python -m ra2docs`
+    if on_path and (_same_file(Path(on_path).parent, Path(sys.executable).parent) or _same_file(Path(on_path), script)):
+        return "ra2docs"
+    if script.name == "ra2docs" and script.is_file():
+        return shlex.quote(str(script.absolute()))
+    return f"{'python3' if path_python_works else shlex.quote(sys.executable)} -m ra2docs"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _path_python_has_ra2docs(target: Path) -> bool:
+    """Whether the `python3` PATH finds (the scaffold Makefile's PYTHON) imports ra2docs and Sphinx."""
+    import shutil
+    import subprocess
+
+    python3 = shutil.which("python3")
+    if python3 is None:
+        return False
+    try:
+        return subprocess.run([python3, "-c", "import ra2docs, sphinx"], cwd=target, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
