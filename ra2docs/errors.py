@@ -238,6 +238,13 @@ IMPORT_CODES = tuple(code for code, info in CATALOGUE.items() if info.command ==
 
 # Findings meaning a file's content could not be read at all: everything it defines is missing from the tree.
 UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax", "ra2.folder-unreadable", "ra2.no-spec-files"})
+# Findings saying something is missing (not defined, not covered, matching nothing): while a file's content is
+# unknown (UNREAD_CODES), what it holds may be the missing thing, so `run_checks` holds them back.
+ABSENCE_CODES = frozenset({
+    "ra2.dangling-ref", "ra2.not-in-registry", "ra2.matrix-unknown-row", "ra2.unknown-profile", "ra2.unknown-section",
+    "ra2.unknown-component-kind", "ra2.uncovered", "ra2.rm-untraced", "ra2.ra-no-trace", "ra2.one-way-link",
+    "ra2.stack-gap", "ra2.unused-component", "ra2.waiver-unused", "ra2.unverified", "ra2.verifies-nothing",
+    "ra2.result-unknown-test", "ra2.claim-contradicted", "ra2.response-unknown-id"})
 # Findings meaning the tree itself could not be read (a folder, or no requirements at all): `check` exits 2.
 INPUT_CODES = frozenset({"ra2.folder-unreadable", "ra2.no-spec-files"})
 
@@ -257,6 +264,9 @@ class Finding:
     # what a finding that groups many stands for, one subject each (a dense matrix's unstated cells,
     # MATRIX/ROW/COLUMN): listed by `check --format json`; a waiver matching every one accepts the group
     items: tuple[str, ...] = ()
+    # findings this one stands for and that are not reported on their own: the consequences of the mistake
+    # it points at (a requirement left uncovered by a mistyped reference), listed by `check --format json`
+    folded: tuple[Finding, ...] = ()
 
     @property
     def effective_severity(self) -> Severity:

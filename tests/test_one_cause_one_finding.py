@@ -1,0 +1,139 @@
+"""One mistake, one finding, at the place to fix (tracker issue 12), through the real command line.
+
+- a mistyped reference that was all that covered a requirement: the finding at the typo says the requirement
+  is not covered without it; no second ra2.uncovered finding at the requirement's own file;
+- a file that cannot be parsed: what follows from its missing content is held back, and said so once;
+- a reference into a spec with a registry: the message names the specs searched, never another one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from ra2docs.project import Project
+from ra2docs.status import UNCOVERED, WAIVED
+from tests.conftest import REPO, run_cli
+
+
+def _shipped(tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    for part in ("requirements", "mappings"):
+        shutil.copytree(REPO / part, root / part)
+    return root
+
+
+def _replace(path: Path, old: str, new: str, line: int | None = None) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = line - 1 if line else next(i for i, text in enumerate(lines) if old in text)
+    assert old in lines[index], f"{old!r} not at {path}:{index + 1}"
+    lines[index] = lines[index].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _finding_lines(stdout: str) -> list[str]:
+    return stdout.splitlines()[:-1]  # the last line is the summary
+
+
+# ---- 1: a typo in the only covering reference -------------------------------------------------------
+
+def test_typo_in_the_only_trace_to_a_requirement_is_one_finding_at_the_typo(tmp_path: Path) -> None:
+    root = _shipped(tmp_path)
+    _replace(root / "mappings" / "ra1-traceability.yaml", "RA1:inf.com.01", "RA1:inf.cmo.01", line=11)
+    proc = run_cli("check", str(root))
+    assert proc.returncode == 1, proc.stdout  # the broken reference is an error
+    lines = _finding_lines(proc.stdout)
+    assert len(lines) == 1, proc.stdout
+    assert lines[0].startswith(f"{root}/mappings/ra1-traceability.yaml:11:")
+    assert "(did you mean 'inf.com.01'?)" in lines[0]
+    assert "RA1 requirement 'inf.com.01' (must, profiles basic, high-performance) is not covered" in lines[0]
+    assert "ra2.uncovered" not in proc.stdout
+    # the requirement's status is what it is: uncovered (site, workbooks, `statuses` of --format json)
+    project = Project.load(root)
+    assert project.statuses["RA1:inf.com.01"].value == UNCOVERED
+
+
+def test_typo_in_a_scaffolded_matrix_row_is_one_finding_at_the_row(tmp_path: Path) -> None:
+    root = tmp_path / "s1"
+    run_cli("init", str(root), check=True)
+    _replace(root / "mappings" / "matrix.yaml", "requirement: ops.ntw.001", "requirement: ops.ntw.01")
+    proc = run_cli("check", str(root))
+    assert proc.returncode == 1, proc.stdout
+    lines = _finding_lines(proc.stdout)
+    assert len(lines) == 1, proc.stdout
+    assert lines[0].startswith(f"{root}/mappings/matrix.yaml:8:")
+    assert "did you mean 'ops.ntw.001'?" in lines[0]
+    assert "OPS requirement 'ops.ntw.001' (must) is not covered" in lines[0]
+    assert proc.stdout.splitlines()[-1].endswith("1 error, 0 warnings, 0 infos, 0 waived")
+
+    doc = json.loads(run_cli("check", "--format", "json", str(root)).stdout)
+    (finding,) = doc["findings"]
+    assert finding["code"] == "ra2.matrix-unknown-row"
+    (folded,) = finding["folded"]  # what it stands for, as its own finding would have said it
+    assert folded["code"] == "ra2.uncovered" and folded["subject"] == "ops.ntw.001"
+    assert folded["file"] == f"{root}/requirements/ops-ntw.yaml" and folded["line"] == 6
+    assert doc["summary"]["errors"] == 1
+    (status,) = [s for s in doc["statuses"] if s["id"] == "ops.ntw.001"]
+    assert status["status"] == UNCOVERED
+
+
+def test_a_waived_gap_is_not_folded_and_its_waiver_stays_used(tmp_path: Path) -> None:
+    """A waiver accepting the gap still accepts it: the gap stays a waived finding of its own (so the waiver
+    is used, not reported unused) and the typo's finding says nothing about it."""
+    root = tmp_path / "s1"
+    run_cli("init", str(root), check=True)
+    _replace(root / "mappings" / "matrix.yaml", "requirement: ops.ntw.001", "requirement: ops.ntw.01")
+    (root / "mappings" / "waivers.yaml").write_text(
+        "kind: waivers\nwaivers:\n  - {code: ra2.uncovered, target: ops.ntw.001, reason: no CNI tested yet}\n",
+        encoding="utf-8")
+    proc = run_cli("check", "--show-waived", str(root))
+    lines = _finding_lines(proc.stdout)
+    assert len(lines) == 2, proc.stdout
+    assert "[ra2.matrix-unknown-row]" in lines[0] and "not covered" not in lines[0]
+    assert "[ra2.uncovered] (waived: no CNI tested yet)" in lines[1]
+    assert "waiver-unused" not in proc.stdout
+    assert Project.load(root).statuses["OPS:ops.ntw.001"].value == WAIVED
+
+
+# ---- 2: a file that cannot be parsed ----------------------------------------------------------------
+
+def test_an_unparsable_file_holds_back_what_follows_from_its_missing_content(tmp_path: Path) -> None:
+    root = _shipped(tmp_path)
+    broken = root / "requirements" / "ra2" / "ch04-ntw.yaml"
+    _replace(broken, "traces: [inf.ntw.03]", "traces: [inf.ntw.03")
+    proc = run_cli("check", str(root))
+    assert proc.returncode == 1
+    lines = _finding_lines(proc.stdout)
+    assert len(lines) == 1, proc.stdout
+    assert lines[0].startswith(f"{root}/requirements/ra2/ch04-ntw.yaml:16:") and "[ra2.yaml-syntax]" in lines[0]
+    summary = proc.stdout.splitlines()[-1]
+    assert "1 error, 0 warnings" in summary
+    assert f"findings held back until {root}/requirements/ra2/ch04-ntw.yaml can be read" in summary
+
+    doc = json.loads(run_cli("check", "--format", "json", str(root)).stdout)
+    assert [f["code"] for f in doc["findings"] if not f["waived"]] == ["ra2.yaml-syntax"]
+    assert doc["summary"]["errors"] == 1
+    held = doc["summary"]["held_back"]
+    assert held > 10 and f"{held} findings held back" in summary
+    assert doc["held_back_until"] == [f"{root}/requirements/ra2/ch04-ntw.yaml"]
+
+    github = run_cli("check", "--format", "github", str(root)).stdout.splitlines()
+    assert len(github) == 2 and github[0].startswith("::error ") and github[1] == summary
+    junit = run_cli("check", "--format", "junit", str(root)).stdout
+    assert 'failures="1"' in junit and f"{held} findings held back" in junit
+
+
+# ---- 3: the registry named is one the reference was looked up in ------------------------------------
+
+def test_a_typo_in_a_link_to_a_base_spec_names_the_specs_searched(tmp_path: Path) -> None:
+    root = _shipped(tmp_path)
+    _replace(root / "mappings" / "ra2-gaps.yaml", "to: e.man.004", "to: e.man.04", line=9)
+    proc = run_cli("check", str(root))
+    assert proc.returncode == 1
+    lines = _finding_lines(proc.stdout)
+    assert len(lines) == 1, proc.stdout
+    assert lines[0].startswith(f"{root}/mappings/ra2-gaps.yaml:9:")
+    assert "RA1" not in lines[0], lines[0]  # RA2 is based on RM alone: RA1's registry was never searched
+    assert "'e.man.04'" in lines[0] and "did you mean 'e.man.004'?" in lines[0]
+    assert "RM" in lines[0]
