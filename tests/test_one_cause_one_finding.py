@@ -137,3 +137,16 @@ def test_a_typo_in_a_link_to_a_base_spec_names_the_specs_searched(tmp_path: Path
     assert "RA1" not in lines[0], lines[0]  # RA2 is based on RM alone: RA1's registry was never searched
     assert "'e.man.04'" in lines[0] and "did you mean 'e.man.004'?" in lines[0]
     assert "RM" in lines[0]
+
+
+def test_the_site_warns_of_the_unparsable_file_alone_and_says_what_it_held_back(tmp_path: Path) -> None:
+    from tests.sphinx_helpers import build, copy_root
+
+    root = copy_root("sample", tmp_path)
+    _replace(root / "requirements" / "rm-ntw.yaml", "kind: requirements", "kind: [requirements")
+    result = build(root)
+    warned = [line for line in result.warnings.splitlines() if "[ra2docs." in line]
+    assert len(warned) == 1 and "[ra2docs.ra2.yaml-syntax]" in warned[0], result.warnings
+    page = result.html("findings")
+    assert "held back until requirements/rm-ntw.yaml can be read" in page
+    assert "Open findings (1)" in page
