@@ -151,7 +151,14 @@ def dangling_links(sg: SpecGraph) -> Iterator[Finding]:
         verb = _VERBS.get(link.type, link.type)
         said = f"'{link.source_id}' {verb} '{link.target_id}'"
         # scoped by the spec it is written in (none in a links file), so waivers keep matching
-        yield _unresolved(sg, said, end, res, _context_of(sg, link, end), link.location, link.context)
+        yield _unresolved(sg, said, end, res, _context_of(sg, link, end), _end_location(link, end), link.context)
+
+
+def _end_location(link: model.Link, end: str) -> Location:
+    """Where the end `end` of a link is written: its value in a links file, else the link's place."""
+    if not link.end_locations:
+        return link.location
+    return link.end_locations[1] if end == link.target_id else link.end_locations[0]
 
 
 def _context_of(sg: SpecGraph, link: model.Link, end: str) -> str:
@@ -434,10 +441,10 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
         if res.problem == "unknown":
             meant = _meant(sg, row.requirement, res, matrix.spec)
             yield Finding("ra2.matrix-unknown-row", f"{where}: requirement '{row.requirement}' is defined "
-                          f"nowhere{_did_you_mean(row.requirement, meant.written)}", row.location,
+                          f"nowhere{_did_you_mean(row.requirement, meant.written)}", row.requirement_location,
                           subject=row.requirement)
         else:
-            yield _unresolved(sg, where, row.requirement, res, matrix.spec, row.location)
+            yield _unresolved(sg, where, row.requirement, res, matrix.spec, row.requirement_location)
     for cell in row.cells:
         level = levels.get(cell.level)
         level_fine = vocab is None or (level is not None and not level.placeholder)
@@ -1004,13 +1011,14 @@ def _broken_covers(sg: SpecGraph) -> dict[str, list[_BrokenCover]]:
             source = sg.namespaces.resolve(link.source_id, link.context).key
             if meant is not None and source:
                 out.setdefault(meant.key, []).append(
-                    _BrokenCover(link.location, end, meant.key, "traces", sg.spec_of(source)))
+                    _BrokenCover(_end_location(link, end), end, meant.key, "traces", sg.spec_of(source)))
         else:  # the covering end is mistyped: the target is covered once it is corrected
             target = sg.namespaces.resolve(link.target_id, link.context).key
             if target in sg.requirements:
                 source_req = _meant(sg, end, res, link.context).requirement
-                out.setdefault(target, []).append(_BrokenCover(
-                    link.location, end, target, "traces", source_req.spec if source_req is not None else None))
+                source_spec = source_req.spec if source_req is not None else None
+                out.setdefault(target, []).append(
+                    _BrokenCover(_end_location(link, end), end, target, "traces", source_spec))
     for matrix in sg.tree.matrices:
         vocab = sg.vocabularies.get(matrix.vocabulary)
         covering = {lv.id for lv in vocab.levels if lv.covers} if vocab is not None else set()
@@ -1023,7 +1031,7 @@ def _broken_covers(sg: SpecGraph) -> dict[str, list[_BrokenCover]]:
             meant = _meant(sg, row.requirement, res, matrix.spec).requirement
             if meant is not None:
                 out.setdefault(meant.key, []).append(
-                    _BrokenCover(row.location, row.requirement, meant.key, "support"))
+                    _BrokenCover(row.requirement_location, row.requirement, meant.key, "support"))
     return out
 
 

@@ -45,7 +45,7 @@ def test_typo_in_the_only_trace_to_a_requirement_is_one_finding_at_the_typo(tmp_
     assert proc.returncode == 1, proc.stdout  # the broken reference is an error
     lines = _finding_lines(proc.stdout)
     assert len(lines) == 1, proc.stdout
-    assert lines[0].startswith(f"{root}/mappings/ra1-traceability.yaml:11:")
+    assert lines[0].startswith(f"{root}/mappings/ra1-traceability.yaml:11:31:")  # at the `to` value
     assert "(did you mean 'inf.com.01'?)" in lines[0]
     assert "RA1 requirement 'inf.com.01' (must, profiles basic, high-performance) is not covered" in lines[0]
     assert "ra2.uncovered" not in proc.stdout
@@ -62,7 +62,7 @@ def test_typo_in_a_scaffolded_matrix_row_is_one_finding_at_the_row(tmp_path: Pat
     assert proc.returncode == 1, proc.stdout
     lines = _finding_lines(proc.stdout)
     assert len(lines) == 1, proc.stdout
-    assert lines[0].startswith(f"{root}/mappings/matrix.yaml:8:")
+    assert lines[0].startswith(f"{root}/mappings/matrix.yaml:8:18:")  # at the row's requirement value
     assert "did you mean 'ops.ntw.001'?" in lines[0]
     assert "OPS requirement 'ops.ntw.001' (must) is not covered" in lines[0]
     assert proc.stdout.splitlines()[-1].endswith("1 error, 0 warnings, 0 infos, 0 waived")
@@ -133,7 +133,7 @@ def test_a_typo_in_a_link_to_a_base_spec_names_the_specs_searched(tmp_path: Path
     assert proc.returncode == 1
     lines = _finding_lines(proc.stdout)
     assert len(lines) == 1, proc.stdout
-    assert lines[0].startswith(f"{root}/mappings/ra2-gaps.yaml:9:")
+    assert lines[0].startswith(f"{root}/mappings/ra2-gaps.yaml:9:29:")
     assert "RA1" not in lines[0], lines[0]  # RA2 is based on RM alone: RA1's registry was never searched
     assert "'e.man.04'" in lines[0] and "did you mean 'e.man.004'?" in lines[0]
     assert "RM" in lines[0]
