@@ -83,7 +83,8 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 CATALOGUE: dict[str, Code] = _codes(
     # Reading files
-    Code("ra2.file-unreadable", E, "A file could not be read or decoded.",
+    Code("ra2.file-unreadable", E, "A file could not be read or decoded; until it can, findings that something is "
+         "missing (not defined, not covered, a waiver matching nothing) are held back, and the summary counts them.",
          "Check the path, permissions and that the file is UTF-8 text. It cannot be waived.", waivable=False),
     Code("ra2.folder-unreadable", E, "A folder of the tree could not be listed, or is a link leading out of the "
          "tree; nothing under it was read.",
@@ -92,7 +93,8 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("ra2.no-spec-files", E, "The tree holds no requirements file: there is nothing to check or build.",
          "Put the spec and requirements YAML files under requirements/, or point ROOT at the right folder. "
          "It cannot be waived.", waivable=False),
-    Code("ra2.yaml-syntax", E, "A file is not well-formed YAML.",
+    Code("ra2.yaml-syntax", E, "A file is not well-formed YAML; until it is, findings that something is missing "
+         "(not defined, not covered, a waiver matching nothing) are held back, and the summary counts them.",
          "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type. It cannot be waived.",
          waivable=False),
     Code("ra2.duplicate-key", E, "A mapping states the same key twice; YAML would silently keep one.",
@@ -147,7 +149,8 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("ra2.unknown-component-kind", E, "A component's kind is not declared.",
          "Declare the kind under `kinds:` in a components file, or use a declared one."),
     # Coverage and traceability
-    Code("ra2.uncovered", E, "A requirement is not covered as the coverage policy demands.",
+    Code("ra2.uncovered", E, "A requirement is not covered as the coverage policy demands. When a mistyped reference "
+         "would cover it (a trace, a matrix row), the reference's finding says so instead, at the typo.",
          "Trace a requirement to it, add a supporting matrix cell, or accept the gap with a waiver."),
     Code("ra2.rm-untraced", W, "No requirement of any other spec traces to this requirement.",
          "Trace a requirement to it, or waive it if the architecture deliberately leaves it out."),
