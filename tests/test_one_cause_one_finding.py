@@ -150,3 +150,49 @@ def test_the_site_warns_of_the_unparsable_file_alone_and_says_what_it_held_back(
     page = result.html("findings")
     assert "held back until requirements/rm-ntw.yaml can be read" in page
     assert "Open findings (1)" in page
+
+
+# ---- folding, in the library: which gaps a mistyped reference stands for ------------------------------
+
+def _open(root: Path) -> list[tuple[str, str]]:
+    return [(f.code, f.message) for f in Project.load(root).result.open]
+
+
+def test_a_typo_in_the_tracing_end_stated_at_the_traced_requirement_is_one_finding(sample_tree: Path) -> None:
+    """req.inf.ntw.02 lists a mistyped 'ra.ntw.02' in traced_by (and ra.ntw.002 states no trace): the rule asks
+    for a trace from RA, and the ID meant, ra.ntw.002, is RA's, so the gap is said at the typo."""
+    _replace(sample_tree / "requirements" / "ra-ntw.yaml", "    traces: [req.inf.ntw.02]\n", "")
+    _replace(sample_tree / "requirements" / "rm-ntw.yaml", "    profiles: {high-performance: must}",
+             "    profiles: {high-performance: must}\n    traced_by: [ra.ntw.02]")
+    found = _open(sample_tree)
+    codes = [code for code, _ in found]
+    assert codes.count("ra2.dangling-ref") == 1 and "ra2.uncovered" not in codes, found
+    (message,) = [m for code, m in found if code == "ra2.dangling-ref"]
+    assert "did you mean 'ra.ntw.002'?" in message
+    assert "until it is corrected, RM requirement 'req.inf.ntw.02'" in message
+
+
+def test_an_untraced_rm_requirement_no_rule_covers_is_folded_too(sample_tree: Path) -> None:
+    _replace(sample_tree / "mappings" / "policy.yaml", "spec: RM", "spec: RA")  # no rule asks about RM now
+    _replace(sample_tree / "requirements" / "ra-ntw.yaml", "traces: [req.inf.ntw.02]", "traces: [req.inf.ntw.2]")
+    found = _open(sample_tree)
+    assert not any(code == "ra2.rm-untraced" for code, _ in found), found
+    (message,) = [m for code, m in found if code == "ra2.dangling-ref"]
+    assert "until it is corrected, no requirement of a spec based on 'RM' traces to 'req.inf.ntw.02'" in message
+
+
+def test_a_gap_more_severe_than_the_typo_is_not_folded(sample_tree: Path) -> None:
+    """With dangling references lowered to warnings, folding the error would let the run pass."""
+    policy = sample_tree / "mappings" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8") + "severities:\n  ra2.dangling-ref: warning\n",
+                      encoding="utf-8")
+    _replace(sample_tree / "requirements" / "ra-ntw.yaml", "traces: [req.inf.ntw.02]", "traces: [req.inf.ntw.2]")
+    codes = [code for code, _ in _open(sample_tree)]
+    assert codes.count("ra2.uncovered") == 1 and codes.count("ra2.dangling-ref") == 1
+
+
+def test_a_typo_without_a_close_match_folds_nothing(sample_tree: Path) -> None:
+    _replace(sample_tree / "requirements" / "ra-ntw.yaml", "traces: [req.inf.ntw.02]", "traces: [something.else]")
+    found = _open(sample_tree)
+    assert [code for code, _ in found].count("ra2.uncovered") == 1
+    assert not any("until it is corrected" in message for _, message in found)
