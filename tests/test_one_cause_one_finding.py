@@ -196,3 +196,15 @@ def test_a_typo_without_a_close_match_folds_nothing(sample_tree: Path) -> None:
     found = _open(sample_tree)
     assert [code for code, _ in found].count("ra2.uncovered") == 1
     assert not any("until it is corrected" in message for _, message in found)
+
+
+def test_a_waived_typo_folds_nothing(sample_tree: Path) -> None:
+    """A waiver accepting the broken reference hides it; the gap it leaves is then reported on its own."""
+    _replace(sample_tree / "requirements" / "ra-ntw.yaml", "traces: [req.inf.ntw.02]", "traces: [req.inf.ntw.2]")
+    (sample_tree / "mappings" / "waivers.yaml").write_text(
+        "kind: waivers\nwaivers:\n  - {code: ra2.dangling-ref, target: req.inf.ntw.2, reason: fixed upstream next}\n",
+        encoding="utf-8")
+    result = Project.load(sample_tree).result
+    assert [f.code for f in result.waived] == ["ra2.dangling-ref"]
+    assert [f.code for f in result.open].count("ra2.uncovered") == 1
+    assert not any(f.folded for f in result.findings)
