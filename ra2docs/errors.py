@@ -180,7 +180,8 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("ra2.waiver-expired", E, "A waiver has passed its expiry date; the finding it covered is back.",
          "Fix the gap, or renew the waiver with a new date and reason. It cannot be waived.", waivable=False),
     # Verification
-    Code("ra2.unverified", E, "A requirement is not verified by any test case where the policy demands it.",
+    Code("ra2.unverified", E, "A requirement is not verified by any test case where the policy demands it. When a "
+         "mistyped `verifies` entry would verify it, that entry's finding says so instead, at the typo.",
          "Name the requirement (or its section) in a test case's `verifies`, or accept the gap with a waiver."),
     Code("ra2.verifies-nothing", W, "A test case's `verifies` glob or section matches no requirement.",
          "Correct the glob or section, or remove it; the message suggests a close match when there is one."),

@@ -986,23 +986,28 @@ def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.d
 # ---- one cause, one finding ----------------------------------------------------------------------
 
 _REFERENCE_CODES = frozenset({"ra2.dangling-ref", "ra2.not-in-registry", "ra2.matrix-unknown-row"})
-_GAP_CODES = frozenset({"ra2.uncovered", "ra2.rm-untraced"})
+_GAP_CODES = frozenset({"ra2.uncovered", "ra2.rm-untraced", "ra2.unverified"})
 
 
 @dataclass(frozen=True, slots=True)
-class _BrokenCover:
+class BrokenCover:
     """A reference that resolves to nothing and would, as `_meant` reads it, cover requirement `key`."""
 
     location: Location
     end: str  # the reference as written (its finding's subject)
     key: str
-    how: str  # "traces" (a traces link) or "support" (a matrix row with a covering cell)
+    how: str  # "traces" (a traces link), "support" (a matrix row with a covering cell), "tests" (a test case)
     source_spec: str | None = None  # the spec of the tracing requirement; None when unknown
 
 
-def _broken_covers(sg: SpecGraph) -> dict[str, list[_BrokenCover]]:
+# Further kinds of reference that cover (a test case's `verifies`: ra2docs.verification_checks), each a function
+# giving its unresolved references as `BrokenCover`s, read as that module's "did you mean" reads them.
+COVER_SOURCES: list[Callable[[SpecGraph], Iterable[BrokenCover]]] = []
+
+
+def _broken_covers(sg: SpecGraph) -> dict[str, list[BrokenCover]]:
     """The unresolved references that would have covered a requirement, by the requirement's key."""
-    out: dict[str, list[_BrokenCover]] = {}
+    out: dict[str, list[BrokenCover]] = {}
     for link, end, res in sg.unresolved:
         if link.type != "traces":
             continue
@@ -1011,14 +1016,14 @@ def _broken_covers(sg: SpecGraph) -> dict[str, list[_BrokenCover]]:
             source = sg.namespaces.resolve(link.source_id, link.context).key
             if meant is not None and source:
                 out.setdefault(meant.key, []).append(
-                    _BrokenCover(_end_location(link, end), end, meant.key, "traces", sg.spec_of(source)))
+                    BrokenCover(_end_location(link, end), end, meant.key, "traces", sg.spec_of(source)))
         else:  # the covering end is mistyped: the target is covered once it is corrected
             target = sg.namespaces.resolve(link.target_id, link.context).key
             if target in sg.requirements:
                 source_req = _meant(sg, end, res, link.context).requirement
                 source_spec = source_req.spec if source_req is not None else None
                 out.setdefault(target, []).append(
-                    _BrokenCover(_end_location(link, end), end, target, "traces", source_spec))
+                    BrokenCover(_end_location(link, end), end, target, "traces", source_spec))
     for matrix in sg.tree.matrices:
         vocab = sg.vocabularies.get(matrix.vocabulary)
         covering = {lv.id for lv in vocab.levels if lv.covers} if vocab is not None else set()
@@ -1031,16 +1036,21 @@ def _broken_covers(sg: SpecGraph) -> dict[str, list[_BrokenCover]]:
             meant = _meant(sg, row.requirement, res, matrix.spec).requirement
             if meant is not None:
                 out.setdefault(meant.key, []).append(
-                    _BrokenCover(row.requirement_location, row.requirement, meant.key, "support"))
+                    BrokenCover(row.requirement_location, row.requirement, meant.key, "support"))
+    for more in COVER_SOURCES:
+        for cover in more(sg):
+            out.setdefault(cover.key, []).append(cover)
     return out
 
 
-def _would_cover(cover: _BrokenCover, gap: Finding, req: model.Requirement, rules: dict[str, model.Rule]) -> bool:
+def _would_cover(cover: BrokenCover, gap: Finding, req: model.Requirement, rules: dict[str, model.Rule]) -> bool:
     if gap.code == "ra2.rm-untraced":  # a requirement of a spec based on req's traces to it
         return cover.how == "traces" and cover.source_spec not in (None, req.spec)
     rule = rules.get(gap.scope.get("rule", ""))
     if rule is None:
         return False
+    if gap.code == "ra2.unverified":
+        return cover.how == "tests" and rule.covered_by == "tests"
     if cover.how == "support":
         return rule.covered_by in ("support", "either")
     return rule.covered_by in ("traces", "either") and (not rule.from_spec or cover.source_spec == rule.from_spec)
@@ -1063,7 +1073,9 @@ def fold_gaps(sg: SpecGraph, findings: list[Finding]) -> list[Finding]:
     folded: dict[int, list[Finding]] = {}
     for i in gaps:
         gap = findings[i]
-        req = sg.namespaces.by_id.get(gap.subject, {}).get(gap.scope.get("spec", ""))
+        rule = rules.get(gap.scope.get("rule", ""))  # ra2.unverified names its rule, not its spec
+        spec = gap.scope.get("spec") or (rule.spec if rule is not None else "")
+        req = sg.namespaces.by_id.get(gap.subject, {}).get(spec)
         if req is None:
             continue
         into = [refs[(c.location, c.end)] for c in covers.get(req.key, ()) if (c.location, c.end) in refs

@@ -208,3 +208,18 @@ def test_a_waived_typo_folds_nothing(sample_tree: Path) -> None:
     assert [f.code for f in result.waived] == ["ra2.dangling-ref"]
     assert [f.code for f in result.open].count("ra2.uncovered") == 1
     assert not any(f.folded for f in result.findings)
+
+
+def test_a_typo_in_the_only_test_case_verifying_a_requirement_is_one_finding(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "tests" / "trees" / "unverified", root, ignore=shutil.ignore_patterns("expected.txt"))
+    _replace(root / "requirements" / "tests.yaml", "verifies: [ra.ntw.001]", "verifies: [ra.ntw.01]")
+    proc = run_cli("check", str(root))
+    assert proc.returncode == 1
+    lines = _finding_lines(proc.stdout)
+    verifying = [line for line in lines if "ra.ntw.001" in line]
+    assert len(verifying) == 1 and "requirements/tests.yaml:9:" in verifying[0], proc.stdout
+    assert "(did you mean 'ra.ntw.001'?); until it is corrected, RA requirement 'ra.ntw.001' (must) is verified by " \
+           "no test case [rule ra-verified]" in verifying[0]
+    assert [line for line in lines if "[ra2.unverified]" in line] == [
+        line for line in lines if "'ra.ntw.002'" in line and "[ra2.unverified]" in line]  # the other gap stays
