@@ -169,7 +169,8 @@ CATALOGUE: dict[str, Code] = _codes(
          "Replace the placeholder with the real value (or state the cells), or waive it while the spec is a draft."),
     Code("ra2.unused-component", W, "A component is not referenced by any matrix, stack or cell.",
          "Add it to a matrix or stack, or remove it."),
-    Code("ra2.stack-gap", W, "A stack does not cover a requirement that the policy asks stacks to cover.",
+    Code("ra2.stack-gap", W, "A stack does not cover a requirement that the policy asks stacks to cover. When a "
+         "mistyped matrix row would cover it, the row's finding says so instead, at the typo.",
          "Add a component that supports the requirement to the stack, or waive the gap."),
     # Waivers
     Code("ra2.waiver-unused", W, "A waiver matches no finding: the gap it accepted is gone or misspelt.",

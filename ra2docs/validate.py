@@ -986,7 +986,7 @@ def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.d
 # ---- one cause, one finding ----------------------------------------------------------------------
 
 _REFERENCE_CODES = frozenset({"ra2.dangling-ref", "ra2.not-in-registry", "ra2.matrix-unknown-row"})
-_GAP_CODES = frozenset({"ra2.uncovered", "ra2.rm-untraced", "ra2.unverified"})
+_GAP_CODES = frozenset({"ra2.uncovered", "ra2.rm-untraced", "ra2.unverified", "ra2.stack-gap"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -998,6 +998,7 @@ class BrokenCover:
     key: str
     how: str  # "traces" (a traces link), "support" (a matrix row with a covering cell), "tests" (a test case)
     source_spec: str | None = None  # the spec of the tracing requirement; None when unknown
+    components: frozenset[str] = frozenset()  # support: the components whose cells in the row cover
 
 
 # Further kinds of reference that cover (a test case's `verifies`: ra2docs.verification_checks), each a function
@@ -1030,20 +1031,22 @@ def _broken_covers(sg: SpecGraph) -> dict[str, list[BrokenCover]]:
         for row in matrix.rows:
             if not row.requirement or sg.row_key(row):
                 continue
-            if not any(c.level in covering and c.column in sg.components for c in row.cells):
+            supporting = frozenset(c.column for c in row.cells if c.level in covering and c.column in sg.components)
+            if not supporting:
                 continue
             res = sg.namespaces.resolve(row.requirement, matrix.spec)
             meant = _meant(sg, row.requirement, res, matrix.spec).requirement
             if meant is not None:
                 out.setdefault(meant.key, []).append(
-                    BrokenCover(row.requirement_location, row.requirement, meant.key, "support"))
+                    BrokenCover(row.requirement_location, row.requirement, meant.key, "support", None, supporting))
     for more in COVER_SOURCES:
         for cover in more(sg):
             out.setdefault(cover.key, []).append(cover)
     return out
 
 
-def _would_cover(cover: BrokenCover, gap: Finding, req: model.Requirement, rules: dict[str, model.Rule]) -> bool:
+def _would_cover(cover: BrokenCover, gap: Finding, req: model.Requirement, rules: dict[str, model.Rule],
+                 stacks: dict[str, model.Stack]) -> bool:
     if gap.code == "ra2.rm-untraced":  # a requirement of a spec based on req's traces to it
         return cover.how == "traces" and cover.source_spec not in (None, req.spec)
     rule = rules.get(gap.scope.get("rule", ""))
@@ -1051,15 +1054,19 @@ def _would_cover(cover: BrokenCover, gap: Finding, req: model.Requirement, rules
         return False
     if gap.code == "ra2.unverified":
         return cover.how == "tests" and rule.covered_by == "tests"
+    if gap.code == "ra2.stack-gap":  # a component of the stack states covering support in the row
+        stack = stacks.get(gap.scope.get("stack", ""))
+        return cover.how == "support" and stack is not None and not cover.components.isdisjoint(stack.components)
     if cover.how == "support":
         return rule.covered_by in ("support", "either")
     return rule.covered_by in ("traces", "either") and (not rule.from_spec or cover.source_spec == rule.from_spec)
 
 
 def fold_gaps(sg: SpecGraph, findings: list[Finding]) -> list[Finding]:
-    """One typo, one finding: an open gap (ra2.uncovered, ra2.rm-untraced) that a mistyped reference would have
-    closed, as its "did you mean" reads it, is said in that reference's finding, not as a second finding at the
-    requirement. The gap is kept in the finding's `folded`; the requirement's status is unchanged (uncovered).
+    """One typo, one finding: an open gap (ra2.uncovered, ra2.rm-untraced, ra2.stack-gap, ra2.unverified) that a
+    mistyped reference would have closed, as its "did you mean" reads it, is said in that reference's finding, not
+    as a second finding at the requirement (or stack). The gap is kept in the finding's `folded`; the requirement's
+    status is unchanged (uncovered).
 
     A waived gap is not folded (its waiver accepts it, so it stays used), nor one more severe than the
     reference's finding (the run must fail as it would have)."""
@@ -1070,6 +1077,7 @@ def fold_gaps(sg: SpecGraph, findings: list[Finding]) -> list[Finding]:
         return findings
     covers = _broken_covers(sg)
     rules = {r.id: r for r in sg.tree.policy.rules}
+    stacks = {s.id: s for s in sg.tree.stacks}
     folded: dict[int, list[Finding]] = {}
     for i in gaps:
         gap = findings[i]
@@ -1079,7 +1087,7 @@ def fold_gaps(sg: SpecGraph, findings: list[Finding]) -> list[Finding]:
         if req is None:
             continue
         into = [refs[(c.location, c.end)] for c in covers.get(req.key, ()) if (c.location, c.end) in refs
-                and _would_cover(c, gap, req, rules)
+                and _would_cover(c, gap, req, rules, stacks)
                 and findings[refs[(c.location, c.end)]].effective_severity >= gap.effective_severity]
         for j in dict.fromkeys(into):
             folded.setdefault(j, []).append(gap)
@@ -1097,6 +1105,8 @@ def fold_gaps(sg: SpecGraph, findings: list[Finding]) -> list[Finding]:
 
 def _gap_said(gap: Finding) -> str:
     """A gap's message shortened for the finding it is folded into: what is not covered, and the rule."""
+    if gap.code == "ra2.stack-gap":
+        return gap.message.partition(": no component")[0]
     if gap.code != "ra2.uncovered":
         return gap.message
     what, _, why = gap.message.partition(" is not covered: ")

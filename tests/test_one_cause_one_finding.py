@@ -223,3 +223,15 @@ def test_a_typo_in_the_only_test_case_verifying_a_requirement_is_one_finding(tmp
            "no test case [rule ra-verified]" in verifying[0]
     assert [line for line in lines if "[ra2.unverified]" in line] == [
         line for line in lines if "'ra.ntw.002'" in line and "[ra2.unverified]" in line]  # the other gap stays
+
+
+def test_a_typo_in_a_matrix_row_is_no_stack_gap_either(tmp_path: Path) -> None:
+    """The row's multus cell was what covered ra.ntw.001 for the stack of Multus alone: that gap is the typo's."""
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "tests" / "trees" / "stack-gap", root, ignore=shutil.ignore_patterns("expected.txt"))
+    _replace(root / "mappings" / "matrix.yaml", "requirement: ra.ntw.001", "requirement: ra.ntw.01")
+    found = _open(root)
+    about = [(code, message) for code, message in found if "'ra.ntw.001'" in message]
+    assert [code for code, _ in about] == ["ra2.matrix-unknown-row"], found
+    assert "stack 'multus-only' does not cover RA requirement 'ra.ntw.001'" in about[0][1]
+    assert [code for code, message in found if "'ra.ntw.002'" in message] == ["ra2.stack-gap"]  # not the typo's
