@@ -83,7 +83,8 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 CATALOGUE: dict[str, Code] = _codes(
     # Reading files
-    Code("ra2.file-unreadable", E, "A file could not be read or decoded.",
+    Code("ra2.file-unreadable", E, "A file could not be read or decoded; until it can, findings that something is "
+         "missing (not defined, not covered, a waiver matching nothing) are held back, and the summary counts them.",
          "Check the path, permissions and that the file is UTF-8 text. It cannot be waived.", waivable=False),
     Code("ra2.folder-unreadable", E, "A folder of the tree could not be listed, or is a link leading out of the "
          "tree; nothing under it was read.",
@@ -92,7 +93,8 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("ra2.no-spec-files", E, "The tree holds no requirements file: there is nothing to check or build.",
          "Put the spec and requirements YAML files under requirements/, or point ROOT at the right folder. "
          "It cannot be waived.", waivable=False),
-    Code("ra2.yaml-syntax", E, "A file is not well-formed YAML.",
+    Code("ra2.yaml-syntax", E, "A file is not well-formed YAML; until it is, findings that something is missing "
+         "(not defined, not covered, a waiver matching nothing) are held back, and the summary counts them.",
          "Fix the YAML syntax at the position given; a YAML-aware editor shows it as you type. It cannot be waived.",
          waivable=False),
     Code("ra2.duplicate-key", E, "A mapping states the same key twice; YAML would silently keep one.",
@@ -147,7 +149,8 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("ra2.unknown-component-kind", E, "A component's kind is not declared.",
          "Declare the kind under `kinds:` in a components file, or use a declared one."),
     # Coverage and traceability
-    Code("ra2.uncovered", E, "A requirement is not covered as the coverage policy demands.",
+    Code("ra2.uncovered", E, "A requirement is not covered as the coverage policy demands. When a mistyped reference "
+         "would cover it (a trace, a matrix row), the reference's finding says so instead, at the typo.",
          "Trace a requirement to it, add a supporting matrix cell, or accept the gap with a waiver."),
     Code("ra2.rm-untraced", W, "No requirement of any other spec traces to this requirement.",
          "Trace a requirement to it, or waive it if the architecture deliberately leaves it out."),
@@ -166,7 +169,8 @@ CATALOGUE: dict[str, Code] = _codes(
          "Replace the placeholder with the real value (or state the cells), or waive it while the spec is a draft."),
     Code("ra2.unused-component", W, "A component is not referenced by any matrix, stack or cell.",
          "Add it to a matrix or stack, or remove it."),
-    Code("ra2.stack-gap", W, "A stack does not cover a requirement that the policy asks stacks to cover.",
+    Code("ra2.stack-gap", W, "A stack does not cover a requirement that the policy asks stacks to cover. When a "
+         "mistyped matrix row would cover it, the row's finding says so instead, at the typo.",
          "Add a component that supports the requirement to the stack, or waive the gap."),
     # Waivers
     Code("ra2.waiver-unused", W, "A waiver matches no finding: the gap it accepted is gone or misspelt.",
@@ -177,7 +181,8 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("ra2.waiver-expired", E, "A waiver has passed its expiry date; the finding it covered is back.",
          "Fix the gap, or renew the waiver with a new date and reason. It cannot be waived.", waivable=False),
     # Verification
-    Code("ra2.unverified", E, "A requirement is not verified by any test case where the policy demands it.",
+    Code("ra2.unverified", E, "A requirement is not verified by any test case where the policy demands it. When a "
+         "mistyped `verifies` entry would verify it, that entry's finding says so instead, at the typo.",
          "Name the requirement (or its section) in a test case's `verifies`, or accept the gap with a waiver."),
     Code("ra2.verifies-nothing", W, "A test case's `verifies` glob or section matches no requirement.",
          "Correct the glob or section, or remove it; the message suggests a close match when there is one."),
@@ -238,6 +243,13 @@ IMPORT_CODES = tuple(code for code, info in CATALOGUE.items() if info.command ==
 
 # Findings meaning a file's content could not be read at all: everything it defines is missing from the tree.
 UNREAD_CODES = frozenset({"ra2.file-unreadable", "ra2.yaml-syntax", "ra2.folder-unreadable", "ra2.no-spec-files"})
+# Findings saying something is missing (not defined, not covered, matching nothing): while a file's content is
+# unknown (UNREAD_CODES), what it holds may be the missing thing, so `run_checks` holds them back.
+ABSENCE_CODES = frozenset({
+    "ra2.dangling-ref", "ra2.not-in-registry", "ra2.matrix-unknown-row", "ra2.unknown-profile", "ra2.unknown-section",
+    "ra2.unknown-component-kind", "ra2.uncovered", "ra2.rm-untraced", "ra2.ra-no-trace", "ra2.one-way-link",
+    "ra2.stack-gap", "ra2.unused-component", "ra2.waiver-unused", "ra2.unverified", "ra2.verifies-nothing",
+    "ra2.result-unknown-test", "ra2.claim-contradicted", "ra2.response-unknown-id"})
 # Findings meaning the tree itself could not be read (a folder, or no requirements at all): `check` exits 2.
 INPUT_CODES = frozenset({"ra2.folder-unreadable", "ra2.no-spec-files"})
 
@@ -257,6 +269,9 @@ class Finding:
     # what a finding that groups many stands for, one subject each (a dense matrix's unstated cells,
     # MATRIX/ROW/COLUMN): listed by `check --format json`; a waiver matching every one accepts the group
     items: tuple[str, ...] = ()
+    # findings this one stands for and that are not reported on their own: the consequences of the mistake
+    # it points at (a requirement left uncovered by a mistyped reference), listed by `check --format json`
+    folded: tuple[Finding, ...] = ()
 
     @property
     def effective_severity(self) -> Severity:

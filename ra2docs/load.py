@@ -636,10 +636,12 @@ class _Builder:
                     else:
                         cells.append(cell(intern(column), intern(value["level"]), value.get("via", ""),
                                           value.get("note", ""), value.get("text", ""), where(column, row_loc)))
+            at = row.locs.get("requirement")
             rows.append(model.Row(
                 requirement=row.get("requirement", ""), feature=row.get("feature", ""),
                 title=row.get("title", ""), note=row.get("note", ""), source=_source(row.get("source")),
-                cells=tuple(cells), location=row.loc))
+                cells=tuple(cells), location=row.loc,
+                requirement_column=at.column if at is not None and at.line == row.loc.line else 0))
         self.matrices.append(model.Matrix(
             id=r["id"], title=r["title"], vocabulary=r["vocabulary"], columns=tuple(r["columns"]),
             rows=tuple(rows), description=r.get("description", ""),
@@ -650,7 +652,8 @@ class _Builder:
     def _add_links(self, r: Rec) -> None:
         for lk in r["links"]:
             self.links.append(model.Link(lk["from"], lk["to"], lk["type"], lk.get("note", ""),
-                                         _source(lk.get("source")), lk.loc, title=lk.get("title", "")))
+                                         _source(lk.get("source")), lk.loc, title=lk.get("title", ""),
+                                         end_locations=(lk.at("from"), lk.at("to"))))
 
     def _add_stacks(self, r: Rec) -> None:
         for st in r["stacks"]:

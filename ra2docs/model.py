@@ -184,10 +184,19 @@ class Row:
     source: Source | None = None
     cells: tuple[Cell, ...] = ()
     location: Location = NOWHERE
+    # the column of the `requirement` value when it is on the row's first line (0: not known): a column, not
+    # a Location, as a matrix may have 100,000 rows
+    requirement_column: int = field(default=0, compare=False)
 
     @property
     def key(self) -> str:
         return self.requirement or self.feature
+
+    @property
+    def requirement_location(self) -> Location:
+        """Where the row's `requirement` value is written (the row's start when that is not known)."""
+        loc = self.location
+        return replace(loc, column=self.requirement_column) if self.requirement_column else loc
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +226,8 @@ class Link:
     stated_at: str = "from"  # "from": stated by the source end; "to": by the target (traced_by)
     context: str = ""  # the spec whose file states it: unqualified references resolve as seen from it
     title: str = ""  # the section title the source cites, when an end is a section
+    # where a links file writes the `from` and `to` values (a finding about one end points at it); () elsewhere
+    end_locations: tuple[Location, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,12 +45,25 @@ def summary(result: CheckResult) -> str:
     folders = sum(1 for u in unread if u.endswith("/"))
     files = len(unread) - folders
     what = " and ".join(_count(n, k) for n, k in ((folders, "folders"), (files, "files")) if n)
-    if len(unread) == 1:
+    if result.held_back:
+        it = "it" if len(unread) == 1 else "them"
+        text += f"; {what} could not be read: fix {it} first; {held_back_note(result)}"
+    elif len(unread) == 1:
         text += f"; {what} could not be read: fix it first, other findings may only follow from its missing content"
     elif unread:
         text += (f"; {what} could not be read: fix them first, other findings may only follow from "
                  "their missing content")
     return text
+
+
+def held_back_note(result: CheckResult) -> str:
+    """What `run_checks` held back while files cannot be read (`validate.hold_back`), or ""."""
+    held = len(result.held_back)
+    if not held:
+        return ""
+    files = unread_files(result)
+    return (f"{held} finding{'s' if held != 1 else ''} held back until {', '.join(files)} can be read (each says "
+            f"something is missing, which {'it' if len(files) == 1 else 'they'} may hold)")
 
 
 def unread_files(result: CheckResult) -> list[str]:
@@ -81,7 +94,8 @@ def finding_dict(f: Finding) -> dict[str, object]:
     return {"code": f.code, "severity": str(f.effective_severity), "message": f.message,
             "file": f.location.file, "line": f.location.line, "column": f.location.column, **where,
             "subject": f.subject, "scope": f.scope, "waived": bool(f.waived_by), "waiver_reason": f.waived_by,
-            "hint": f.effective_hint, **({"items": list(f.items)} if f.items else {})}
+            "hint": f.effective_hint, **({"items": list(f.items)} if f.items else {}),
+            **({"folded": [finding_dict(g) for g in f.folded]} if f.folded else {})}
 
 
 def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dict[str, object] | None = None) -> str:
@@ -90,7 +104,9 @@ def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dic
     by_severity = Counter(str(f.effective_severity) for f in result.open)
     doc = {"version": 1, "checked": dict(result.counts),
            "summary": {"errors": by_severity["error"], "warnings": by_severity["warning"],
-                       "infos": by_severity["info"], "waived": len(result.waived)},
+                       "infos": by_severity["info"], "waived": len(result.waived),
+                       **({"held_back": len(result.held_back)} if result.held_back else {})},
+           **({"held_back_until": unread_files(result)} if result.held_back else {}),
            "findings": [finding_dict(f) for f in result.findings], **(extra or {})}
     listed = [st.as_dict() for st in statuses]
     if listed:
@@ -99,11 +115,13 @@ def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dic
 
 
 def render_junit(result: CheckResult, threshold: Severity = Severity.ERROR) -> str:
-    return junit_xml(result.open, "ra2docs check", CHECK_CODES, threshold)
+    held = held_back_note(result)  # said once, with the unread files' findings
+    notes = {code: held for code in UNREAD_CODES} if held else {}
+    return junit_xml(result.open, "ra2docs check", CHECK_CODES, threshold, notes)
 
 
 def junit_xml(findings: Iterable[Finding], suite_name: str, codes: Iterable[str],
-              threshold: Severity = Severity.ERROR) -> str:
+              threshold: Severity = Severity.ERROR, notes: dict[str, str] | None = None) -> str:
     """One test case per code of the command: it fails with the findings at or above the threshold."""
     by_code: dict[str, list[Finding]] = {code: [] for code in codes}
     for f in findings:
@@ -116,7 +134,7 @@ def junit_xml(findings: Iterable[Finding], suite_name: str, codes: Iterable[str]
         if failing:
             failures += 1
             failure = ET.SubElement(case, "failure", message=f"{len(failing)} finding(s)", type=code)
-            failure.text = "\n".join(line(f) for f in failing)
+            failure.text = "\n".join([*(line(f) for f in failing), *filter(None, [(notes or {}).get(code)])])
         elif found:
             ET.SubElement(case, "system-out").text = "\n".join(line(f) for f in found)
     suite.set("failures", str(failures))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ra2docs import model
-from ra2docs.errors import CATALOGUE, Finding, Location, Severity
+from ra2docs.errors import ABSENCE_CODES, CATALOGUE, UNREAD_CODES, Finding, Location, Severity
 from ra2docs.graph import SpecGraph
 from ra2docs.refs import Resolved, split, walk_sections
 from ra2docs.schema import COMPLIANCE
@@ -39,6 +39,9 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 class CheckResult:
     findings: list[Finding]  # open and waived, sorted by location
     counts: Counter[str] = field(default_factory=Counter)  # what was checked
+    # open findings not reported because a file of the tree could not be read: they say something is missing,
+    # and the unread file may hold it (see `hold_back`)
+    held_back: list[Finding] = field(default_factory=list)
 
     @property
     def open(self) -> list[Finding]:
@@ -147,59 +150,134 @@ def dangling_links(sg: SpecGraph) -> Iterator[Finding]:
     for link, end, res in sg.unresolved:
         verb = _VERBS.get(link.type, link.type)
         said = f"'{link.source_id}' {verb} '{link.target_id}'"
-        yield _unresolved(sg, said, end, res, link.context, link.location)
+        # scoped by the spec it is written in (none in a links file), so waivers keep matching
+        yield _unresolved(sg, said, end, res, _context_of(sg, link, end), _end_location(link, end), link.context)
 
 
-def _unresolved(sg: SpecGraph, said: str, end: str, res: Resolved, context: str, where: Location) -> Finding:
-    """The finding for a reference `end` (in `said`) that resolves to nothing."""
+def _end_location(link: model.Link, end: str) -> Location:
+    """Where the end `end` of a link is written: its value in a links file, else the link's place."""
+    if not link.end_locations:
+        return link.location
+    return link.end_locations[1] if end == link.target_id else link.end_locations[0]
+
+
+def _context_of(sg: SpecGraph, link: model.Link, end: str) -> str:
+    """The spec an end of a link was looked up from, as `refs.resolve_links` does: a links file states no
+    spec, so its `to` is seen from the spec of `from`."""
+    if link.context or end != link.target_id or end == link.source_id:
+        return link.context
+    return sg.spec_of(sg.namespaces.resolve(link.source_id).key)
+
+
+def _searched(sg: SpecGraph, end: str, context: str) -> tuple[str, list[str]]:
+    """(the ID, the specs a reference is looked up in): the one it is qualified with, else those `context`
+    sees (every spec when it is written outside any spec)."""
+    spec, rid = split(end, sg.specs)
+    if spec:
+        return rid, [spec]
+    if context:
+        return rid, sorted(s for s in sg.namespaces.sees(context) if s in sg.specs)
+    return rid, sorted(sg.specs)
+
+
+def _closest(sg: SpecGraph, rid: str, specs: list[str], cutoff: float = 0.75) -> model.Requirement | None:
+    """The requirement of `specs` whose ID is closest to `rid` (None when none is close)."""
+    # the ID lists, built once per set of specs (a tree with thousands of typos asks thousands of times)
+    cache: dict[tuple[str, ...], dict[str, model.Requirement]] = vars(sg).setdefault("_ids_of_specs", {})
+    ids = cache.get(tuple(specs))
+    if ids is None:
+        ids = cache[tuple(specs)] = {}
+        for spec in specs:
+            for req in sg.spec_requirements(spec):
+                ids.setdefault(req.id, req)
+    close = difflib.get_close_matches(rid, list(ids), n=1, cutoff=cutoff)
+    return ids[close[0]] if close else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Meant:
+    """What an unresolved reference most likely means: the spec whose registry it was looked up in (or ""),
+    the requirement meant (or None) and how to write it."""
+
+    registry: str = ""
+    requirement: model.Requirement | None = None
+    written: str = ""
+
+
+def _meant(sg: SpecGraph, end: str, res: Resolved, context: str) -> _Meant:
+    """The one guess behind a finding's "did you mean" and behind folding the gap a typo leaves into it."""
+    if res.problem == "unseen":
+        return _Meant(requirement=res.candidates[0] if len(res.candidates) == 1 else None)
+    if res.problem != "unknown":
+        return _Meant()  # ambiguous: either may be meant; a section: no requirement
+    rid, specs = _searched(sg, end, context)
+    registered = _registry_meant(sg, rid, specs)
+    if registered:  # suggested from the registry, the list of every ID the spec defines
+        listed = [e.id for e in sg.tree.registry if e.spec == registered]
+        close = difflib.get_close_matches(rid, listed, n=1, cutoff=0.75)
+        req = sg.namespaces.by_id.get(close[0], {}).get(registered) if close else None
+        return _Meant(registered, req, close[0] if close else "")
+    req = _closest(sg, rid, specs)
+    if req is None:
+        return _Meant()
+    return _Meant(requirement=req, written=f"{req.spec}:{req.id}" if rid != end else req.key)
+
+
+def _did_you_mean(word: str, meant: str) -> str:
+    return (f" (did you mean '{meant}'?)" if meant else "") + look_alike_note(word)
+
+
+def _unresolved(sg: SpecGraph, said: str, end: str, res: Resolved, context: str, where: Location,
+                written_in: str | None = None) -> Finding:
+    """The finding for a reference `end` (in `said`), looked up from spec `context`, that resolves to nothing;
+    its scope is the spec it is written in (`written_in`, default `context`)."""
+    scope = _scope(spec=context if written_in is None else written_in)
     seen = f"spec {context} or the specs it sees ({', '.join(sorted(sg.namespaces.sees(context) - {context}))})" \
         if context else "any spec"
     if res.problem == "ambiguous":
         defs = "; ".join(f"'{c.spec}:{c.id}' at {c.location}" for c in res.candidates)
         return Finding("ra2.ambiguous-ref", f"{said}: '{end}' could mean {len(res.candidates)} requirements: "
                        f"{defs}; write the one meant qualified", where, subject=end,
-                       scope=_scope(spec=context))
+                       scope=scope)
     if res.problem == "unseen":
         defs = ", ".join(f"'{c.spec}:{c.id}'" for c in res.candidates)
         return Finding("ra2.dangling-ref", f"{said}, but '{end}' is not defined in {seen}; it is defined as "
                        f"{defs}: write that qualified, or add its spec to based_on", where, subject=end,
-                       scope=_scope(spec=context))
+                       scope=scope)
     if res.section:
         spec, number = split(end, sg.specs)
         spec = spec or context
         numbers = sg.namespaces.sections.get(spec, {})
         return Finding("ra2.unknown-section", f"{said}, but spec '{spec}' declares no section '{number}'"
-                       f"{_suggest(number, numbers)}", where, subject=end, scope=_scope(spec=context))
-    registered = _registry_meant(sg, end, context)
-    if registered:  # the spec's registry is the list to look it up in: the citation is the place to fix
-        spec, rid = split(end, sg.specs)
-        listed = [e.id for e in sg.tree.registry if e.spec == registered]
-        return Finding("ra2.not-in-registry", f"{said}, but the registry of spec {registered}, which lists every ID "
-                       f"the spec defines, does not hold '{rid}'{_suggest(rid, listed)}", where, subject=end,
-                       scope=_scope(spec=context))
-    known = [r.key for r in sg.requirements.values()]
-    return Finding("ra2.dangling-ref", f"{said}, but '{end}' is defined nowhere{_suggest(end, known)}",
-                   where, subject=end, scope=_scope(spec=context))
+                       f"{_suggest(number, numbers)}", where, subject=end, scope=scope)
+    meant = _meant(sg, end, res, context)
+    rid, specs = _searched(sg, end, context)
+    if meant.registry:  # the spec's registry is the list to look it up in: the citation is the place to fix
+        looked = "" if rid != end or specs == [meant.registry] else \
+            f", and no other spec it was looked up in ({', '.join(s for s in specs if s != meant.registry)}) defines it"
+        return Finding("ra2.not-in-registry", f"{said}, but the registry of spec {meant.registry}, which lists every "
+                       f"ID the spec defines, does not hold '{rid}'{looked}{_did_you_mean(rid, meant.written)}",
+                       where, subject=end, scope=scope)
+    return Finding("ra2.dangling-ref", f"{said}, but '{end}' is defined nowhere{_did_you_mean(end, meant.written)}",
+                   where, subject=end, scope=scope)
 
 
-def _registry_meant(sg: SpecGraph, end: str, context: str) -> str:
-    """The spec with a registry that an unresolved reference is meant for, or "".
+def _registry_meant(sg: SpecGraph, rid: str, specs: list[str]) -> str:
+    """Of the specs a reference was looked up in, the one with a registry it is meant for, or "".
 
-    The spec meant is the one the reference is qualified with; else, of the specs `context` sees, the one
-    whose ID pattern the ID fits; else (a typo may break the pattern too) the spec of the closest ID."""
+    That is the only spec searched; else the one whose ID pattern the ID fits; else (a typo may break the
+    pattern too) the spec of the closest ID."""
     with_registry = {e.spec for e in sg.tree.registry}
-    if not with_registry:
+    if not with_registry or not with_registry & set(specs):
         return ""
-    spec, rid = split(end, sg.specs)
-    if not spec:
-        seen = sorted(sg.namespaces.sees(context) if context else sg.specs)
-        fitting = [s for s in seen if s in sg.specs and _fits(sg.specs[s].id_pattern, rid)]
-        if len(fitting) == 1:
-            spec = fitting[0]
-        else:
-            spec_of = {r.id: r.spec for r in sg.requirements.values() if r.spec in (fitting or seen)}
-            close = difflib.get_close_matches(rid, list(spec_of), n=1, cutoff=0.6)
-            spec = spec_of[close[0]] if close else ""
+    if len(specs) == 1:
+        return specs[0]
+    fitting = [s for s in specs if _fits(sg.specs[s].id_pattern, rid)]
+    if len(fitting) == 1:
+        spec = fitting[0]
+    else:
+        close = _closest(sg, rid, fitting or specs, cutoff=0.6)
+        spec = close.spec if close is not None else ""
     return spec if spec in with_registry else ""
 
 
@@ -361,11 +439,12 @@ def _row_findings(sg: SpecGraph, matrix: model.Matrix, row: model.Row, columns: 
     elif row.requirement and not sg.row_key(row):
         res = sg.namespaces.resolve(row.requirement, matrix.spec)
         if res.problem == "unknown":
+            meant = _meant(sg, row.requirement, res, matrix.spec)
             yield Finding("ra2.matrix-unknown-row", f"{where}: requirement '{row.requirement}' is defined "
-                          f"nowhere{_suggest(row.requirement, sg.requirements)}", row.location,
+                          f"nowhere{_did_you_mean(row.requirement, meant.written)}", row.requirement_location,
                           subject=row.requirement)
         else:
-            yield _unresolved(sg, where, row.requirement, res, matrix.spec, row.location)
+            yield _unresolved(sg, where, row.requirement, res, matrix.spec, row.requirement_location)
     for cell in row.cells:
         level = levels.get(cell.level)
         level_fine = vocab is None or (level is not None and not level.placeholder)
@@ -898,8 +977,153 @@ def run_checks(sg: SpecGraph, load_findings: Iterable[Finding] = (), today: dt.d
     findings = apply_waivers(findings, sg.tree.waivers, today, policy_files, sg.specs)
     findings = _merge_profiles(findings)
     findings = _override_severities(findings, sg.tree.policy.severities)
+    findings, held = hold_back(findings)  # first: a gap held back is folded into nothing
+    findings = fold_gaps(sg, findings)
     findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, _counts(sg.tree))
+    return CheckResult(findings, _counts(sg.tree), sorted(held, key=Finding.sort_key))
+
+
+# ---- one cause, one finding ----------------------------------------------------------------------
+
+_REFERENCE_CODES = frozenset({"ra2.dangling-ref", "ra2.not-in-registry", "ra2.matrix-unknown-row"})
+_GAP_CODES = frozenset({"ra2.uncovered", "ra2.rm-untraced", "ra2.unverified", "ra2.stack-gap"})
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenCover:
+    """A reference that resolves to nothing and would, as `_meant` reads it, cover requirement `key`."""
+
+    location: Location
+    end: str  # the reference as written (its finding's subject)
+    key: str
+    how: str  # "traces" (a traces link), "support" (a matrix row with a covering cell), "tests" (a test case)
+    source_spec: str | None = None  # the spec of the tracing requirement; None when unknown
+    components: frozenset[str] = frozenset()  # support: the components whose cells in the row cover
+
+
+# Further kinds of reference that cover (a test case's `verifies`: ra2docs.verification_checks), each a function
+# giving its unresolved references as `BrokenCover`s, read as that module's "did you mean" reads them.
+COVER_SOURCES: list[Callable[[SpecGraph], Iterable[BrokenCover]]] = []
+
+
+def _broken_covers(sg: SpecGraph) -> dict[str, list[BrokenCover]]:
+    """The unresolved references that would have covered a requirement, by the requirement's key."""
+    out: dict[str, list[BrokenCover]] = {}
+    for link, end, res in sg.unresolved:
+        if link.type != "traces":
+            continue
+        if end == link.target_id:  # the covered end is mistyped: the requirement meant would be covered
+            meant = _meant(sg, end, res, _context_of(sg, link, end)).requirement
+            source = sg.namespaces.resolve(link.source_id, link.context).key
+            if meant is not None and source:
+                out.setdefault(meant.key, []).append(
+                    BrokenCover(_end_location(link, end), end, meant.key, "traces", sg.spec_of(source)))
+        else:  # the covering end is mistyped: the target is covered once it is corrected
+            target = sg.namespaces.resolve(link.target_id, link.context).key
+            if target in sg.requirements:
+                source_req = _meant(sg, end, res, link.context).requirement
+                source_spec = source_req.spec if source_req is not None else None
+                out.setdefault(target, []).append(
+                    BrokenCover(_end_location(link, end), end, target, "traces", source_spec))
+    for matrix in sg.tree.matrices:
+        vocab = sg.vocabularies.get(matrix.vocabulary)
+        covering = {lv.id for lv in vocab.levels if lv.covers} if vocab is not None else set()
+        for row in matrix.rows:
+            if not row.requirement or sg.row_key(row):
+                continue
+            supporting = frozenset(c.column for c in row.cells if c.level in covering and c.column in sg.components)
+            if not supporting:
+                continue
+            res = sg.namespaces.resolve(row.requirement, matrix.spec)
+            meant = _meant(sg, row.requirement, res, matrix.spec).requirement
+            if meant is not None:
+                out.setdefault(meant.key, []).append(
+                    BrokenCover(row.requirement_location, row.requirement, meant.key, "support", None, supporting))
+    for more in COVER_SOURCES:
+        for cover in more(sg):
+            out.setdefault(cover.key, []).append(cover)
+    return out
+
+
+def _would_cover(cover: BrokenCover, gap: Finding, req: model.Requirement, rules: dict[str, model.Rule],
+                 stacks: dict[str, model.Stack]) -> bool:
+    if gap.code == "ra2.rm-untraced":  # a requirement of a spec based on req's traces to it
+        return cover.how == "traces" and cover.source_spec not in (None, req.spec)
+    rule = rules.get(gap.scope.get("rule", ""))
+    if rule is None:
+        return False
+    if gap.code == "ra2.unverified":
+        return cover.how == "tests" and rule.covered_by == "tests"
+    if gap.code == "ra2.stack-gap":  # a component of the stack states covering support in the row
+        stack = stacks.get(gap.scope.get("stack", ""))
+        return cover.how == "support" and stack is not None and not cover.components.isdisjoint(stack.components)
+    if cover.how == "support":
+        return rule.covered_by in ("support", "either")
+    return rule.covered_by in ("traces", "either") and (not rule.from_spec or cover.source_spec == rule.from_spec)
+
+
+def fold_gaps(sg: SpecGraph, findings: list[Finding]) -> list[Finding]:
+    """One typo, one finding: an open gap (ra2.uncovered, ra2.rm-untraced, ra2.stack-gap, ra2.unverified) that a
+    mistyped reference would have closed, as its "did you mean" reads it, is said in that reference's finding, not
+    as a second finding at the requirement (or stack). The gap is kept in the finding's `folded`; the requirement's
+    status is unchanged (uncovered).
+
+    A waived gap is not folded (its waiver accepts it, so it stays used), nor one more severe than the
+    reference's finding (the run must fail as it would have)."""
+    refs = {(f.location, f.subject): i for i, f in enumerate(findings)
+            if f.code in _REFERENCE_CODES and not f.waived_by}
+    gaps = [i for i, f in enumerate(findings) if f.code in _GAP_CODES and not f.waived_by]
+    if not refs or not gaps:
+        return findings
+    covers = _broken_covers(sg)
+    rules = {r.id: r for r in sg.tree.policy.rules}
+    stacks = {s.id: s for s in sg.tree.stacks}
+    folded: dict[int, list[Finding]] = {}
+    for i in gaps:
+        gap = findings[i]
+        rule = rules.get(gap.scope.get("rule", ""))  # ra2.unverified names its rule, not its spec
+        spec = gap.scope.get("spec") or (rule.spec if rule is not None else "")
+        req = sg.namespaces.by_id.get(gap.subject, {}).get(spec)
+        if req is None:
+            continue
+        into = [refs[(c.location, c.end)] for c in covers.get(req.key, ()) if (c.location, c.end) in refs
+                and _would_cover(c, gap, req, rules, stacks)
+                and findings[refs[(c.location, c.end)]].effective_severity >= gap.effective_severity]
+        for j in dict.fromkeys(into):
+            folded.setdefault(j, []).append(gap)
+        if into:
+            folded.setdefault(i, [])  # gone: said at the reference
+    out = []
+    for i, f in enumerate(findings):
+        if i not in folded:
+            out.append(f)
+        elif folded[i]:
+            said = "; ".join(_gap_said(g) for g in folded[i])
+            out.append(replace(f, message=f"{f.message}; until it is corrected, {said}", folded=tuple(folded[i])))
+    return out
+
+
+def _gap_said(gap: Finding) -> str:
+    """A gap's message shortened for the finding it is folded into: what is not covered, and the rule."""
+    if gap.code == "ra2.stack-gap":
+        return gap.message.partition(": no component")[0]
+    if gap.code != "ra2.uncovered":
+        return gap.message
+    what, _, why = gap.message.partition(" is not covered: ")
+    return f"{what} is not covered{why[why.rfind(' [rule '):]}" if why else gap.message
+
+
+def hold_back(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings to report, open findings held back). While a file's content is unknown (a syntax error, bytes
+    that do not decode), a finding that something is missing may be wrong: the file may hold it. Those are held
+    back; the summary says how many, until the file can be read. Waived ones stay: their waivers are used."""
+    if not any(f.code in UNREAD_CODES for f in findings):
+        return findings, []
+    kept: list[Finding] = []
+    held: list[Finding] = []
+    for f in findings:
+        (held if f.code in ABSENCE_CODES and not f.waived_by else kept).append(f)
+    return kept, held
 
 
 import ra2docs.verification_checks  # noqa: E402, F401  (registers the verification checks)

@@ -8,13 +8,38 @@ from collections.abc import Iterable, Iterator
 
 from ra2docs.errors import Finding, Location
 from ra2docs.graph import SpecGraph
-from ra2docs.validate import check
+from ra2docs.validate import COVER_SOURCES, BrokenCover, check
 from ra2docs.verification import claims, is_glob, verification
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _meant(sg: SpecGraph, entry: str) -> str:
+    """The requirement key a `verifies` entry naming nothing most likely means, or ""."""
+    close = difflib.get_close_matches(entry, list(sg.requirements), n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
+def _did_you_mean(key: str) -> str:
+    return f" (did you mean '{key}'?)" if key else ""
+
+
+def _broken_verifies(sg: SpecGraph) -> Iterator[BrokenCover]:
+    """The `verifies` entries naming nothing that, as their "did you mean" reads them, would verify a
+    requirement: `run_checks` says the gap it leaves (ra2.unverified) in their finding."""
+    if not _has_verification(sg):
+        return
+    for miss in verification(sg).unmatched:
+        key = _meant(sg, miss.entry) if miss.why == "unknown-id" else ""
+        if key:
+            tc = miss.test
+            yield BrokenCover(tc.field_locations.get(miss.field, tc.location), miss.entry, key, "tests")
+
+
+COVER_SOURCES.append(_broken_verifies)
 
 
 def _has_verification(sg: SpecGraph) -> bool:
@@ -56,8 +81,9 @@ def testcase_references(sg: SpecGraph) -> Iterator[Finding]:
         tc = miss.test
         where = tc.field_locations.get(miss.field, tc.location)
         if miss.why == "unknown-id":
+            meant = _meant(sg, miss.entry)
             yield Finding("ra2.dangling-ref", f"test case '{tc.id}' verifies '{miss.entry}', which is defined "
-                          f"nowhere{_suggest(miss.entry, sg.requirements)}", where, subject=miss.entry)
+                          f"nowhere{_did_you_mean(meant)}", where, subject=miss.entry)
         elif miss.why == "unknown-spec":
             spec = miss.entry.partition(":")[0]
             yield Finding("ra2.dangling-ref", f"test case '{tc.id}' verifies section '{miss.entry}' of spec "

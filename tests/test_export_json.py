@@ -88,3 +88,17 @@ def test_stdout_and_bad_root(tmp_path: Path) -> None:
     assert proc.returncode == 0 and json.loads(proc.stdout)["format"] == "ra2docs-model"
     proc = run_cli("export", "json", str(tmp_path / "missing"))
     assert proc.returncode == 2 and "no such folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_folded_finding_is_valid_in_the_export(tmp_path: Path) -> None:
+    """A mistyped matrix row that was all that covered a requirement: its finding carries the gap (`folded`)."""
+    root = tmp_path / "tree"
+    run_cli("init", str(root), check=True)
+    matrix = root / "mappings" / "matrix.yaml"
+    matrix.write_text(matrix.read_text(encoding="utf-8").replace("requirement: ops.ntw.001", "requirement: ops.ntw.01"),
+                      encoding="utf-8")
+    proc = run_cli("export", "json", str(root), "-o", str(tmp_path / "model.json"), "--findings", "--allow-errors")
+    doc = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    assert [e.message for e in validator().iter_errors(doc)] == [], proc.stderr
+    (finding,) = doc["findings"]
+    assert [f["code"] for f in finding["folded"]] == ["ra2.uncovered"]

@@ -46,8 +46,9 @@ def test_a_wildcard_waiver_cannot_hide_unreadable_input_or_its_own_mistakes() ->
     assert any("gives no reason" in line for line in open_lines)
     assert any("'2027-02-30'" in line for line in open_lines)  # a bad date in the waivers file stays open
     assert out.splitlines()[0].startswith("mappings/broken.yaml:"), "the unreadable file is reported first"
-    assert out.splitlines()[-1].endswith("1 file could not be read: fix it first, other findings may only "
-                                         "follow from its missing content")
+    assert out.splitlines()[-1].endswith("1 file could not be read: fix it first; 2 findings held back until "
+                                         "mappings/broken.yaml can be read (each says something is missing, "
+                                         "which it may hold)")
     # a genuine gap is still accepted by the same wildcard waiver
     assert "[ra2.uncovered] (waived: accept everything while the draft settles)" in out
 

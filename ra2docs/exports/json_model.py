@@ -26,7 +26,8 @@ FORMAT_VERSION = 2  # the document's `version`: changes when a field is removed 
 
 # field names as the JSON calls them, where they differ from the model's
 _RENAMES: dict[type, dict[str, str]] = {model.Link: {"source_id": "from", "target_id": "to"}}
-_SKIP = {"field_locations", "severity_locations"}  # positions of single fields: the objects carry theirs
+# positions of single fields and values: the objects carry theirs
+_SKIP = {"field_locations", "severity_locations", "end_locations", "requirement_column"}
 
 
 def plain(value: Any) -> Any:

@@ -22,6 +22,7 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.typing import RoleFunction
 
 from ra2docs.errors import CATALOGUE
+from ra2docs.report import unread_files
 from ra2docs.sphinx import deps
 from ra2docs.sphinx.data import Loaded, get_loaded
 
@@ -144,7 +145,7 @@ class Ra2Domain(Domain):
         elif _defined(env, target):
             logger.warning("%r is defined in the YAML but no page shows it: place a directive that renders it",
                            target, location=node, type="ra2docs", subtype="unplaced-id")
-        else:
+        elif not unread_files(get_loaded(env).project.result):  # else an unread file may define it: held back
             logger.warning("unknown ID %r: no requirement, component, matrix or finding code has it", target,
                            location=node, type="ra2docs", subtype="unknown-id")
 

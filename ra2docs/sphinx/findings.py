@@ -21,6 +21,7 @@ from sphinx.util.typing import OptionSpec
 
 from ra2docs import model
 from ra2docs.errors import CATALOGUE, Finding, Severity
+from ra2docs.report import held_back_note
 from ra2docs.sphinx import pdf
 from ra2docs.sphinx.data import Loaded, get_loaded
 from ra2docs.sphinx.domain import anchor, get_domain
@@ -46,6 +47,8 @@ def emit_warnings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
             logger.info(f"{where}: {text} [{finding.code}]")
     if result.waived:
         logger.info(f"ra2docs: {len(result.waived)} waived finding(s), listed on the findings page")
+    if result.held_back:  # no warning: the unread file's own finding already is one
+        logger.info(f"ra2docs: {held_back_note(result)}")
 
 
 def findings_digest(loaded: Loaded, options: dict[str, str]) -> object:
@@ -148,6 +151,8 @@ def render_findings(ctx: RenderContext, args: dict[str, Any]) -> list[nodes.Node
         out.append(_summary(open_groups, waived_groups, show))
     if show in ("open", "all"):
         out.append(nodes.rubric("", "", nodes.Text(f"Open findings ({len(result.open)})")))
+        if result.held_back:
+            out.append(para(held_back_note(result)[0].upper() + held_back_note(result)[1:] + ".", ["ra2-held-back"]))
         if not result.open:
             out.append(para("None: every check passes or its finding is waived.", ["ra2-empty"]))
         for code, findings in open_groups.items():

@@ -99,7 +99,8 @@ def _cell(cell: model.Cell) -> tuple[Callable[..., model.Cell], tuple[object, ..
 
 
 def _row(row: model.Row) -> tuple[type[model.Row], tuple[object, ...]]:
-    return model.Row, (row.requirement, row.feature, row.title, row.note, row.source, row.cells, row.location)
+    return model.Row, (row.requirement, row.feature, row.title, row.note, row.source, row.cells, row.location,
+                       row.requirement_column)
 
 
 # A location per parsed value, a cell (with its location) per matrix cell, a row per matrix row: made by
