@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
@@ -111,6 +110,8 @@ def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dic
     listed = [st.as_dict() for st in statuses]
     if listed:
         doc["statuses"] = listed
+    import json  # only --format json: not imported by every check
+
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -7,12 +7,9 @@ A test fails when the shipped schemas drift from these declarations.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-from ra2docs.fileio import write_text_atomic
 
 LEVELS = ("must", "must-not", "should", "should-not", "may")
 LINK_TYPES = ("traces", "refines", "depends")  # the link fields of a requirement (v1)
@@ -349,10 +346,14 @@ def schema_document(kind: str) -> dict[str, object]:
 
 
 def schema_text(kind: str) -> str:
+    import json  # the loader uses the declarations, not their JSON: not imported by every check
+
     return json.dumps(schema_document(kind), indent=2, sort_keys=False) + "\n"
 
 
 def write_schemas(directory: Path) -> list[Path]:
+    from ra2docs.fileio import write_text_atomic  # only the schema writer needs it: not imported by every check
+
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in KINDS:

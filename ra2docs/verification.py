@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from ra2docs import model, status
 from ra2docs.graph import SpecGraph
-from ra2docs.responses import vendor_slug
 from ra2docs.verification_model import Outcome, ResultSet, TestCase
 
 SPECIFIED, SUPPORTED, VERIFIED, PASSED, FAILED = "specified", "supported", "verified", "passed", "failed"
@@ -203,6 +202,8 @@ class Claim:
 
 def vendor_stacks(sg: SpecGraph, vendor: str) -> list[model.Stack]:
     """The stacks a vendor proposes (stack `vendor` equal to the vendor's name, case and punctuation aside)."""
+    from ra2docs.responses import vendor_slug  # answers-file machinery: not imported by every check
+
     slug = vendor_slug(vendor)
     return [s for s in sg.tree.stacks if s.vendor and vendor_slug(s.vendor) == slug]
 

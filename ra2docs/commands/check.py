@@ -13,7 +13,6 @@ import time
 from ra2docs import term
 from ra2docs.commands.common import add_output_argument, add_root_argument, load_project
 from ra2docs.errors import INPUT_CODES, Severity
-from ra2docs.fileio import write_text_atomic
 from ra2docs.report import FORMATS, render, summary
 
 NAME = "check"
@@ -54,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("profile (CPU seconds): " + ", ".join(
             f"{name} {seconds:.2f} ({seconds / total:.0%})" for name, seconds in stages.items()) + "\n")
     if args.output:
+        from ra2docs.fileio import write_text_atomic  # only -o writes a file: not imported by every check
+
         write_text_atomic(args.output, text)
         sys.stderr.write(f"{summary(result)}; report written to {args.output}\n")
     else:
