@@ -4,55 +4,83 @@ and how much of `ra2docs check` on the shipped tree is imports rather than its o
 The runs are interleaved (floor, version, help, ...) so a busy machine slows all of them alike; the ratio
 is of the medians, and the target is an absolute 0.15 s for `--version` and `--help`. For `check` it
 also times importing what the command imports (`ra2docs.commands.check`, and networkx, which the graph
-needs, alone): the difference between `check` and that import is the command's own work.
+needs, alone): the difference between `check` and that import is the command's own work. The split is
+given for wall time and for CPU time (user + system of the child, less sensitive to a shared machine).
 
-    python bench/bench_startup.py [--repeat 15]
+Python compiles a module's source on every run when it has no cached bytecode, as when
+PYTHONDONTWRITEBYTECODE is set and ra2docs was never compiled; an installed ra2docs has its bytecode (pip
+compiles it on install). The bench says which case it measured; --compile compiles ra2docs first, as an
+install does.
+
+    python bench/bench_startup.py [--repeat 15] [--compile]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
+import os
 import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, python, run_once
+from bench.common import REPO, Run, python, run_once
 
 TARGET_SECONDS = 0.15
 FLOOR = "python -c pass"
+CHECK, IMPORTS, NETWORKX = "ra2docs check (shipped tree)", "import ra2docs.commands.check", "import networkx"
 CASES = {FLOOR: python("-c", "pass"), "ra2docs --version": python("-m", "ra2docs", "--version"),
          "ra2docs --help": python("-m", "ra2docs", "--help"),
-         "import networkx": python("-c", "import networkx"),
-         "import ra2docs.commands.check": python("-c", "import ra2docs.cli, ra2docs.commands.check"),
-         "ra2docs check (shipped tree)": python("-m", "ra2docs", "check", str(REPO))}
+         NETWORKX: python("-c", "import networkx"),
+         IMPORTS: python("-c", "import ra2docs.cli, ra2docs.commands.check"),
+         CHECK: python("-m", "ra2docs", "check", str(REPO))}
 TARGETED = ("ra2docs --version", "ra2docs --help")
+
+
+def bytecode_state() -> str:
+    """How many of ra2docs's modules have cached bytecode, i.e. are not compiled from source on every run."""
+    sources = sorted((REPO / "ra2docs").rglob("*.py"))
+    cached = sum(Path(importlib.util.cache_from_source(str(p))).is_file() for p in sources)
+    unset = "" if not os.environ.get("PYTHONDONTWRITEBYTECODE") else ", PYTHONDONTWRITEBYTECODE is set"
+    return f"ra2docs bytecode: cached for {cached} of {len(sources)} modules{unset}"
+
+
+def split(medians: dict[str, float], floor: float) -> str:
+    check, imports, networkx = medians[CHECK] - floor, medians[IMPORTS] - floor, medians[NETWORKX] - floor
+    return (f"{imports / check:.2f} of its time above the floor is imports (networkx alone {networkx / check:.2f}), "
+            f"{(check - imports) / check:.2f} its own work")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--compile", action="store_true",
+                        help="compile ra2docs's bytecode first (into its __pycache__ folders), as an install does")
     args = parser.parse_args(argv)
-    times: dict[str, list[float]] = {name: [] for name in CASES}
+    if args.compile:
+        compileall.compile_dir(REPO / "ra2docs", quiet=1)
+    print(bytecode_state())
+    runs: dict[str, list[Run]] = {name: [] for name in CASES}
     for _ in range(args.repeat):
         for name, cmd in CASES.items():
-            times[name].append(run_once(cmd).seconds)
-    medians = {name: statistics.median(samples) for name, samples in times.items()}
+            runs[name].append(run_once(cmd))
+    medians = {name: statistics.median(r.seconds for r in samples) for name, samples in runs.items()}
+    cpu = {name: statistics.median(r.cpu for r in samples) for name, samples in runs.items()}
     floor = medians[FLOOR]
     status = 0
-    for name, samples in times.items():
+    for name, samples in runs.items():
         verdict = ""
         if name in TARGETED:
             ok = medians[name] < TARGET_SECONDS
             status |= 0 if ok else 1
             verdict = f"  target < {TARGET_SECONDS:.2f} s: {'met' if ok else 'MISSED'}"
-        print(f"{name:30} median {medians[name] * 1000:6.1f} ms  min {min(samples) * 1000:6.1f} ms  "
-              f"ratio {medians[name] / floor:5.2f}x the floor{verdict}")
-    check, imports = medians["ra2docs check (shipped tree)"], medians["import ra2docs.commands.check"]
-    networkx = medians["import networkx"] - floor
-    print(f"ra2docs check: {(imports - floor) / (check - floor):.2f} of its time above the floor is imports "
-          f"(networkx alone {networkx / (check - floor):.2f}), {(check - imports) / (check - floor):.2f} its own work")
+        print(f"{name:30} median {medians[name] * 1000:6.1f} ms  min {min(r.seconds for r in samples) * 1000:6.1f} ms  "
+              f"CPU {cpu[name] * 1000:6.1f} ms  ratio {medians[name] / floor:5.2f}x the floor{verdict}")
+    print(f"ra2docs check, wall time: {split(medians, floor)}")
+    print(f"ra2docs check, CPU time:  {split(cpu, cpu[FLOOR])}")
     return status
 
 
