@@ -837,12 +837,20 @@ def _of(req: model.Requirement, **items: str | None) -> dict[str, str]:
 
 # ---- running, severities, waivers ----------------------------------------------------------------
 
+def _glob_matches(name: str, pattern: str) -> bool:
+    """`fnmatch.fnmatchcase`, without compiling a regular expression for a pattern with no wildcard in it
+    (most waiver targets name one ID; each distinct one cost a compile)."""
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(name, pattern)
+    return name == pattern
+
+
 def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
-    if not fnmatch.fnmatchcase(finding.code, waiver.code):
+    if not _glob_matches(finding.code, waiver.code):
         return False
-    if not fnmatch.fnmatchcase(finding.subject, waiver.target) and not (
-            "spec" in waiver.scope and fnmatch.fnmatchcase(finding.subject, f"{waiver.scope['spec']}:{waiver.target}")
-    ) and not (finding.items and all(fnmatch.fnmatchcase(item, waiver.target) for item in finding.items)):
+    if not _glob_matches(finding.subject, waiver.target) and not (
+            "spec" in waiver.scope and _glob_matches(finding.subject, f"{waiver.scope['spec']}:{waiver.target}")
+    ) and not (finding.items and all(_glob_matches(item, waiver.target) for item in finding.items)):
         return False  # a subject that is a qualified reference (a dangling 'RM:x') matches the target 'RM:x'; a
         # grouped finding is also accepted by a waiver of each thing it stands for ('cni/*': every cell of cni)
 
