@@ -30,8 +30,28 @@ def is_placeholder(text: str) -> bool:
     return text.strip().strip(".:!").lower() in PLACEHOLDERS
 
 
+def best_close_match(word: str, choices: Iterable[str], cutoff: float) -> list[str]:
+    """`difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)`, the same answer for less work.
+
+    Only the best match is wanted, so once one is found a candidate whose cheap upper bounds of the
+    similarity (`real_quick_ratio`, `quick_ratio`) fall below its score cannot win: its full `ratio`, the
+    costly part, is not computed. Ties go to the greater string, as there."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    for choice in choices:
+        matcher.set_seq1(choice)
+        bar = cutoff if best is None else max(cutoff, best[0])
+        if matcher.real_quick_ratio() < bar or matcher.quick_ratio() < bar:
+            continue
+        score = matcher.ratio()
+        if score >= cutoff and (best is None or (score, choice) > best):
+            best = (score, choice)
+    return [] if best is None else [best[1]]
+
+
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    close = best_close_match(word, choices, 0.75)
     return (f" (did you mean '{close[0]}'?)" if close else "") + look_alike_note(word)
 
 
@@ -190,7 +210,7 @@ def _closest(sg: SpecGraph, rid: str, specs: list[str], cutoff: float = 0.75) ->
         for spec in specs:
             for req in sg.spec_requirements(spec):
                 ids.setdefault(req.id, req)
-    close = difflib.get_close_matches(rid, list(ids), n=1, cutoff=cutoff)
+    close = best_close_match(rid, ids, cutoff)
     return ids[close[0]] if close else None
 
 
@@ -214,7 +234,7 @@ def _meant(sg: SpecGraph, end: str, res: Resolved, context: str) -> _Meant:
     registered = _registry_meant(sg, rid, specs)
     if registered:  # suggested from the registry, the list of every ID the spec defines
         listed = [e.id for e in sg.tree.registry if e.spec == registered]
-        close = difflib.get_close_matches(rid, listed, n=1, cutoff=0.75)
+        close = best_close_match(rid, listed, 0.75)
         req = sg.namespaces.by_id.get(close[0], {}).get(registered) if close else None
         return _Meant(registered, req, close[0] if close else "")
     req = _closest(sg, rid, specs)
@@ -730,7 +750,7 @@ def one_way_links(sg: SpecGraph) -> Iterator[Finding]:
                 for req_key, req in sg.requirements.items():
                     if req.spec in seen:
                         keys_of.setdefault(req.id, []).append(req_key)
-            close = [k for rid in difflib.get_close_matches(other, list(keys_of), n=1, cutoff=0.75)
+            close = [k for rid in best_close_match(other, keys_of, 0.75)
                      for k in keys_of[rid]]
             mistyped.setdefault((link.type, link.stated_at, holder), set()).update(close)
     for link in sg.links:

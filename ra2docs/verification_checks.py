@@ -3,23 +3,22 @@ vendors' claims their own results contradict. Registered with `ra2docs.validate.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from ra2docs.errors import Finding, Location
 from ra2docs.graph import SpecGraph
-from ra2docs.validate import COVER_SOURCES, BrokenCover, check
+from ra2docs.validate import COVER_SOURCES, BrokenCover, best_close_match, check
 from ra2docs.verification import claims, is_glob, verification
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    close = best_close_match(word, choices, 0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _meant(sg: SpecGraph, entry: str) -> str:
     """The requirement key a `verifies` entry naming nothing most likely means, or ""."""
-    close = difflib.get_close_matches(entry, list(sg.requirements), n=1, cutoff=0.75)
+    close = best_close_match(entry, sg.requirements, 0.75)
     return close[0] if close else ""
 
 
