@@ -7,12 +7,16 @@ also times importing what the command imports (`ra2docs.commands.check`, and net
 needs, alone): the difference between `check` and that import is the command's own work. The split is
 given for wall time and for CPU time (user + system of the child, less sensitive to a shared machine).
 
+--baseline DIR runs every case with the ra2docs of DIR too (a copy of another revision, e.g. made with
+`git archive main | tar -x -C DIR`), each run beside this tree's, so before and after see the same load.
+Both check this tree's spec files.
+
 Python compiles a module's source on every run when it has no cached bytecode, as when
 PYTHONDONTWRITEBYTECODE is set and ra2docs was never compiled; an installed ra2docs has its bytecode (pip
-compiles it on install). The bench says which case it measured; --compile compiles ra2docs first, as an
-install does.
+compiles it on install). The bench says which case it measured; --compile compiles ra2docs first (into
+its __pycache__ folders, the baseline's too), as an install does.
 
-    python bench/bench_startup.py [--repeat 15] [--compile]
+    python bench/bench_startup.py [--repeat 15] [--compile] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ import compileall
 import importlib.util
 import os
 import statistics
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, Run, python, run_once
+from bench.common import REPO, Run, python
 
 TARGET_SECONDS = 0.15
 FLOOR = "python -c pass"
@@ -40,9 +46,23 @@ CASES = {FLOOR: python("-c", "pass"), "ra2docs --version": python("-m", "ra2docs
 TARGETED = ("ra2docs --version", "ra2docs --help")
 
 
-def bytecode_state() -> str:
+def run_with(argv: list[str], root: Path) -> Run:
+    """One run with the ra2docs of `root` first on the path (as bench.common.run_once does for this tree)."""
+    env = dict(os.environ, PYTHONPATH=str(root))
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        raise RuntimeError(f"{' '.join(argv)} with {root} exited {code}: {stderr[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime)
+
+
+def bytecode_state(root: Path) -> str:
     """How many of ra2docs's modules have cached bytecode, i.e. are not compiled from source on every run."""
-    sources = sorted((REPO / "ra2docs").rglob("*.py"))
+    sources = sorted((root / "ra2docs").rglob("*.py"))
     cached = sum(Path(importlib.util.cache_from_source(str(p))).is_file() for p in sources)
     unset = "" if not os.environ.get("PYTHONDONTWRITEBYTECODE") else ", PYTHONDONTWRITEBYTECODE is set"
     return f"ra2docs bytecode: cached for {cached} of {len(sources)} modules{unset}"
@@ -54,19 +74,9 @@ def split(medians: dict[str, float], floor: float) -> str:
             f"{(check - imports) / check:.2f} its own work")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--compile", action="store_true",
-                        help="compile ra2docs's bytecode first (into its __pycache__ folders), as an install does")
-    args = parser.parse_args(argv)
-    if args.compile:
-        compileall.compile_dir(REPO / "ra2docs", quiet=1)
-    print(bytecode_state())
-    runs: dict[str, list[Run]] = {name: [] for name in CASES}
-    for _ in range(args.repeat):
-        for name, cmd in CASES.items():
-            runs[name].append(run_once(cmd))
+def report(root: Path, runs: dict[str, list[Run]]) -> int:
+    """Print one tree's table and splits; 1 when a start-up target is missed."""
+    print(f"{root}: {bytecode_state(root)}")
     medians = {name: statistics.median(r.seconds for r in samples) for name, samples in runs.items()}
     cpu = {name: statistics.median(r.cpu for r in samples) for name, samples in runs.items()}
     floor = medians[FLOOR]
@@ -81,6 +91,29 @@ def main(argv: list[str] | None = None) -> int:
               f"CPU {cpu[name] * 1000:6.1f} ms  ratio {medians[name] / floor:5.2f}x the floor{verdict}")
     print(f"ra2docs check, wall time: {split(medians, floor)}")
     print(f"ra2docs check, CPU time:  {split(cpu, cpu[FLOOR])}")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--compile", action="store_true",
+                        help="compile ra2docs's bytecode first (into its __pycache__ folders), as an install does")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also run every case with the ra2docs of DIR, interleaved with this tree's")
+    args = parser.parse_args(argv)
+    roots = [REPO] if args.baseline is None else [args.baseline.resolve(), REPO]
+    if args.compile:
+        for root in roots:
+            compileall.compile_dir(root / "ra2docs", quiet=1)
+    runs: dict[Path, dict[str, list[Run]]] = {root: {name: [] for name in CASES} for root in roots}
+    for _ in range(args.repeat):
+        for name, cmd in CASES.items():
+            for root in roots:
+                runs[root][name].append(run_with(cmd, root))
+    status = 0
+    for root in roots:
+        status |= report(root, runs[root])
     return status
 
 
