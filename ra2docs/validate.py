@@ -1085,6 +1085,8 @@ def _would_cover(cover: BrokenCover, gap: Finding, req: model.Requirement, rules
     if gap.code == "ra2.stack-gap":  # a component of the stack states covering support in the row
         stack = stacks.get(gap.scope.get("stack", ""))
         return cover.how == "support" and stack is not None and not cover.components.isdisjoint(stack.components)
+    if cover.how == "tests":  # a test case verifies; it neither traces nor supports
+        return False
     if cover.how == "support":
         return rule.covered_by in ("support", "either")
     return rule.covered_by in ("traces", "either") and (not rule.from_spec or cover.source_spec == rule.from_spec)

@@ -235,3 +235,17 @@ def test_a_typo_in_a_matrix_row_is_no_stack_gap_either(tmp_path: Path) -> None:
     assert [code for code, _ in about] == ["ra2.matrix-unknown-row"], found
     assert "stack 'multus-only' does not cover RA requirement 'ra.ntw.001'" in about[0][1]
     assert [code for code, message in found if "'ra.ntw.002'" in message] == ["ra2.stack-gap"]  # not the typo's
+
+
+def test_a_typo_in_a_test_case_folds_no_gap_of_a_traces_rule(tmp_path: Path) -> None:
+    """A test case verifies; it neither traces nor supports: correcting its typo would not cover the requirement
+    under a rule of traces, so that gap stays a finding of its own."""
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "tests" / "trees" / "unverified", root, ignore=shutil.ignore_patterns("expected.txt"))
+    _replace(root / "mappings" / "policy.yaml", "covered_by: support", "covered_by: traces")
+    _replace(root / "requirements" / "tests.yaml", "verifies: [ra.ntw.001]", "verifies: [ra.ntw.01]")
+    lines = _finding_lines(run_cli("check", str(root)).stdout)
+    [typo] = [line for line in lines if "(did you mean 'ra.ntw.001'?)" in line]
+    assert "is verified by no test case [rule ra-verified]" in typo  # its own gap is folded
+    assert "[rule ra-supported]" not in typo
+    assert [line for line in lines if "'ra.ntw.001'" in line and line.endswith("[ra2.uncovered]")], lines
