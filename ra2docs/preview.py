@@ -196,7 +196,10 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
     try:
         sock.bind((host, port))
-    except OSError:
+        # listening makes the port ours: on Linux a second socket with SO_REUSEADDR may bind a port that is
+        # only bound, and would learn it is taken only at listen(), after its build
+        sock.listen(128)
+    except (OSError, OverflowError):
         sock.close()
         raise
     return sock
@@ -272,9 +275,16 @@ def _copy_uncoloured(proc: subprocess.Popen[bytes]) -> None:
     from ra2docs.term import strip_sgr
 
     out = sys.stdout.buffer
-    for line in iter(proc.stdout.readline, b""):
-        out.write(strip_sgr(line))
-        out.flush()
+    try:
+        for line in iter(proc.stdout.readline, b""):
+            out.write(strip_sgr(line))
+            out.flush()
+    except BrokenPipeError:  # `serve | head` ended: stop the server rather than leave it holding the port
+        proc.terminate()
+        proc.wait()
+        raise
+    finally:
+        proc.stdout.close()
 
 
 def in_process_available() -> bool:

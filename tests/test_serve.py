@@ -126,6 +126,35 @@ def test_serve_on_a_port_in_use_says_so_and_builds_nothing(tmp_path: Path, mode:
     assert not (tree / "build").exists()
 
 
+def test_serve_holds_its_port_while_the_first_build_runs(tmp_path: Path) -> None:
+    """The port is listened on, not only bound, before the first build: on Linux a second socket with
+    SO_REUSEADDR (a second preview started at the same time) may bind a port that is only bound, and would
+    learn it is taken only after a whole build of its own."""
+    tree = tmp_path / "ops"
+    run_cli("init", str(tree), check=True)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ra2docs", "serve", "--port", str(port)], cwd=tree,
+                                env=dict(os.environ, PYTHONPATH=str(REPO), RA2DOCS_SERVE_SUBPROCESS="0"),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait("the serve command to take its port", lambda: b"serving the preview" in log.read_bytes(), 120)
+        assert not (tree / "build" / "html" / "index.html").exists()  # still building: the race's window
+        with socket.socket() as second, pytest.raises(OSError):  # EADDRINUSE
+            second.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            second.bind(("127.0.0.1", port))
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "http"])
+def test_serve_refuses_a_port_that_is_none_in_one_line(tmp_path: Path, port: str) -> None:
+    proc = run_cli("serve", str(tmp_path), "--port", port)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "--port" in proc.stderr.splitlines()[-1]
+
+
 @pytest.mark.parametrize(("mode", "colour_env", "coloured"), [
     ("in-process", {"NO_COLOR": "1"}, False),
     ("subprocess", {"NO_COLOR": "1"}, False),

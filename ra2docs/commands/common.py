@@ -15,6 +15,14 @@ from ra2docs.load import TREE_DIRS, Parsed, is_tree
 from ra2docs.project import Project
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text} is no port: ports go from 1 to 65535")
+    return value
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number above zero."""
     try:

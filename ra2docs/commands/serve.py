@@ -19,7 +19,7 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
-from ra2docs.commands.common import add_root_argument, positive_int, tree_root
+from ra2docs.commands.common import add_root_argument, port_number, tree_root
 from ra2docs.errors import UsageError
 from ra2docs.load import TREE_DIRS
 from ra2docs.preview import SitePaths
@@ -33,7 +33,7 @@ HOST = "127.0.0.1"  # a preview is for this machine only
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
-    parser.add_argument("--port", type=positive_int, default=8000, help="the port to serve on (default: 8000)")
+    parser.add_argument("--port", type=port_number, default=8000, help="the port to serve on (default: 8000)")
     parser.add_argument("--conf", metavar="DIR", help="the folder holding conf.py (default: ROOT)")
     parser.add_argument("--source", metavar="DIR", help="the folder of the pages (default: source/ beside conf.py)")
     parser.add_argument("--out", metavar="DIR", help="where the HTML goes (default: build/html beside conf.py, "
@@ -73,8 +73,11 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"sphinx-autobuild stopped with exit code {code} (is port {args.port} in use? "
                              "--port N)")
         return 0
-    with suppress(KeyboardInterrupt):
-        preview.run_server(paths, watched, sock, colour)
+    try:
+        with suppress(KeyboardInterrupt):
+            preview.run_server(paths, watched, sock, colour)
+    finally:
+        sock.close()  # also when the first build or a set-up step failed (a test's process lives on)
     return 0
 
 
