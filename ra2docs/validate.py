@@ -52,7 +52,7 @@ def best_close_match(word: str, choices: Iterable[str], cutoff: float) -> list[s
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = best_close_match(word, choices, 0.75)
-    return (f" (did you mean '{close[0]}'?)" if close else "") + look_alike_note(word)
+    return _did_you_mean(word, close[0] if close else "")
 
 
 @dataclass

@@ -13,7 +13,7 @@ from ra2docs.verification import claims, is_glob, verification
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = best_close_match(word, choices, 0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _did_you_mean(close[0] if close else "")
 
 
 def _meant(sg: SpecGraph, entry: str) -> str:
