@@ -21,6 +21,7 @@ from ra2docs.refs import Resolved, split, walk_sections
 from ra2docs.schema import COMPLIANCE
 from ra2docs.status import coverage_scopes
 from ra2docs.text_safety import invisible, look_alike_note
+from ra2docs.verification import is_glob
 
 _VERBS = {"traces": "traces to", "refines": "refines", "depends": "depends on"}
 PLACEHOLDERS = frozenset({"", "tbd", "tbc", "todo", "tba", "n/a?", "?", "...", "xxx", "fixme"})
@@ -860,9 +861,7 @@ def _of(req: model.Requirement, **items: str | None) -> dict[str, str]:
 def _glob_matches(name: str, pattern: str) -> bool:
     """`fnmatch.fnmatchcase`, without compiling a regular expression for a pattern with no wildcard in it
     (most waiver targets name one ID; each distinct one cost a compile)."""
-    if "*" in pattern or "?" in pattern or "[" in pattern:
-        return fnmatch.fnmatchcase(name, pattern)
-    return name == pattern
+    return fnmatch.fnmatchcase(name, pattern) if is_glob(pattern) else name == pattern
 
 
 def waiver_matches(waiver: model.Waiver, finding: Finding) -> bool:
@@ -945,7 +944,7 @@ def _first_waivers(findings: list[Finding], waivers: list[model.Waiver]) -> list
     exact: dict[str, list[tuple[int, model.Waiver]]] = {}
     globs: list[tuple[int, model.Waiver]] = []
     for i, w in enumerate(waivers):
-        if any(ch in w.target for ch in "*?["):
+        if is_glob(w.target):
             globs.append((i, w))
         else:
             exact.setdefault(w.target, []).append((i, w))

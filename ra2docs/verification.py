@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 def is_glob(text: str) -> bool:
+    """Whether `text` is an fnmatch pattern (a test case's `verifies` entry, a waiver's code or target)."""
     return any(ch in _GLOB for ch in text)
 
 
