@@ -120,7 +120,7 @@ class SpecGraph:
         new_keys = g.edge_key_dict_factory  # type: ignore[misc]
         for matrix in tree.matrices:
             vocab = vocabularies.get(matrix.vocabulary)
-            covering = {lv.id for lv in vocab.levels if lv.covers} if vocab else set()
+            covering = vocab.covering_levels() if vocab else set()
             shared: dict[tuple[str, str], dict[str, object]] = {}  # (level, via) -> this matrix's edge data
             key = matrix.id
             for row in matrix.rows:

@@ -162,6 +162,10 @@ class Vocabulary:
                 return lvl
         return None
 
+    def covering_levels(self) -> set[str]:
+        """The IDs of the levels that count as covering a requirement."""
+        return {lvl.id for lvl in self.levels if lvl.covers}
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:

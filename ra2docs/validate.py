@@ -1054,7 +1054,7 @@ def _broken_covers(sg: SpecGraph) -> dict[str, list[BrokenCover]]:
                     BrokenCover(_end_location(link, end), end, target, "traces", source_spec))
     for matrix in sg.tree.matrices:
         vocab = sg.vocabularies.get(matrix.vocabulary)
-        covering = {lv.id for lv in vocab.levels if lv.covers} if vocab is not None else set()
+        covering = vocab.covering_levels() if vocab is not None else set()
         for row in matrix.rows:
             if not row.requirement or sg.row_key(row):
                 continue
