@@ -116,8 +116,9 @@ def render_json(result: CheckResult, statuses: Iterable[Status] = (), extra: dic
 
 
 def render_junit(result: CheckResult, threshold: Severity = Severity.ERROR) -> str:
-    held = held_back_note(result)  # said once, with the unread files' findings
-    notes = {code: held for code in UNREAD_CODES} if held else {}
+    held = held_back_note(result)  # said once, with the first unread file's findings
+    first = next((f.code for f in result.open if f.code in UNREAD_CODES), "")
+    notes = {first: held} if held and first else {}
     return junit_xml(result.open, "ra2docs check", CHECK_CODES, threshold, notes)
 
 

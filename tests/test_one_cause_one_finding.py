@@ -124,6 +124,17 @@ def test_an_unparsable_file_holds_back_what_follows_from_its_missing_content(tmp
     assert 'failures="1"' in junit and f"{held} findings held back" in junit
 
 
+
+def test_junit_says_what_is_held_back_once_when_two_files_cannot_be_read(tmp_path: Path) -> None:
+    root = _shipped(tmp_path)
+    _replace(root / "requirements" / "ra2" / "ch04-ntw.yaml", "traces: [inf.ntw.03]", "traces: [inf.ntw.03")
+    undecodable = root / "requirements" / "ra2" / "ch04-os.yaml"
+    undecodable.write_bytes(undecodable.read_bytes() + b"\n# \xff\xfe\n")  # not UTF-8
+    junit = run_cli("check", "--format", "junit", str(root)).stdout
+    assert 'failures="2"' in junit, junit  # ra2.yaml-syntax and ra2.file-unreadable
+    assert junit.count("findings held back until") == 1, junit
+
+
 # ---- 3: the registry named is one the reference was looked up in ------------------------------------
 
 def test_a_typo_in_a_link_to_a_base_spec_names_the_specs_searched(tmp_path: Path) -> None:
