@@ -244,8 +244,7 @@ def run_server(paths: SitePaths, watched: Sequence[Path], sock: socket.socket, c
     try:
         server.run(sockets=[sock])
     finally:
-        watcher.builds.shutdown(wait=True)
-        sock.close()
+        watcher.builds.shutdown(wait=True)  # the socket is closed by who bound it (`ra2docs serve`)
     if not server.started:  # uvicorn has logged why
         raise OSError(f"the server on {url} could not start")
 
